@@ -1,0 +1,336 @@
+//! `PassDocument`: one pass as the designer edits it and the engine packages it.
+//!
+//! A document is `pass.json` (typed), the localization tables (parsed, one per `xx.lproj`), and
+//! every other file byte for byte (images at each density, localized images, anything else).
+//! It is plain owned data — `Clone + PartialEq`, serde — with no I/O inside, so undo history,
+//! batch personalisation and the server can all work on it. Reading and writing `.pass` folders
+//! (the project format) lives here too, at the edge.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::Error;
+use crate::model::Pass;
+use crate::strings::{self, Strings};
+
+/// Files a package writes itself; never part of a document.
+pub const GENERATED_FILES: [&str; 2] = ["manifest.json", "signature"];
+
+/// The name of a localization table inside an `.lproj` folder.
+pub const STRINGS_FILE: &str = "pass.strings";
+
+/// One pass: pass.json, localizations and files.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PassDocument {
+    pub pass: Pass,
+    /// Localization tables by language code (`en`, `zh-Hans`, …), from `<lang>.lproj/pass.strings`.
+    pub localizations: BTreeMap<String, Strings>,
+    /// Every other file, by relative path with `/` separators (`logo@2x.png`, `fr.lproj/logo.png`).
+    pub files: BTreeMap<String, Vec<u8>>,
+}
+
+/// An image slot and the densities it can be supplied at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImageRef<'a> {
+    pub path: &'a str,
+    pub bytes: &'a [u8],
+    /// 1, 2 or 3.
+    pub scale: u8,
+}
+
+impl PassDocument {
+    /// A document with just a pass.json.
+    pub fn new(pass: Pass) -> PassDocument {
+        PassDocument { pass, ..PassDocument::default() }
+    }
+
+    /// Builds a document from archive-style entries (relative path → bytes), as found in a pass
+    /// folder or a `.pkpass`. `manifest.json` and `signature` are ignored.
+    pub fn from_files(files: BTreeMap<String, Vec<u8>>) -> Result<PassDocument, Error> {
+        let mut doc = PassDocument::default();
+        let mut pass_json = None;
+        for (path, bytes) in files {
+            if GENERATED_FILES.contains(&path.as_str()) {
+                continue;
+            }
+            if path == "pass.json" {
+                pass_json = Some(bytes);
+                continue;
+            }
+            if let Some(lang) = strings_language(&path) {
+                let table = strings::parse(&bytes, &path)?;
+                doc.localizations.insert(lang.to_owned(), table);
+                continue;
+            }
+            doc.files.insert(path, bytes);
+        }
+        let bytes = pass_json.ok_or_else(|| Error::NotAPassFolder {
+            path: PathBuf::from("pass.json"),
+            reason: "there is no pass.json".to_owned(),
+        })?;
+        doc.pass = crate::json::parse_pass(&bytes)?;
+        Ok(doc)
+    }
+
+    /// Every file of the pass as it goes into a package: pass.json (strict JSON), each
+    /// `<lang>.lproj/pass.strings` (UTF-16LE), and the other files unchanged. Sorted by path.
+    pub fn to_files(&self) -> Result<BTreeMap<String, Vec<u8>>, Error> {
+        let mut out = self.files.clone();
+        out.insert("pass.json".to_owned(), crate::json::to_pretty_bytes(&self.pass)?);
+        for (lang, table) in &self.localizations {
+            out.insert(format!("{lang}.lproj/{STRINGS_FILE}"), strings::to_utf16le_bytes(table));
+        }
+        Ok(out)
+    }
+
+    /// The languages the pass is localized into (from lproj folders, including image-only ones).
+    pub fn languages(&self) -> Vec<String> {
+        let mut langs: Vec<String> = self.localizations.keys().cloned().collect();
+        for path in self.files.keys() {
+            if let Some((dir, _)) = path.split_once('/')
+                && let Some(lang) = dir.strip_suffix(".lproj")
+                && !langs.iter().any(|l| l == lang)
+            {
+                langs.push(lang.to_owned());
+            }
+        }
+        langs.sort();
+        langs
+    }
+
+    /// `text` translated into `lang` through its pass.strings, or `text` itself.
+    pub fn localized<'a>(&'a self, lang: Option<&str>, text: &'a str) -> &'a str {
+        lang.and_then(|l| self.localizations.get(l))
+            .and_then(|t| t.get(text))
+            .unwrap_or(text)
+    }
+
+    /// The best file for image `name` (e.g. `"logo"`) at `scale`: the localized version first,
+    /// then the requested density, then the nearest other density.
+    pub fn image(&self, name: &str, scale: u8, lang: Option<&str>) -> Option<ImageRef<'_>> {
+        let mut order: Vec<u8> = vec![scale];
+        for s in [3u8, 2, 1] {
+            if !order.contains(&s) && s > scale {
+                order.push(s);
+            }
+        }
+        for s in [3u8, 2, 1] {
+            if !order.contains(&s) {
+                order.push(s);
+            }
+        }
+        let prefixes: Vec<String> = match lang {
+            Some(l) => vec![format!("{l}.lproj/"), String::new()],
+            None => vec![String::new()],
+        };
+        for prefix in &prefixes {
+            for &s in &order {
+                let file = image_file_name(name, s);
+                let path = format!("{prefix}{file}");
+                if let Some((k, v)) = self.files.get_key_value(&path) {
+                    return Some(ImageRef { path: k, bytes: v, scale: s });
+                }
+            }
+        }
+        None
+    }
+
+    /// Reads a raw pass folder (`Name.pass/`). Hidden files (`.DS_Store`, …) and an old
+    /// `manifest.json`/`signature` are skipped; symbolic links are refused.
+    pub fn read_dir(dir: &Path) -> Result<PassDocument, Error> {
+        let meta = std::fs::metadata(dir).map_err(|e| Error::io("open", dir, e))?;
+        if !meta.is_dir() {
+            return Err(Error::NotAPassFolder {
+                path: dir.to_owned(),
+                reason: "it is a file, not a folder".to_owned(),
+            });
+        }
+        if !dir.join("pass.json").is_file() {
+            return Err(Error::NotAPassFolder {
+                path: dir.to_owned(),
+                reason: "it has no pass.json inside".to_owned(),
+            });
+        }
+        let mut files = BTreeMap::new();
+        collect_files(dir, dir, &mut files)?;
+        PassDocument::from_files(files).map_err(|e| match e {
+            Error::NotAPassFolder { reason, .. } => Error::NotAPassFolder { path: dir.to_owned(), reason },
+            other => other,
+        })
+    }
+
+    /// Writes the document as a raw pass folder, atomically: the new folder is written beside the
+    /// old one and swapped in only when complete, so a crash mid-save leaves the old version intact.
+    pub fn write_dir(&self, dir: &Path) -> Result<(), Error> {
+        let files = self.to_files()?;
+        let parent = dir
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or_else(|| Path::new("."));
+        let name = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "pass".to_owned());
+        std::fs::create_dir_all(parent).map_err(|e| Error::io("create folder", parent, e))?;
+        let tmp = parent.join(format!(".{name}.saving-{}", std::process::id()));
+        let old = parent.join(format!(".{name}.previous-{}", std::process::id()));
+        if tmp.exists() {
+            std::fs::remove_dir_all(&tmp).map_err(|e| Error::io("remove", &tmp, e))?;
+        }
+        for (rel, bytes) in &files {
+            let target = tmp.join(rel);
+            if let Some(p) = target.parent() {
+                std::fs::create_dir_all(p).map_err(|e| Error::io("create folder", p, e))?;
+            }
+            std::fs::write(&target, bytes).map_err(|e| Error::io("write", &target, e))?;
+        }
+        // Carry over hidden files the user keeps in the folder (e.g. version-control metadata).
+        if dir.is_dir() {
+            std::fs::rename(dir, &old).map_err(|e| Error::io("replace", dir, e))?;
+        }
+        if let Err(e) = std::fs::rename(&tmp, dir) {
+            // Put the previous version back so nothing is lost.
+            let _ = std::fs::rename(&old, dir);
+            return Err(Error::io("save", dir, e));
+        }
+        if old.exists() {
+            std::fs::remove_dir_all(&old).map_err(|e| Error::io("clean up", &old, e))?;
+        }
+        Ok(())
+    }
+}
+
+/// `logo` + 2 → `logo@2x.png`.
+pub fn image_file_name(name: &str, scale: u8) -> String {
+    if scale <= 1 {
+        format!("{name}.png")
+    } else {
+        format!("{name}@{scale}x.png")
+    }
+}
+
+/// Splits `fr.lproj/logo@2x.png` into (Some("fr"), "logo", 2); `None` for non-PNG files.
+pub fn parse_image_path(path: &str) -> Option<(Option<&str>, &str, u8)> {
+    let (lang, file) = match path.split_once('/') {
+        Some((dir, file)) => (Some(dir.strip_suffix(".lproj")?), file),
+        None => (None, path),
+    };
+    let stem = file.strip_suffix(".png")?;
+    let (name, scale) = match stem.rsplit_once('@') {
+        Some((n, "2x")) => (n, 2),
+        Some((n, "3x")) => (n, 3),
+        Some(_) => return None,
+        None => (stem, 1),
+    };
+    Some((lang, name, scale))
+}
+
+/// `fr.lproj/pass.strings` → `fr`.
+fn strings_language(path: &str) -> Option<&str> {
+    let (dir, file) = path.split_once('/')?;
+    if file != STRINGS_FILE {
+        return None;
+    }
+    dir.strip_suffix(".lproj")
+}
+
+fn collect_files(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) -> Result<(), Error> {
+    let entries = std::fs::read_dir(dir).map_err(|e| Error::io("read folder", dir, e))?;
+    let mut entries: Vec<_> = entries
+        .collect::<Result<_, _>>()
+        .map_err(|e| Error::io("read folder", dir, e))?;
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') {
+            continue;
+        }
+        let kind = entry.file_type().map_err(|e| Error::io("read", &path, e))?;
+        if kind.is_symlink() {
+            return Err(Error::NotAPassFolder {
+                path: path.clone(),
+                reason: "it is a symbolic link; copy the real file into the pass folder instead".to_owned(),
+            });
+        }
+        if kind.is_dir() {
+            collect_files(root, &path, out)?;
+        } else {
+            let rel = path
+                .strip_prefix(root)
+                .unwrap_or(&path)
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join("/");
+            let bytes = std::fs::read(&path).map_err(|e| Error::io("read", &path, e))?;
+            out.insert(rel, bytes);
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Field, FieldGroup, PassFields};
+
+    fn sample() -> PassDocument {
+        let mut pass = Pass {
+            format_version: Some(1),
+            description: "Test".into(),
+            ..Pass::default()
+        };
+        let mut fields = PassFields::default();
+        fields.group_mut(FieldGroup::Primary).push(Field::text("name", "Name", "Hello"));
+        pass.generic = Some(fields);
+        let mut doc = PassDocument::new(pass);
+        doc.files.insert("icon.png".into(), vec![1, 2, 3]);
+        doc.files.insert("fr.lproj/logo@2x.png".into(), vec![4]);
+        doc.files.insert("logo.png".into(), vec![5]);
+        let mut fr = Strings::default();
+        fr.set("Hello", "Bonjour");
+        doc.localizations.insert("fr".into(), fr);
+        doc
+    }
+
+    #[test]
+    fn folder_round_trip_is_lossless() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("Test.pass");
+        let doc = sample();
+        doc.write_dir(&target).unwrap();
+        assert!(target.join("fr.lproj/pass.strings").is_file());
+        let back = PassDocument::read_dir(&target).unwrap();
+        assert_eq!(back, doc);
+        // Saving over an existing folder replaces it and leaves no temporary folders behind.
+        doc.write_dir(&target).unwrap();
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(leftovers.len(), 1);
+    }
+
+    #[test]
+    fn localized_images_and_densities_are_found() {
+        let doc = sample();
+        assert_eq!(doc.image("logo", 2, Some("fr")).unwrap().path, "fr.lproj/logo@2x.png");
+        assert_eq!(doc.image("logo", 2, None).unwrap().path, "logo.png");
+        assert_eq!(doc.localized(Some("fr"), "Hello"), "Bonjour");
+        assert_eq!(doc.localized(None, "Hello"), "Hello");
+        assert_eq!(doc.languages(), vec!["fr".to_owned()]);
+    }
+
+    #[test]
+    fn image_paths_parse() {
+        assert_eq!(parse_image_path("fr.lproj/logo@2x.png"), Some((Some("fr"), "logo", 2)));
+        assert_eq!(parse_image_path("icon.png"), Some((None, "icon", 1)));
+        assert_eq!(parse_image_path("pass.json"), None);
+    }
+
+    #[test]
+    fn missing_folder_is_a_clear_error() {
+        let err = PassDocument::read_dir(Path::new("/definitely/not/here.pass")).unwrap_err();
+        assert!(err.to_string().contains("/definitely/not/here.pass"), "{err}");
+    }
+}

@@ -1,0 +1,20 @@
+//! Passmith's pass engine: everything that knows what an Apple Wallet pass *is*.
+//!
+//! Data flows one way: [`model`] (typed `pass.json`) and [`document`] (pass.json + files) are the
+//! single source of truth; [`validate`] reads a document and reports [`Finding`]s; [`package`] and
+//! [`sign`] turn a document plus an [`Identity`] into `.pkpass` bytes; [`archive`] reads real-world
+//! `.pkpass` files defensively. No GUI, no network: the designer app, the CLI and the server all
+//! call into this crate.
+
+pub mod document;
+pub mod error;
+pub mod finding;
+pub mod identity;
+pub mod json;
+pub mod model;
+pub mod strings;
+
+pub use document::PassDocument;
+pub use error::Error;
+pub use finding::{Finding, Severity};
+pub use model::Pass;

@@ -1,0 +1,1 @@
+//! The PassKit web service (device registration, updates) and APNs push.
