@@ -43,7 +43,10 @@ pub struct ImageRef<'a> {
 impl PassDocument {
     /// A document with just a pass.json.
     pub fn new(pass: Pass) -> PassDocument {
-        PassDocument { pass, ..PassDocument::default() }
+        PassDocument {
+            pass,
+            ..PassDocument::default()
+        }
     }
 
     /// Builds a document from archive-style entries (relative path → bytes), as found in a pass
@@ -78,9 +81,15 @@ impl PassDocument {
     /// `<lang>.lproj/pass.strings` (UTF-16LE), and the other files unchanged. Sorted by path.
     pub fn to_files(&self) -> Result<BTreeMap<String, Vec<u8>>, Error> {
         let mut out = self.files.clone();
-        out.insert("pass.json".to_owned(), crate::json::to_pretty_bytes(&self.pass)?);
+        out.insert(
+            "pass.json".to_owned(),
+            crate::json::to_pretty_bytes(&self.pass)?,
+        );
         for (lang, table) in &self.localizations {
-            out.insert(format!("{lang}.lproj/{STRINGS_FILE}"), strings::to_utf16le_bytes(table));
+            out.insert(
+                format!("{lang}.lproj/{STRINGS_FILE}"),
+                strings::to_utf16le_bytes(table),
+            );
         }
         Ok(out)
     }
@@ -130,7 +139,11 @@ impl PassDocument {
                 let file = image_file_name(name, s);
                 let path = format!("{prefix}{file}");
                 if let Some((k, v)) = self.files.get_key_value(&path) {
-                    return Some(ImageRef { path: k, bytes: v, scale: s });
+                    return Some(ImageRef {
+                        path: k,
+                        bytes: v,
+                        scale: s,
+                    });
                 }
             }
         }
@@ -156,7 +169,10 @@ impl PassDocument {
         let mut files = BTreeMap::new();
         collect_files(dir, dir, &mut files)?;
         PassDocument::from_files(files).map_err(|e| match e {
-            Error::NotAPassFolder { reason, .. } => Error::NotAPassFolder { path: dir.to_owned(), reason },
+            Error::NotAPassFolder { reason, .. } => Error::NotAPassFolder {
+                path: dir.to_owned(),
+                reason,
+            },
             other => other,
         })
     }
@@ -236,7 +252,11 @@ fn strings_language(path: &str) -> Option<&str> {
     dir.strip_suffix(".lproj")
 }
 
-fn collect_files(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) -> Result<(), Error> {
+fn collect_files(
+    root: &Path,
+    dir: &Path,
+    out: &mut BTreeMap<String, Vec<u8>>,
+) -> Result<(), Error> {
     let entries = std::fs::read_dir(dir).map_err(|e| Error::io("read folder", dir, e))?;
     let mut entries: Vec<_> = entries
         .collect::<Result<_, _>>()
@@ -252,7 +272,8 @@ fn collect_files(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) -
         if kind.is_symlink() {
             return Err(Error::NotAPassFolder {
                 path: path.clone(),
-                reason: "it is a symbolic link; copy the real file into the pass folder instead".to_owned(),
+                reason: "it is a symbolic link; copy the real file into the pass folder instead"
+                    .to_owned(),
             });
         }
         if kind.is_dir() {
@@ -284,7 +305,9 @@ mod tests {
             ..Pass::default()
         };
         let mut fields = PassFields::default();
-        fields.group_mut(FieldGroup::Primary).push(Field::text("name", "Name", "Hello"));
+        fields
+            .group_mut(FieldGroup::Primary)
+            .push(Field::text("name", "Name", "Hello"));
         pass.generic = Some(fields);
         let mut doc = PassDocument::new(pass);
         doc.files.insert("icon.png".into(), vec![1, 2, 3]);
@@ -314,7 +337,10 @@ mod tests {
     #[test]
     fn localized_images_and_densities_are_found() {
         let doc = sample();
-        assert_eq!(doc.image("logo", 2, Some("fr")).unwrap().path, "fr.lproj/logo@2x.png");
+        assert_eq!(
+            doc.image("logo", 2, Some("fr")).unwrap().path,
+            "fr.lproj/logo@2x.png"
+        );
         assert_eq!(doc.image("logo", 2, None).unwrap().path, "logo.png");
         assert_eq!(doc.localized(Some("fr"), "Hello"), "Bonjour");
         assert_eq!(doc.localized(None, "Hello"), "Hello");
@@ -323,7 +349,10 @@ mod tests {
 
     #[test]
     fn image_paths_parse() {
-        assert_eq!(parse_image_path("fr.lproj/logo@2x.png"), Some((Some("fr"), "logo", 2)));
+        assert_eq!(
+            parse_image_path("fr.lproj/logo@2x.png"),
+            Some((Some("fr"), "logo", 2))
+        );
         assert_eq!(parse_image_path("icon.png"), Some((None, "icon", 1)));
         assert_eq!(parse_image_path("pass.json"), None);
     }
@@ -331,6 +360,9 @@ mod tests {
     #[test]
     fn missing_folder_is_a_clear_error() {
         let err = PassDocument::read_dir(Path::new("/definitely/not/here.pass")).unwrap_err();
-        assert!(err.to_string().contains("/definitely/not/here.pass"), "{err}");
+        assert!(
+            err.to_string().contains("/definitely/not/here.pass"),
+            "{err}"
+        );
     }
 }

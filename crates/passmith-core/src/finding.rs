@@ -37,7 +37,12 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub fn error(code: &str, path: impl Into<String>, message: impl Into<String>, hint: impl Into<String>) -> Finding {
+    pub fn error(
+        code: &str,
+        path: impl Into<String>,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) -> Finding {
         Finding {
             severity: Severity::Error,
             code: code.to_owned(),
@@ -47,7 +52,12 @@ impl Finding {
         }
     }
 
-    pub fn warning(code: &str, path: impl Into<String>, message: impl Into<String>, hint: impl Into<String>) -> Finding {
+    pub fn warning(
+        code: &str,
+        path: impl Into<String>,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) -> Finding {
         Finding {
             severity: Severity::Warning,
             ..Finding::error(code, path, message, hint)
@@ -61,7 +71,11 @@ impl Finding {
 
 impl std::fmt::Display for Finding {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} [{}] {}: {}", self.severity, self.code, self.path, self.message)?;
+        write!(
+            f,
+            "{} [{}] {}: {}",
+            self.severity, self.code, self.path, self.message
+        )?;
         if !self.hint.is_empty() {
             write!(f, " — {}", self.hint)?;
         }

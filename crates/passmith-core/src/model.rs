@@ -241,15 +241,17 @@ impl FieldGroup {
 pub struct Pass {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub format_version: Option<i64>,
-    #[serde(default)]
+    // Required strings: an empty value and a missing key mean the same to Wallet, and writing
+    // nothing keeps an incomplete pass exactly as it was.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub pass_type_identifier: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub serial_number: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub team_identifier: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub organization_name: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
 
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -471,9 +473,12 @@ impl PassFields {
 
     /// Every field with its group, front to back.
     pub fn all_fields(&self) -> impl Iterator<Item = (FieldGroup, usize, &Field)> {
-        FieldGroup::ALL
-            .into_iter()
-            .flat_map(move |g| self.group(g).iter().enumerate().map(move |(i, f)| (g, i, f)))
+        FieldGroup::ALL.into_iter().flat_map(move |g| {
+            self.group(g)
+                .iter()
+                .enumerate()
+                .map(move |(i, f)| (g, i, f))
+        })
     }
 }
 
@@ -785,9 +790,10 @@ mod tests {
 
     #[test]
     fn unknown_enum_spellings_round_trip() {
-        let f: Field =
-            serde_json::from_str(r#"{"key":"a","value":"b","textAlignment":"PKTextAlignmentMiddle"}"#)
-                .unwrap();
+        let f: Field = serde_json::from_str(
+            r#"{"key":"a","value":"b","textAlignment":"PKTextAlignmentMiddle"}"#,
+        )
+        .unwrap();
         assert_eq!(
             f.text_alignment,
             Some(TextAlignment::Other("PKTextAlignmentMiddle".into()))
@@ -813,7 +819,9 @@ mod tests {
         let mut pass = Pass::default();
         pass.event_ticket = Some(PassFields::default());
         let fields = pass.fields_mut().unwrap();
-        fields.group_mut(FieldGroup::Primary).push(Field::text("a", "A", "1"));
+        fields
+            .group_mut(FieldGroup::Primary)
+            .push(Field::text("a", "A", "1"));
         let mut aux = Field::text("b", "B", "2");
         aux.row = Some(1);
         fields.group_mut(FieldGroup::Auxiliary).push(aux);

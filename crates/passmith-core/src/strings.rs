@@ -42,15 +42,24 @@ pub fn decode(bytes: &[u8], file: &str) -> Result<String, Error> {
         message: message.to_owned(),
     };
     if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
-        return String::from_utf8(rest.to_vec()).map_err(|_| bad("the file says it is UTF-8 but is not"));
+        return String::from_utf8(rest.to_vec())
+            .map_err(|_| bad("the file says it is UTF-8 but is not"));
     }
     let utf16 = |rest: &[u8], le: bool| -> Result<String, Error> {
         if rest.len() % 2 != 0 {
-            return Err(bad("the UTF-16 text has an odd number of bytes (the file is cut short)"));
+            return Err(bad(
+                "the UTF-16 text has an odd number of bytes (the file is cut short)",
+            ));
         }
         let units: Vec<u16> = rest
             .chunks_exact(2)
-            .map(|c| if le { u16::from_le_bytes([c[0], c[1]]) } else { u16::from_be_bytes([c[0], c[1]]) })
+            .map(|c| {
+                if le {
+                    u16::from_le_bytes([c[0], c[1]])
+                } else {
+                    u16::from_be_bytes([c[0], c[1]])
+                }
+            })
             .collect();
         String::from_utf16(&units).map_err(|_| bad("the UTF-16 text contains invalid characters"))
     };
@@ -81,7 +90,12 @@ pub fn parse(bytes: &[u8], file: &str) -> Result<Strings, Error> {
 
 /// Parses `.strings` text: `"key" = "value";` entries, `/* */` and `//` comments, C escapes.
 pub fn parse_text(text: &str, file: &str) -> Result<Strings, Error> {
-    let mut p = Parser { chars: text.chars().collect(), pos: 0, line: 1, file };
+    let mut p = Parser {
+        chars: text.chars().collect(),
+        pos: 0,
+        line: 1,
+        file,
+    };
     let mut entries = Vec::new();
     loop {
         p.skip_trivia()?;
@@ -114,7 +128,11 @@ struct Parser<'a> {
 
 impl Parser<'_> {
     fn err(&self, message: String) -> Error {
-        Error::Strings { file: self.file.to_owned(), line: self.line, message }
+        Error::Strings {
+            file: self.file.to_owned(),
+            line: self.line,
+            message,
+        }
     }
 
     fn peek(&self) -> Option<char> {
@@ -153,7 +171,9 @@ impl Parser<'_> {
                                 break;
                             }
                             Some(_) => {}
-                            None => return Err(self.err("a /* comment is never closed with */".into())),
+                            None => {
+                                return Err(self.err("a /* comment is never closed with */".into()));
+                            }
                         }
                     }
                 }
@@ -204,10 +224,12 @@ impl Parser<'_> {
                     Some('0') => s.push('\0'),
                     Some('u') | Some('U') => {
                         let hex: String = (0..4).filter_map(|_| self.bump()).collect();
-                        let code = u32::from_str_radix(&hex, 16)
-                            .map_err(|_| self.err(format!("\\u{hex} is not a valid character escape")))?;
-                        let c = char::from_u32(code)
-                            .ok_or_else(|| self.err(format!("\\u{hex} is not a valid character")))?;
+                        let code = u32::from_str_radix(&hex, 16).map_err(|_| {
+                            self.err(format!("\\u{hex} is not a valid character escape"))
+                        })?;
+                        let c = char::from_u32(code).ok_or_else(|| {
+                            self.err(format!("\\u{hex} is not a valid character"))
+                        })?;
                         s.push(c);
                     }
                     Some(c) => s.push(c),
