@@ -6,6 +6,7 @@
 //! `.pkpass` files defensively. No GUI, no network: the designer app, the CLI and the server all
 //! call into this crate.
 
+pub mod color;
 pub mod document;
 pub mod error;
 pub mod finding;
@@ -13,8 +14,10 @@ pub mod identity;
 pub mod json;
 pub mod model;
 pub mod strings;
+pub mod validate;
 
 pub use document::PassDocument;
 pub use error::Error;
 pub use finding::{Finding, Severity};
 pub use model::Pass;
+pub use validate::{ValidationContext, validate};

@@ -1,0 +1,313 @@
+//! Image files (and any other file in the pass): names, PNG headers, pixel sizes, and which
+//! images the pass style actually shows. Localized images under `xx.lproj/` get the same checks.
+
+use std::collections::BTreeMap;
+
+use super::{finding, quote};
+use crate::document::{PassDocument, image_file_name};
+use crate::finding::Finding;
+use crate::model::Style;
+
+/// Every image name Wallet knows, with the styles that show it.
+const IMAGES: &[(&str, &[Style])] = &[
+    ("icon", &Style::ALL),
+    ("logo", &Style::ALL),
+    (
+        "strip",
+        &[Style::Coupon, Style::EventTicket, Style::StoreCard],
+    ),
+    ("thumbnail", &[Style::EventTicket, Style::Generic]),
+    ("background", &[Style::EventTicket]),
+    ("footer", &[Style::BoardingPass]),
+    ("personalizationLogo", &[Style::StoreCard]),
+    // iOS 18 poster event tickets.
+    ("artwork", &[Style::EventTicket]),
+    ("secondaryLogo", &[Style::EventTicket]),
+    ("venueMap", &[Style::EventTicket]),
+];
+
+/// Other files Wallet reads besides pass.json and pass.strings.
+const OTHER_FILES: &[&str] = &["personalization.json"];
+
+/// The space Wallet gives an image, in points (= pixels at @1x).
+fn allotted(name: &str, style: Style) -> Option<(u32, u32)> {
+    Some(match (name, style) {
+        ("icon", _) => (29, 29),
+        ("logo", _) => (160, 50),
+        ("strip", Style::EventTicket) => (375, 98),
+        ("strip", Style::Coupon) => (375, 144),
+        ("strip", _) => (375, 123),
+        ("thumbnail", _) => (90, 90),
+        ("background", _) => (180, 220),
+        ("footer", _) => (286, 15),
+        ("personalizationLogo", _) => (150, 40),
+        _ => return None,
+    })
+}
+
+/// One image file of the pass.
+struct ImageFile<'a> {
+    path: &'a str,
+    lang: Option<&'a str>,
+    name: &'static str,
+    scale: u8,
+    /// Pixel size; `None` when the file is not a readable PNG (already reported).
+    size: Option<(u32, u32)>,
+}
+
+pub(super) fn check(doc: &PassDocument, out: &mut Vec<Finding>) {
+    let style = doc.pass.style();
+    let mut images: Vec<ImageFile<'_>> = Vec::new();
+    for (path, bytes) in &doc.files {
+        let (lang, file) = match path.split_once('/') {
+            Some((dir, file)) => match dir.strip_suffix(".lproj") {
+                Some(lang) if !file.contains('/') && !lang.is_empty() => (Some(lang), file),
+                _ => {
+                    unknown_file(path, out);
+                    continue;
+                }
+            },
+            None => (None, path.as_str()),
+        };
+        if lang.is_none() && OTHER_FILES.contains(&file) {
+            continue;
+        }
+        match classify(file) {
+            Some((name, scale, exact)) => {
+                if !exact {
+                    wrong_case(path, lang, name, scale, out);
+                    continue;
+                }
+                let size = png_size(path, bytes, out);
+                images.push(ImageFile {
+                    path,
+                    lang,
+                    name,
+                    scale,
+                    size,
+                });
+            }
+            None => unknown_file(path, out),
+        }
+    }
+
+    if !doc.files.contains_key("icon.png")
+        && !doc.files.keys().any(|p| p.eq_ignore_ascii_case("icon.png"))
+    {
+        let others: Vec<&str> = images
+            .iter()
+            .filter(|i| i.name == "icon")
+            .map(|i| i.path)
+            .collect();
+        out.push(finding(
+            "image.icon_missing",
+            "icon.png",
+            if others.is_empty() {
+                "The pass has no icon (icon.png); iPhones refuse a pass without one.".to_owned()
+            } else {
+                format!(
+                    "The pass has no icon.png (only {}); iPhones refuse a pass without it.",
+                    others.join(", ")
+                )
+            },
+            "Add a 29×29 pixel icon.png, plus icon@2x.png (58×58) and icon@3x.png (87×87).",
+        ));
+    }
+
+    // Group files by (language, image name).
+    let mut groups: BTreeMap<(Option<&str>, &str), Vec<&ImageFile<'_>>> = BTreeMap::new();
+    for img in &images {
+        groups.entry((img.lang, img.name)).or_default().push(img);
+    }
+    let Some(style) = style else { return };
+    for ((lang, name), files) in &groups {
+        let Some(first) = files.first() else { continue };
+        let used = IMAGES
+            .iter()
+            .any(|(n, styles)| n == name && styles.contains(&style));
+        if !used {
+            out.push(finding(
+                "image.unused",
+                first.path,
+                format!(
+                    "A {} does not show a {name} image, so {} will not appear.",
+                    style.label().to_lowercase(),
+                    first.path
+                ),
+                format!("Remove the {name} image, or choose a style that shows it."),
+            ));
+            continue;
+        }
+        let prefix = lang.map(|l| format!("{l}.lproj/")).unwrap_or_default();
+        for scale in [2u8, 3] {
+            if !files.iter().any(|f| f.scale == scale) {
+                let missing = format!("{prefix}{}", image_file_name(name, scale));
+                out.push(finding(
+                    "image.missing_density",
+                    missing.clone(),
+                    format!(
+                        "There is no {missing}, so iPhones with {}× screens show a blurry {name}.",
+                        scale
+                    ),
+                    format!(
+                        "Add {missing}, {scale} times the size of {prefix}{}.",
+                        image_file_name(name, 1)
+                    ),
+                ));
+            }
+        }
+        if let Some((w, h)) = allotted(name, style) {
+            for f in files {
+                let Some((pw, ph)) = f.size else { continue };
+                let (mw, mh) = (w * u32::from(f.scale), h * u32::from(f.scale));
+                if pw > mw || ph > mh {
+                    out.push(finding(
+                        "image.too_large",
+                        f.path,
+                        format!(
+                            "{} is {pw}×{ph} pixels, larger than the {mw}×{mh} Wallet gives it, so Wallet shrinks or crops it.",
+                            f.path
+                        ),
+                        format!("Resize it to at most {mw}×{mh} pixels."),
+                    ));
+                }
+            }
+        }
+        if *name == "thumbnail"
+            && let Some(f) = files
+                .iter()
+                .filter(|f| f.size.is_some())
+                .max_by_key(|f| f.scale)
+            && let Some((pw, ph)) = f.size
+            && ph > 0
+        {
+            // Ratios compared in integers: 2:3 ≤ w:h ≤ 3:2.
+            let (w, h) = (u64::from(pw), u64::from(ph));
+            if 3 * w < 2 * h || 2 * w > 3 * h {
+                out.push(finding(
+                    "image.thumbnail_aspect",
+                    f.path,
+                    format!(
+                        "The thumbnail is {pw}×{ph} pixels; Wallet crops thumbnails that are wider than 3:2 or taller than 2:3."
+                    ),
+                    "Use a roughly square picture, e.g. 180×180 pixels at @2x.",
+                ));
+            }
+        }
+    }
+    if style == Style::EventTicket {
+        let has = |n: &str| groups.keys().any(|(_, name)| *name == n);
+        if has("strip") && (has("background") || has("thumbnail")) {
+            let path = images
+                .iter()
+                .find(|i| i.name == "strip")
+                .map_or("strip.png", |i| i.path);
+            out.push(finding(
+                "image.strip_and_background",
+                path,
+                "An event ticket shows either a strip image or a background and thumbnail, not both; Wallet picks one.",
+                "Remove the strip image, or remove the background and thumbnail.",
+            ));
+        }
+    }
+}
+
+/// `logo@2x.png` → ("logo", 2, exact-case?); `None` for files that are not Wallet images.
+fn classify(file: &str) -> Option<(&'static str, u8, bool)> {
+    let lower = file.to_ascii_lowercase();
+    let stem = lower.strip_suffix(".png")?;
+    let (base, scale) = match stem.rsplit_once('@') {
+        Some((n, "2x")) => (n, 2),
+        Some((n, "3x")) => (n, 3),
+        Some(_) => return None,
+        None => (stem, 1),
+    };
+    let (name, _) = IMAGES
+        .iter()
+        .find(|(n, _)| n.to_ascii_lowercase() == base)?;
+    Some((name, scale, file == image_file_name(name, scale)))
+}
+
+fn wrong_case(path: &str, lang: Option<&str>, name: &str, scale: u8, out: &mut Vec<Finding>) {
+    let right = format!(
+        "{}{}",
+        lang.map(|l| format!("{l}.lproj/")).unwrap_or_default(),
+        image_file_name(name, scale)
+    );
+    let (code, effect) = if name == "icon" {
+        ("image.icon_case", "iPhones refuse the pass")
+    } else {
+        ("image.name_case", "Wallet will not find it")
+    };
+    out.push(finding(
+        code,
+        path,
+        format!(
+            "The file {} must be named exactly {right} (letter case matters); otherwise {effect}.",
+            quote(path)
+        ),
+        format!("Rename it to {right}."),
+    ));
+}
+
+fn unknown_file(path: &str, out: &mut Vec<Finding>) {
+    out.push(finding(
+        "file.unknown",
+        path,
+        format!(
+            "Wallet does not use the file {}; it only makes the pass bigger.",
+            quote(path)
+        ),
+        "Remove it — or, if it is an image, name it like logo.png, logo@2x.png, strip@3x.png.",
+    ));
+}
+
+/// Reads a PNG's pixel size from its header, reporting files that are not PNG images.
+fn png_size(path: &str, bytes: &[u8], out: &mut Vec<Finding>) -> Option<(u32, u32)> {
+    const SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
+    let what = if bytes.starts_with(SIGNATURE) {
+        let reader =
+            image::ImageReader::with_format(std::io::Cursor::new(bytes), image::ImageFormat::Png);
+        match reader.into_dimensions() {
+            Ok((w, h)) if w > 0 && h > 0 => return Some((w, h)),
+            _ => "a damaged PNG file",
+        }
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        "a JPEG picture with a .png name"
+    } else if bytes.starts_with(b"GIF8") {
+        "a GIF picture with a .png name"
+    } else if bytes.is_empty() {
+        "an empty file"
+    } else {
+        "not a PNG image"
+    };
+    out.push(finding(
+        "image.not_png",
+        path,
+        format!("{path} is {what}; Wallet only shows real PNG images."),
+        "Export the picture as PNG from your image editor (renaming the file is not enough).",
+    ));
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::classify;
+
+    #[test]
+    fn image_names() {
+        assert_eq!(classify("logo@2x.png"), Some(("logo", 2, true)));
+        assert_eq!(classify("Icon.png"), Some(("icon", 1, false)));
+        assert_eq!(
+            classify("personalizationLogo@3x.png"),
+            Some(("personalizationLogo", 3, true))
+        );
+        assert_eq!(
+            classify("personalizationlogo.png"),
+            Some(("personalizationLogo", 1, false))
+        );
+        assert_eq!(classify("LOGO@2X.PNG"), Some(("logo", 2, false)));
+        assert_eq!(classify("logo@4x.png"), None);
+        assert_eq!(classify("photo.png"), None);
+    }
+}
