@@ -1,0 +1,116 @@
+//! Wallet's fixed grid: what a card of a given style looks like before any field is placed —
+//! which images it uses, where the barcode sits, and which font each kind of text gets.
+//!
+//! Layout and rasterising both read these decisions from here, so a text is drawn with exactly
+//! the font it was measured with.
+
+use passmith_core::PassDocument;
+use passmith_core::model::{FieldGroup, Style};
+
+use crate::color::Palette;
+use crate::images;
+use crate::text::{Font, Weight};
+use crate::{RenderOptions, Side, Source, TextRole};
+
+/// Side margin of every field bucket.
+pub(crate) const MARGIN: f32 = 15.0;
+/// Card height (points) of the front. Wallet's card is taller than what fields use; the
+/// screenshots show the card continuing at least 501 pt below its top.
+pub(crate) const CARD_HEIGHT: f32 = 510.0;
+/// Corner radius of the card.
+pub(crate) const CORNER_RADIUS: f32 = 10.0;
+
+/// Everything about a document that decides its grid.
+#[derive(Debug, Clone)]
+pub(crate) struct Ctx {
+    pub style: Option<Style>,
+    pub side: Side,
+    pub width: f32,
+    pub palette: Palette,
+    /// A strip image is drawn (coupon, store card, event ticket).
+    pub strip: bool,
+    /// An event ticket's blurred background image is drawn.
+    pub background: bool,
+    /// A thumbnail is drawn (generic, event ticket without strip).
+    pub thumbnail: bool,
+    /// The first barcode is square (QR, Aztec).
+    pub square_barcode: bool,
+}
+
+impl Ctx {
+    pub(crate) fn new(doc: &PassDocument, opts: &RenderOptions) -> Ctx {
+        let style = doc.pass.style();
+        let lang = opts.language.as_deref();
+        let has = |name: &str| images::dimensions(doc, name, opts.scale, lang).is_some();
+        let strip = matches!(style, Some(Style::Coupon | Style::StoreCard | Style::EventTicket)) && has("strip");
+        let background = style == Some(Style::EventTicket) && !strip && has("background");
+        let thumbnail = matches!(style, Some(Style::Generic))
+            || (style == Some(Style::EventTicket) && !strip);
+        let thumbnail = thumbnail && has("thumbnail");
+        let first = crate::barcode::shown_barcode(doc);
+        Ctx {
+            style,
+            side: opts.side,
+            width: opts.card_width,
+            palette: Palette::of(doc),
+            strip,
+            background,
+            thumbnail,
+            square_barcode: first.is_some_and(|(_, b)| b.format.is_square()),
+        }
+    }
+
+    /// Where the strip image goes (coupon, store card, event ticket).
+    pub(crate) fn strip_rect(&self) -> (f32, f32) {
+        let top = 64.0;
+        let ratio = if self.style == Some(Style::EventTicket) { 98.0 / 375.0 } else { 144.0 / 375.0 };
+        (top, top + self.width * ratio)
+    }
+
+    /// The largest barcode plate and its bottom edge, by style.
+    pub(crate) fn barcode_area(&self) -> (f32, f32, f32) {
+        match self.style {
+            Some(Style::BoardingPass) => (290.0, 188.0, 495.4),
+            Some(Style::Coupon) => (290.0, 165.0, 495.4),
+            _ => (290.0, 165.0, 477.3),
+        }
+    }
+
+    /// The font of a text element.
+    pub(crate) fn font(&self, source: &Source, role: TextRole, size: f32) -> Font {
+        Font::new(self.weight(source, role), size)
+    }
+
+    fn weight(&self, source: &Source, role: TextRole) -> Weight {
+        if self.side == Side::Back {
+            return Weight::Regular;
+        }
+        match role {
+            TextRole::LogoText => Weight::Bold,
+            TextRole::AltText | TextRole::Other => Weight::Regular,
+            TextRole::Label => match (self.style, source) {
+                // Coupons and store cards show the primary label under the value, in value style.
+                (Some(Style::Coupon), Source::Field { group: FieldGroup::Primary, .. }) => Weight::Bold,
+                (Some(Style::StoreCard), Source::Field { group: FieldGroup::Primary, .. }) => Weight::Light,
+                _ => Weight::Bold,
+            },
+            TextRole::Value => {
+                let group = match source {
+                    Source::Field { group, .. } => *group,
+                    _ => return Weight::Regular,
+                };
+                match (self.style, group) {
+                    (_, FieldGroup::Header) => Weight::Regular,
+                    (Some(Style::BoardingPass), FieldGroup::Primary) => Weight::Light,
+                    (Some(Style::Generic), FieldGroup::Secondary | FieldGroup::Auxiliary) => Weight::Light,
+                    (Some(Style::EventTicket), FieldGroup::Primary) if self.strip => Weight::Light,
+                    (Some(Style::Coupon | Style::StoreCard), FieldGroup::Primary) => Weight::Light,
+                    (Some(Style::Coupon | Style::StoreCard), FieldGroup::Secondary | FieldGroup::Auxiliary) => {
+                        Weight::Light
+                    }
+                    _ => Weight::Regular,
+                }
+            }
+        }
+    }
+}
