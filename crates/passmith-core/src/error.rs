@@ -35,10 +35,30 @@ pub enum Error {
 
     #[error("{path} is not a pass folder: {reason}")]
     NotAPassFolder { path: PathBuf, reason: String },
+
+    /// A certificate or key that cannot be used for signing.
+    #[error("{0}")]
+    Identity(#[from] crate::identity::IdentityProblem),
+
+    /// A `.pkpass` that is damaged or unsafe to open.
+    #[error("{0}")]
+    Archive(#[from] crate::archive::ArchiveProblem),
+
+    /// OpenSSL refused to sign (should not happen with a loaded identity).
+    #[error("signing the pass failed: {reason}")]
+    Signing { reason: String },
+
+    /// A package or bundle that cannot be built as asked (too many passes, bad file names, …).
+    #[error("{reason}")]
+    Package { reason: String },
 }
 
 impl Error {
-    pub(crate) fn io(action: &'static str, path: impl Into<PathBuf>, source: std::io::Error) -> Error {
+    pub(crate) fn io(
+        action: &'static str,
+        path: impl Into<PathBuf>,
+        source: std::io::Error,
+    ) -> Error {
         Error::Io {
             action,
             path: path.into(),

@@ -1,7 +1,38 @@
 //! Signing identities: a Pass Type ID certificate, its private key and the chain to Apple.
+//!
+//! Loading accepts what people actually have: a `.p12` exported from a modern OpenSSL or from an
+//! older macOS Keychain (RC2/3DES, which OpenSSL 3 only reads with its "legacy" provider), or a
+//! PEM certificate plus PEM key. Every way this can go wrong has its own [`IdentityProblem`], so
+//! the CLI and the designer can tell a marketer exactly what to do. Whether the certificate fits
+//! a particular pass (pass type, team, expiry) is reported as [`Finding`]s by
+//! [`IdentitySummary::check_against`], because it is a property of the pair, not of the file.
+
+use std::sync::OnceLock;
+
+use der::Decode;
+use openssl::asn1::{Asn1Time, Asn1TimeRef};
+use openssl::nid::Nid;
+use openssl::pkcs12::Pkcs12;
+use openssl::pkey::{PKey, Private};
+use openssl::provider::Provider;
+use openssl::x509::{X509, X509NameRef, X509Ref};
+use serde::Serialize;
+
+use crate::error::Error;
+use crate::finding::Finding;
+use crate::model::Pass;
+
+/// Apple's Pass Type ID extension: its value is the pass type identifier.
+pub const PASS_TYPE_ID_OID: &str = "1.2.840.113635.100.6.1.16";
+
+/// How many days before expiry [`IdentitySummary::check_against`] starts warning.
+pub const EXPIRY_WARNING_DAYS: i64 = 30;
+
+const DAY: i64 = 86_400;
 
 /// What validation needs to know about a signing certificate, without the key.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct IdentitySummary {
     /// The certificate's subject, for messages (`Pass Type ID: pass.com.example`).
     pub subject: String,
@@ -12,4 +43,474 @@ pub struct IdentitySummary {
     /// Validity window, seconds since the Unix epoch.
     pub not_before: i64,
     pub not_after: i64,
+}
+
+/// Why a certificate file could not be used for signing. Each has its own message and fix.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum IdentityProblem {
+    #[error(
+        "the password for the certificate file is wrong. Check the password you chose when you exported the .p12 from Keychain Access"
+    )]
+    WrongPassword,
+    #[error(
+        "the certificate file has no private key in it. Export the certificate together with its key (in Keychain Access, expand the certificate and export both as one .p12), or pass the key with --key"
+    )]
+    NoPrivateKey,
+    #[error("the certificate file has no certificate in it")]
+    NoCertificate,
+    #[error(
+        "\"{subject}\" is not a Pass Type ID certificate. Create one at developer.apple.com under Certificates, Identifiers & Profiles → Pass Type IDs"
+    )]
+    NotPassTypeCertificate { subject: String },
+    #[error(
+        "the private key does not belong to the certificate \"{subject}\". Use the key that was created together with this certificate"
+    )]
+    KeyDoesNotMatch { subject: String },
+    #[error(
+        "the certificate \"{subject}\" expired on {date}. Create a new Pass Type ID certificate at developer.apple.com and export it again"
+    )]
+    Expired { subject: String, date: String },
+    #[error(
+        "the certificate \"{subject}\" is not valid until {date}. Check the computer's clock, or wait until then"
+    )]
+    NotYetValid { subject: String, date: String },
+    #[error(
+        "this .p12 uses old encryption (RC2/3DES, as older Keychain exports do) and OpenSSL's legacy provider could not be loaded ({reason}). Install OpenSSL's legacy module (ossl-modules/legacy.so) or re-export the .p12 with AES encryption"
+    )]
+    LegacyUnavailable { reason: String },
+    #[error("the certificate file could not be read: {reason}")]
+    Unreadable { reason: String },
+    #[error("the private key could not be read: {reason}")]
+    KeyUnreadable { reason: String },
+    #[error("the private key is encrypted; a password is needed to read it")]
+    KeyNeedsPassword,
+}
+
+/// A Pass Type ID certificate with its private key and any chain certificates found beside it.
+#[derive(Clone)]
+pub struct Identity {
+    cert: X509,
+    key: PKey<Private>,
+    chain: Vec<X509>,
+}
+
+impl std::fmt::Debug for Identity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never print key material.
+        f.debug_struct("Identity")
+            .field("subject", &subject_string(self.cert.subject_name()))
+            .field("chain", &self.chain.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// The legacy provider, loaded once per process and kept alive for its lifetime.
+static LEGACY: OnceLock<Result<Provider, String>> = OnceLock::new();
+
+/// Loads OpenSSL's legacy provider (RC2, 3DES with SHA-1 MACs) next to the default one.
+/// Returns why it could not be loaded, if it could not.
+pub fn ensure_legacy_provider() -> Result<(), String> {
+    match LEGACY.get_or_init(|| Provider::try_load(None, "legacy", true).map_err(|e| e.to_string()))
+    {
+        Ok(_) => Ok(()),
+        Err(reason) => Err(reason.clone()),
+    }
+}
+
+impl Identity {
+    /// Reads a `.p12` / `.pfx` (modern AES or legacy RC2/3DES).
+    pub fn from_pkcs12(der: &[u8], password: &str) -> Result<Identity, Error> {
+        let legacy = ensure_legacy_provider();
+        let p12 = Pkcs12::from_der(der).map_err(|e| IdentityProblem::Unreadable {
+            reason: format!("it is not a PKCS#12 (.p12) file ({})", first_reason(&e)),
+        })?;
+        let parsed = p12.parse2(password).map_err(|e| {
+            let text = e.to_string().to_ascii_lowercase();
+            if text.contains("mac verify") || text.contains("invalid password") {
+                IdentityProblem::WrongPassword
+            } else if text.contains("unsupported") || text.contains("fetch") || text.contains("rc2")
+            {
+                match &legacy {
+                    Err(reason) => IdentityProblem::LegacyUnavailable {
+                        reason: reason.clone(),
+                    },
+                    Ok(()) => IdentityProblem::Unreadable {
+                        reason: format!(
+                            "it uses an encryption this OpenSSL cannot read ({})",
+                            first_reason(&e)
+                        ),
+                    },
+                }
+            } else {
+                IdentityProblem::Unreadable {
+                    reason: first_reason(&e),
+                }
+            }
+        })?;
+        // Without a key, OpenSSL files the certificate under "other certificates", so the
+        // missing key is checked first: it is the real problem.
+        let key = parsed.pkey.ok_or(IdentityProblem::NoPrivateKey)?;
+        let cert = parsed.cert.ok_or(IdentityProblem::NoCertificate)?;
+        let chain = parsed
+            .ca
+            .map(|s| s.into_iter().collect())
+            .unwrap_or_default();
+        Identity::assemble(cert, key, chain)
+    }
+
+    /// Reads a PEM certificate (optionally followed by chain certificates) and a PEM private key.
+    /// `key_pem` may be the same bytes as `cert_pem` when both sit in one file.
+    pub fn from_pem(
+        cert_pem: &[u8],
+        key_pem: &[u8],
+        password: Option<&str>,
+    ) -> Result<Identity, Error> {
+        let mut certs = X509::stack_from_pem(cert_pem)
+            .map_err(|e| IdentityProblem::Unreadable {
+                reason: format!("it is not a PEM certificate ({})", first_reason(&e)),
+            })?
+            .into_iter();
+        let cert = certs.next().ok_or(IdentityProblem::NoCertificate)?;
+        let chain: Vec<X509> = certs.collect();
+        if !contains_private_key(key_pem) {
+            return Err(IdentityProblem::NoPrivateKey.into());
+        }
+        let key = match password {
+            Some(pw) => PKey::private_key_from_pem_passphrase(key_pem, pw.as_bytes()),
+            None => PKey::private_key_from_pem_callback(key_pem, |_buf| Ok(0)),
+        }
+        .map_err(|e| {
+            let text = e.to_string().to_ascii_lowercase();
+            if is_encrypted_pem(key_pem) {
+                if password.is_none() {
+                    IdentityProblem::KeyNeedsPassword
+                } else if text.contains("bad decrypt")
+                    || text.contains("decrypt")
+                    || text.contains("unsupported")
+                {
+                    IdentityProblem::WrongPassword
+                } else {
+                    IdentityProblem::KeyUnreadable {
+                        reason: first_reason(&e),
+                    }
+                }
+            } else {
+                IdentityProblem::KeyUnreadable {
+                    reason: first_reason(&e),
+                }
+            }
+        })?;
+        Identity::assemble(cert, key, chain)
+    }
+
+    fn assemble(cert: X509, key: PKey<Private>, chain: Vec<X509>) -> Result<Identity, Error> {
+        let subject = subject_string(cert.subject_name());
+        let matches = cert
+            .public_key()
+            .map(|public| public.public_eq(&key))
+            .unwrap_or(false);
+        if !matches {
+            return Err(IdentityProblem::KeyDoesNotMatch { subject }.into());
+        }
+        let summary = IdentitySummary::from_certificate(&cert);
+        if summary.pass_type_identifier.is_none() {
+            return Err(IdentityProblem::NotPassTypeCertificate { subject }.into());
+        }
+        Ok(Identity { cert, key, chain })
+    }
+
+    /// Pass type, team, subject and validity of the certificate.
+    pub fn summary(&self) -> IdentitySummary {
+        IdentitySummary::from_certificate(&self.cert)
+    }
+
+    /// The signing certificate.
+    pub fn certificate(&self) -> &X509Ref {
+        &self.cert
+    }
+
+    /// The private key.
+    pub fn private_key(&self) -> &PKey<Private> {
+        &self.key
+    }
+
+    /// Extra certificates that came with the identity (a .p12 may carry its intermediate).
+    pub fn chain(&self) -> &[X509] {
+        &self.chain
+    }
+
+    /// Fails with a clear message when the certificate is expired or not yet valid at `now_unix`.
+    pub fn ensure_valid_at(&self, now_unix: i64) -> Result<(), Error> {
+        let s = self.summary();
+        if now_unix > s.not_after {
+            return Err(IdentityProblem::Expired {
+                subject: s.subject,
+                date: format_unix_date(s.not_after),
+            }
+            .into());
+        }
+        if now_unix < s.not_before {
+            return Err(IdentityProblem::NotYetValid {
+                subject: s.subject,
+                date: format_unix_date(s.not_before),
+            }
+            .into());
+        }
+        Ok(())
+    }
+
+    /// Mismatch and expiry findings for signing `pass` with this identity at `now_unix`.
+    pub fn check_against(&self, pass: &Pass, now_unix: i64) -> Vec<Finding> {
+        self.summary().check_against(pass, now_unix)
+    }
+}
+
+impl IdentitySummary {
+    /// Reads subject, pass type identifier (extension …6.1.16, else UID, else the CN after
+    /// "Pass Type ID: "), team (OU) and validity from a certificate.
+    pub fn from_certificate(cert: &X509Ref) -> IdentitySummary {
+        let name = cert.subject_name();
+        let cn = name_entry(name, Nid::COMMONNAME);
+        let from_cn = cn.as_deref().and_then(|cn| {
+            cn.strip_prefix("Pass Type ID with NFC: ")
+                .or_else(|| cn.strip_prefix("Pass Type ID: "))
+                .map(|s| s.trim().to_owned())
+        });
+        let pass_type_identifier = pass_type_extension(cert)
+            .or_else(|| name_entry(name, Nid::USERID))
+            .or(from_cn)
+            .filter(|s| !s.is_empty());
+        IdentitySummary {
+            subject: cn.unwrap_or_else(|| subject_string(name)),
+            pass_type_identifier,
+            team_identifier: name_entry(name, Nid::ORGANIZATIONALUNITNAME),
+            not_before: unix_time(cert.not_before()),
+            not_after: unix_time(cert.not_after()),
+        }
+    }
+
+    /// True when the certificate is past its end date at `now_unix`.
+    pub fn is_expired(&self, now_unix: i64) -> bool {
+        now_unix > self.not_after
+    }
+
+    /// True when the certificate is still valid at `now_unix` but ends within `days`.
+    pub fn expires_within(&self, now_unix: i64, days: i64) -> bool {
+        !self.is_expired(now_unix) && self.not_after - now_unix <= days * DAY
+    }
+
+    /// Findings for signing `pass` with this certificate at `now_unix`: pass type and team
+    /// mismatches, expired / not yet valid (errors), expiring within 30 days (warning).
+    pub fn check_against(&self, pass: &Pass, now_unix: i64) -> Vec<Finding> {
+        let mut out = self.check_identifiers(pass);
+        if self.is_expired(now_unix) {
+            out.push(Finding::error(
+                "identity.expired",
+                "certificate",
+                format!(
+                    "The signing certificate \"{}\" expired on {}; Wallet will not accept passes signed with it.",
+                    self.subject,
+                    format_unix_date(self.not_after)
+                ),
+                "Create a new Pass Type ID certificate at developer.apple.com and sign with it.",
+            ));
+        } else if now_unix < self.not_before {
+            out.push(Finding::error(
+                "identity.not-yet-valid",
+                "certificate",
+                format!(
+                    "The signing certificate \"{}\" is not valid until {}.",
+                    self.subject,
+                    format_unix_date(self.not_before)
+                ),
+                "Check the computer's date and time, or wait until the certificate becomes valid.",
+            ));
+        } else if self.expires_within(now_unix, EXPIRY_WARNING_DAYS) {
+            out.push(Finding::warning(
+                "identity.expires-soon",
+                "certificate",
+                format!(
+                    "The signing certificate \"{}\" expires on {}, in {} days.",
+                    self.subject,
+                    format_unix_date(self.not_after),
+                    (self.not_after - now_unix) / DAY
+                ),
+                "Renew the Pass Type ID certificate at developer.apple.com before then; passes already issued keep working.",
+            ));
+        }
+        out
+    }
+
+    /// Only the pass type / team comparison (what still matters for an already-signed pass).
+    pub fn check_identifiers(&self, pass: &Pass) -> Vec<Finding> {
+        let mut out = Vec::new();
+        match &self.pass_type_identifier {
+            Some(cert_id) if cert_id != &pass.pass_type_identifier => out.push(Finding::error(
+                "identity.pass-type-mismatch",
+                "/passTypeIdentifier",
+                format!(
+                    "pass.json says passTypeIdentifier \"{}\", but the certificate is for \"{}\"; Wallet will reject the pass.",
+                    pass.pass_type_identifier, cert_id
+                ),
+                format!(
+                    "Sign with the certificate made for \"{}\", or set passTypeIdentifier to \"{}\".",
+                    pass.pass_type_identifier, cert_id
+                ),
+            )),
+            Some(_) => {}
+            None => out.push(Finding::error(
+                "identity.not-pass-type",
+                "certificate",
+                format!("\"{}\" is not a Pass Type ID certificate.", self.subject),
+                "Create a Pass Type ID certificate at developer.apple.com and sign with it.",
+            )),
+        }
+        if let Some(team) = &self.team_identifier
+            && team != &pass.team_identifier
+        {
+            out.push(Finding::error(
+                "identity.team-mismatch",
+                "/teamIdentifier",
+                format!(
+                    "pass.json says teamIdentifier \"{}\", but the certificate belongs to team \"{}\"; Wallet will reject the pass.",
+                    pass.team_identifier, team
+                ),
+                format!("Set teamIdentifier to \"{team}\", or sign with your own team's certificate."),
+            ));
+        }
+        out
+    }
+}
+
+/// The text of the first subject entry with `nid`.
+pub(crate) fn name_entry(name: &X509NameRef, nid: Nid) -> Option<String> {
+    name.entries_by_nid(nid)
+        .next()
+        .and_then(|e| e.data().to_string().ok())
+}
+
+/// `UID=…, CN=…, OU=…` in certificate order.
+pub(crate) fn subject_string(name: &X509NameRef) -> String {
+    name.entries()
+        .map(|e| {
+            let key = e.object().nid().short_name().unwrap_or("?");
+            let value = e.data().to_string().unwrap_or_else(|_| "?".to_owned());
+            format!("{key}={value}")
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The value of Apple's pass type extension, if the certificate has one.
+fn pass_type_extension(cert: &X509Ref) -> Option<String> {
+    let der = cert.to_der().ok()?;
+    let parsed = x509_cert::Certificate::from_der(&der).ok()?;
+    let oid = der::asn1::ObjectIdentifier::new(PASS_TYPE_ID_OID).ok()?;
+    let ext = parsed
+        .tbs_certificate
+        .extensions
+        .as_ref()?
+        .iter()
+        .find(|e| e.extn_id == oid)?;
+    let bytes = ext.extn_value.as_bytes();
+    // Apple encodes it as a UTF8String; accept the other string types too, and raw text.
+    if let Ok(s) = der::asn1::Utf8StringRef::from_der(bytes) {
+        return Some(s.as_str().to_owned());
+    }
+    if let Ok(s) = der::asn1::PrintableStringRef::from_der(bytes) {
+        return Some(s.as_str().to_owned());
+    }
+    if let Ok(s) = der::asn1::Ia5StringRef::from_der(bytes) {
+        return Some(s.as_str().to_owned());
+    }
+    std::str::from_utf8(bytes).ok().map(|s| s.trim().to_owned())
+}
+
+/// Seconds since the Unix epoch of an ASN.1 time.
+pub(crate) fn unix_time(t: &Asn1TimeRef) -> i64 {
+    Asn1Time::from_unix(0)
+        .and_then(|epoch| epoch.diff(t))
+        .map(|d| i64::from(d.days) * DAY + i64::from(d.secs))
+        .unwrap_or(0)
+}
+
+/// `2021-01-01` for a Unix time (UTC).
+pub fn format_unix_date(secs: i64) -> String {
+    let (y, m, d) = civil_from_days(secs.div_euclid(DAY));
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// `2021-01-01T10:30:00Z` for a Unix time (UTC).
+pub fn format_unix_datetime(secs: i64) -> String {
+    let rem = secs.rem_euclid(DAY);
+    format!(
+        "{}T{:02}:{:02}:{:02}Z",
+        format_unix_date(secs),
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+/// Days since 1970-01-01 → (year, month, day), proleptic Gregorian (H. Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+/// The innermost reason OpenSSL gives, without its error-stack noise.
+fn first_reason(e: &openssl::error::ErrorStack) -> String {
+    e.errors()
+        .iter()
+        .rev()
+        .find_map(|x| x.reason().map(str::to_owned))
+        .unwrap_or_else(|| e.to_string())
+}
+
+fn contains_private_key(pem: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(pem);
+    text.contains("PRIVATE KEY-----")
+}
+
+fn is_encrypted_pem(pem: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(pem);
+    text.contains("ENCRYPTED PRIVATE KEY") || text.contains("Proc-Type: 4,ENCRYPTED")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_format_in_utc() {
+        assert_eq!(format_unix_date(0), "1970-01-01");
+        assert_eq!(format_unix_date(1_609_459_200), "2021-01-01");
+        assert_eq!(
+            format_unix_datetime(1_675_728_000 + 3661),
+            "2023-02-07T01:01:01Z"
+        );
+        assert_eq!(format_unix_date(951_782_400), "2000-02-29");
+    }
+
+    #[test]
+    fn expiry_window() {
+        let s = IdentitySummary {
+            not_before: 0,
+            not_after: 100 * DAY,
+            ..IdentitySummary::default()
+        };
+        assert!(s.expires_within(80 * DAY, 30));
+        assert!(!s.expires_within(60 * DAY, 30));
+        assert!(s.is_expired(101 * DAY));
+        assert!(!s.expires_within(101 * DAY, 30));
+    }
 }

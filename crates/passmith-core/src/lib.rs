@@ -6,6 +6,7 @@
 //! `.pkpass` files defensively. No GUI, no network: the designer app, the CLI and the server all
 //! call into this crate.
 
+pub mod archive;
 pub mod color;
 pub mod document;
 pub mod error;
@@ -13,11 +14,14 @@ pub mod finding;
 pub mod identity;
 pub mod json;
 pub mod model;
+pub mod package;
+pub mod sign;
 pub mod strings;
 pub mod validate;
 
 pub use document::PassDocument;
 pub use error::Error;
 pub use finding::{Finding, Severity};
+pub use identity::{Identity, IdentitySummary};
 pub use model::Pass;
 pub use validate::{ValidationContext, validate};

@@ -1,0 +1,27 @@
+//! Throughput of build + sign: Apple's StoreCard sample (about 290 KB of PNGs in 5 files) turned
+//! into a signed `.pkpass` with an RSA-2048 identity. The identity is loaded once, outside the
+//! loop, as a server would.
+
+use std::path::Path;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use passmith_core::{Identity, PassDocument, package};
+
+fn build_sign(c: &mut Criterion) {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures");
+    let doc = PassDocument::read_dir(&fixtures.join("apple-samples/StoreCard.pass"))
+        .expect("StoreCard sample");
+    let p12 = std::fs::read(fixtures.join("certs/test-pass.p12")).expect("test identity");
+    let identity = Identity::from_pkcs12(&p12, "test-password").expect("test identity loads");
+    let mut group = c.benchmark_group("build_sign");
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("storecard", |b| {
+        b.iter(|| {
+            package::build_pkpass(std::hint::black_box(&doc), &identity, None).expect("builds")
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, build_sign);
+criterion_main!(benches);

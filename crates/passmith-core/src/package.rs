@@ -1,0 +1,210 @@
+//! Turning a [`PassDocument`] into `.pkpass` bytes, and `.pkpass` files into a `.pkpasses` bundle.
+//!
+//! The package is a zip with every file at the root: the pass files, `manifest.json` (SHA-1 hex
+//! of each of them) and `signature` (see [`crate::sign`]). Output is deterministic apart from
+//! the signature's signing time: entries sorted by name, a fixed 1980-01-01 timestamp, PNGs stored
+//! (they are already compressed), everything else deflated. Validation is the caller's job — the
+//! CLI and the designer refuse to export when `validate` reports errors.
+
+use std::collections::BTreeMap;
+use std::io::{Cursor, Write};
+
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, DateTime, ZipWriter};
+
+use crate::archive::{MAX_ENTRIES, MAX_ENTRY_BYTES, MAX_TOTAL_BYTES, check_entry_name, sha1_hex};
+use crate::document::{GENERATED_FILES, PassDocument};
+use crate::error::Error;
+use crate::identity::Identity;
+
+/// Apple's limit for a `.pkpasses` bundle.
+pub const MAX_BUNDLE_PASSES: usize = 10;
+/// Apple's size limit for a `.pkpasses` bundle.
+pub const MAX_BUNDLE_BYTES: u64 = 150 * 1024 * 1024;
+
+/// MIME type of a `.pkpass`.
+pub const PKPASS_MIME: &str = "application/vnd.apple.pkpass";
+/// MIME type of a `.pkpasses` bundle.
+pub const PKPASSES_MIME: &str = "application/vnd.apple.pkpasses";
+
+/// SHA-1 hex of every file, keyed by its path. `manifest.json` and `signature` are never listed.
+pub fn manifest(files: &BTreeMap<String, Vec<u8>>) -> BTreeMap<String, String> {
+    files
+        .iter()
+        .filter(|(name, _)| !GENERATED_FILES.contains(&name.as_str()))
+        .map(|(name, bytes)| (name.clone(), sha1_hex(bytes)))
+        .collect()
+}
+
+/// The exact bytes of manifest.json for `files`.
+pub fn manifest_bytes(files: &BTreeMap<String, Vec<u8>>) -> Result<Vec<u8>, Error> {
+    serde_json::to_vec_pretty(&manifest(files)).map_err(|e| Error::Package {
+        reason: format!("could not write manifest.json: {e}"),
+    })
+}
+
+/// Builds a signed `.pkpass`. `wwdr_pem` = `None` embeds the bundled Apple WWDR G4.
+pub fn build_pkpass(
+    doc: &PassDocument,
+    identity: &Identity,
+    wwdr_pem: Option<&[u8]>,
+) -> Result<Vec<u8>, Error> {
+    let mut files = doc.to_files()?;
+    for generated in GENERATED_FILES {
+        files.remove(generated);
+    }
+    check_package_files(&files)?;
+    let manifest = manifest_bytes(&files)?;
+    let signature = crate::sign::sign_manifest(&manifest, identity, wwdr_pem)?;
+    files.insert("manifest.json".to_owned(), manifest);
+    files.insert("signature".to_owned(), signature);
+    write_zip(&files, |name| {
+        if name.to_ascii_lowercase().ends_with(".png") {
+            CompressionMethod::Stored
+        } else {
+            CompressionMethod::Deflated
+        }
+    })
+}
+
+/// Puts up to 10 `.pkpass` files (file name, bytes) into one `.pkpasses` bundle.
+pub fn bundle_pkpasses(passes: &[(String, Vec<u8>)]) -> Result<Vec<u8>, Error> {
+    if passes.is_empty() {
+        return Err(Error::Package {
+            reason: "a bundle needs at least one .pkpass".to_owned(),
+        });
+    }
+    if passes.len() > MAX_BUNDLE_PASSES {
+        return Err(Error::Package {
+            reason: format!(
+                "a .pkpasses bundle can hold at most {MAX_BUNDLE_PASSES} passes (Apple's limit), but {} were given; split them into several bundles",
+                passes.len()
+            ),
+        });
+    }
+    let mut files = BTreeMap::new();
+    let mut total: u64 = 0;
+    for (name, bytes) in passes {
+        let base = name.rsplit(['/', '\\']).next().unwrap_or(name).to_owned();
+        let base = if base.to_ascii_lowercase().ends_with(".pkpass") {
+            base
+        } else {
+            format!("{base}.pkpass")
+        };
+        check_entry_name(&base).map_err(|e| Error::Package {
+            reason: format!("cannot use \"{name}\" as a name inside the bundle: {e}"),
+        })?;
+        total += bytes.len() as u64;
+        if files.insert(base.clone(), bytes.clone()).is_some() {
+            return Err(Error::Package {
+                reason: format!(
+                    "two passes are both named \"{base}\"; rename one so each name in the bundle is unique"
+                ),
+            });
+        }
+    }
+    if total > MAX_BUNDLE_BYTES {
+        return Err(Error::Package {
+            reason: format!(
+                "the passes add up to {total} bytes; a .pkpasses bundle may be at most 150 MB"
+            ),
+        });
+    }
+    // .pkpass files are zips already; compressing them again gains nothing.
+    write_zip(&files, |_| CompressionMethod::Stored)
+}
+
+/// Refuses file sets we would refuse to read back.
+fn check_package_files(files: &BTreeMap<String, Vec<u8>>) -> Result<(), Error> {
+    if files.len() + GENERATED_FILES.len() > MAX_ENTRIES {
+        return Err(Error::Package {
+            reason: format!(
+                "the pass has {} files; a pass may have at most {MAX_ENTRIES}",
+                files.len()
+            ),
+        });
+    }
+    let mut total: u64 = 0;
+    for (name, bytes) in files {
+        check_entry_name(name).map_err(|e| Error::Package {
+            reason: format!("the file name \"{name}\" cannot go into a pass: {e}"),
+        })?;
+        let size = bytes.len() as u64;
+        if size > MAX_ENTRY_BYTES {
+            return Err(Error::Package {
+                reason: format!("{name} is {size} bytes; a file in a pass may be at most 50 MB"),
+            });
+        }
+        total += size;
+    }
+    if total > MAX_TOTAL_BYTES {
+        return Err(Error::Package {
+            reason: format!("the pass files add up to {total} bytes; a pass may be at most 200 MB"),
+        });
+    }
+    Ok(())
+}
+
+/// Writes `files` (sorted by name) into a zip with fixed timestamps.
+fn write_zip(
+    files: &BTreeMap<String, Vec<u8>>,
+    method: impl Fn(&str) -> CompressionMethod,
+) -> Result<Vec<u8>, Error> {
+    let zip_error = |e: zip::result::ZipError| Error::Package {
+        reason: format!("could not write the archive: {e}"),
+    };
+    let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
+    for (name, bytes) in files {
+        let options = SimpleFileOptions::default()
+            .compression_method(method(name))
+            .last_modified_time(DateTime::default())
+            .unix_permissions(0o644);
+        zip.start_file(name.as_str(), options).map_err(zip_error)?;
+        zip.write_all(bytes).map_err(|e| Error::Package {
+            reason: format!("could not write {name} into the archive: {e}"),
+        })?;
+    }
+    Ok(zip.finish().map_err(zip_error)?.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn manifest_skips_generated_files_and_hashes_the_rest() {
+        let mut files = BTreeMap::new();
+        files.insert("pass.json".to_owned(), b"abc".to_vec());
+        files.insert("fr.lproj/pass.strings".to_owned(), b"".to_vec());
+        files.insert("signature".to_owned(), b"x".to_vec());
+        let m = manifest(&files);
+        assert_eq!(m.len(), 2);
+        // SHA-1("abc") and SHA-1("") from FIPS 180 test vectors.
+        assert_eq!(m["pass.json"], "a9993e364706816aba3e25717850c26c9cd0d89d");
+        assert_eq!(
+            m["fr.lproj/pass.strings"],
+            "da39a3ee5e6b4b0d3255bfef95601890afd80709"
+        );
+    }
+
+    #[test]
+    fn bundles_are_limited_to_ten_passes_with_unique_names() {
+        let passes: Vec<(String, Vec<u8>)> = (0..11)
+            .map(|i| (format!("p{i}.pkpass"), vec![1, 2, 3]))
+            .collect();
+        let err = bundle_pkpasses(&passes).unwrap_err().to_string();
+        assert!(err.contains("at most 10"), "{err}");
+        assert!(bundle_pkpasses(&passes[..10]).is_ok());
+        let dup = vec![
+            ("a/x.pkpass".to_owned(), vec![1]),
+            ("b/x.pkpass".to_owned(), vec![2]),
+        ];
+        assert!(
+            bundle_pkpasses(&dup)
+                .unwrap_err()
+                .to_string()
+                .contains("both named")
+        );
+        assert!(bundle_pkpasses(&[]).is_err());
+    }
+}
