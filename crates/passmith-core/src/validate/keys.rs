@@ -25,12 +25,11 @@ pub(super) fn check(doc: &PassDocument, ctx: &ValidationContext, out: &mut Vec<F
         pass_type_identifier(&pass.pass_type_identifier, out);
     }
     let team = &pass.team_identifier;
-    if !team.is_empty()
-        && !(team.len() == 10
-            && team
-                .bytes()
-                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()))
-    {
+    let team_shaped = team.len() == 10
+        && team
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+    if !team.is_empty() && !team_shaped {
         out.push(finding(
             "pass.team_identifier",
             "/teamIdentifier",

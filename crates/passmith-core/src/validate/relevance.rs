@@ -109,7 +109,7 @@ pub(super) fn check(doc: &PassDocument, ctx: &ValidationContext, out: &mut Vec<F
         }
     }
     if let Some(d) = pass.max_distance
-        && !(d >= 0.0)
+        && (d < 0.0 || d.is_nan())
     {
         out.push(finding(
             "location.max_distance",
