@@ -25,6 +25,9 @@ pub const EXIT_UNREADABLE: u8 = 2;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// Open the designer window on a sample pass, draw a few frames and exit (0 = it works).
+    #[arg(long)]
+    pub smoke_test: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -37,6 +40,11 @@ pub enum Command {
     Inspect(inspect::Args),
     /// Put several .pkpass files into one .pkpasses bundle.
     Bundle(bundle::Args),
+    /// Open a .pass folder or .pkpass in the designer.
+    Open {
+        /// The pass to open.
+        path: std::path::PathBuf,
+    },
 }
 
 /// Runs the parsed command line.
@@ -46,11 +54,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Build(args)) => build::run(args),
         Some(Command::Inspect(args)) => inspect::run(args),
         Some(Command::Bundle(args)) => bundle::run(args),
-        None => {
-            use clap::CommandFactory;
-            let _ = Cli::command().print_help();
-            Ok(EXIT_OK)
-        }
+        Some(Command::Open { path }) => designer(Some(path), false),
+        None => designer(None, cli.smoke_test),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -59,4 +64,27 @@ pub fn run(cli: Cli) -> ExitCode {
             ExitCode::from(EXIT_FAILED)
         }
     }
+}
+
+/// Opens the designer window (the default when no subcommand is given).
+fn designer(open: Option<std::path::PathBuf>, smoke_test: bool) -> anyhow::Result<u8> {
+    const SMOKE_FRAMES: u64 = 5;
+    if smoke_test {
+        // A window that never draws (broken GL, no display) must fail the check, not hang CI.
+        let _ = std::thread::Builder::new()
+            .name("smoke-test-watchdog".into())
+            .spawn(|| {
+                std::thread::sleep(std::time::Duration::from_secs(120));
+                eprintln!("smoke test: the window did not draw {SMOKE_FRAMES} frames within 120 s");
+                std::process::exit(i32::from(EXIT_FAILED));
+            });
+    }
+    let frames = passmith::app::run(open, smoke_test.then_some(SMOKE_FRAMES))?;
+    if smoke_test {
+        if frames < SMOKE_FRAMES {
+            anyhow::bail!("smoke test: only {frames} of {SMOKE_FRAMES} frames were drawn");
+        }
+        println!("smoke test: drew {frames} frames of the designer on the store card template");
+    }
+    Ok(EXIT_OK)
 }

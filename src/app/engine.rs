@@ -1,0 +1,84 @@
+//! The app's single doorway to the engine (`passmith_core`): validation, opening files, signing
+//! identities and export. The GUI never signs, zips or validates by itself; it calls these.
+
+use std::path::Path;
+
+use passmith_core::identity::IdentitySummary;
+use passmith_core::{Finding, PassDocument};
+
+/// A document read from disk, with what the package said about itself.
+pub struct OpenedPass {
+    pub document: PassDocument,
+    /// For a `.pkpass`: the signature status in plain words; `None` for a `.pass` folder.
+    pub signature: Option<String>,
+    /// Manifest/signature problems of a `.pkpass`.
+    pub package_findings: Vec<Finding>,
+}
+
+/// A loaded signing identity (certificate + key), ready to sign.
+pub struct LoadedIdentity {
+    pub summary: IdentitySummary,
+    pub identity: passmith_core::identity::Identity,
+}
+
+/// Everything wrong with the document, as the engine sees it.
+pub fn validate(
+    doc: &PassDocument,
+    identity: Option<&IdentitySummary>,
+    now_unix: i64,
+) -> Vec<Finding> {
+    let ctx = passmith_core::validate::ValidationContext {
+        identity: identity.cloned(),
+        now_unix,
+    };
+    passmith_core::validate::validate(doc, &ctx)
+}
+
+/// Opens a `.pass` folder or a `.pkpass` file.
+pub fn open_path(path: &Path) -> Result<OpenedPass, passmith_core::Error> {
+    let opened = passmith_core::archive::open_path(path)?;
+    let (signature, package_findings) = match &opened.package {
+        None => (None, Vec::new()),
+        Some(report) => (Some(signature_words(&report.signature)), report.findings()),
+    };
+    Ok(OpenedPass {
+        document: opened.document,
+        signature,
+        package_findings,
+    })
+}
+
+fn signature_words(status: &passmith_core::archive::SignatureStatus) -> String {
+    use passmith_core::archive::SignatureStatus;
+    match status {
+        SignatureStatus::Valid { signer, .. } => format!("Signed by {}", signer.subject),
+        SignatureStatus::Invalid { reason } => format!("Signature is not valid: {reason}"),
+        SignatureStatus::Missing => "Not signed".to_owned(),
+    }
+}
+
+/// Reads a `.p12` with its password.
+pub fn load_identity(p12: &[u8], password: &str) -> Result<LoadedIdentity, passmith_core::Error> {
+    let identity = passmith_core::identity::Identity::from_pkcs12(p12, password)?;
+    Ok(LoadedIdentity {
+        summary: identity.summary(),
+        identity,
+    })
+}
+
+/// Signs and packages the document. `wwdr_pem = None` uses Apple's bundled WWDR G4.
+pub fn build_pkpass(
+    doc: &PassDocument,
+    identity: &LoadedIdentity,
+    wwdr_pem: Option<&[u8]>,
+) -> Result<Vec<u8>, passmith_core::Error> {
+    passmith_core::package::build_pkpass(doc, &identity.identity, wwdr_pem)
+}
+
+/// Seconds since the Unix epoch, for expiry checks.
+pub fn now_unix() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}

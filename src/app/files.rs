@@ -1,0 +1,133 @@
+//! Native file dialogs, behind a small trait so tests can drive open/save/export without a
+//! desktop portal: the app asks "which file?" and a test answers from a script.
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::path::PathBuf;
+use std::rc::Rc;
+
+/// What the app wants the user to pick.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DialogRequest {
+    /// An existing `.pkpass` file.
+    OpenPkpass,
+    /// An existing `.pass` folder.
+    OpenPassFolder,
+    /// Where to save the project (`.pass` folder); the suggested folder name.
+    SavePassFolder { suggested: String },
+    /// Where to write the signed `.pkpass`.
+    ExportPkpass { suggested: String },
+    /// Where to write the preview PNG.
+    ExportPng { suggested: String },
+    /// A signing certificate (`.p12`).
+    Certificate,
+    /// An Apple WWDR intermediate certificate (`.pem`/`.cer`).
+    Wwdr,
+    /// A PNG for an image slot (`logo@2x.png`, …).
+    Image { file_name: String },
+}
+
+/// Answers [`DialogRequest`]s. `None` means the user cancelled.
+pub trait FileDialogs {
+    fn pick(&mut self, request: &DialogRequest) -> Option<PathBuf>;
+}
+
+/// The real dialogs (rfd: the XDG portal on Linux, native panels on macOS and Windows).
+#[derive(Debug, Default)]
+pub struct NativeDialogs;
+
+impl FileDialogs for NativeDialogs {
+    fn pick(&mut self, request: &DialogRequest) -> Option<PathBuf> {
+        let dialog = rfd::FileDialog::new();
+        match request {
+            DialogRequest::OpenPkpass => dialog
+                .set_title("Open a pass")
+                .add_filter("Wallet pass", &["pkpass"])
+                .pick_file(),
+            DialogRequest::OpenPassFolder => dialog.set_title("Open a .pass folder").pick_folder(),
+            DialogRequest::SavePassFolder { suggested } => dialog
+                .set_title("Save the pass as a .pass folder")
+                .set_file_name(suggested)
+                .save_file(),
+            DialogRequest::ExportPkpass { suggested } => dialog
+                .set_title("Export a signed .pkpass")
+                .add_filter("Wallet pass", &["pkpass"])
+                .set_file_name(suggested)
+                .save_file(),
+            DialogRequest::ExportPng { suggested } => dialog
+                .set_title("Export the preview as PNG")
+                .add_filter("PNG image", &["png"])
+                .set_file_name(suggested)
+                .save_file(),
+            DialogRequest::Certificate => dialog
+                .set_title("Choose your Pass Type ID certificate")
+                .add_filter("PKCS#12 certificate", &["p12", "pfx"])
+                .pick_file(),
+            DialogRequest::Wwdr => dialog
+                .set_title("Choose the Apple WWDR intermediate certificate")
+                .add_filter("Certificate", &["pem", "cer", "crt"])
+                .pick_file(),
+            DialogRequest::Image { file_name } => dialog
+                .set_title(format!("Choose a PNG for {file_name}"))
+                .add_filter("PNG image", &["png"])
+                .pick_file(),
+        }
+    }
+}
+
+/// Scripted answers for tests: each request pops the next answer and is recorded.
+#[derive(Debug, Clone, Default)]
+pub struct ScriptedDialogs {
+    pub answers: Rc<RefCell<VecDeque<Option<PathBuf>>>>,
+    pub asked: Rc<RefCell<Vec<DialogRequest>>>,
+}
+
+impl ScriptedDialogs {
+    pub fn new() -> ScriptedDialogs {
+        ScriptedDialogs::default()
+    }
+
+    /// Queues the answer to the next request.
+    pub fn answer(&self, path: impl Into<PathBuf>) {
+        self.answers.borrow_mut().push_back(Some(path.into()));
+    }
+
+    /// Queues a cancelled dialog.
+    pub fn cancel(&self) {
+        self.answers.borrow_mut().push_back(None);
+    }
+}
+
+impl FileDialogs for ScriptedDialogs {
+    fn pick(&mut self, request: &DialogRequest) -> Option<PathBuf> {
+        self.asked.borrow_mut().push(request.clone());
+        self.answers.borrow_mut().pop_front().flatten()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scripted_dialogs_answer_in_order_and_record_requests() {
+        let script = ScriptedDialogs::new();
+        script.answer("/tmp/a.pkpass");
+        script.cancel();
+        let mut dialogs: Box<dyn FileDialogs> = Box::new(script.clone());
+        assert_eq!(
+            dialogs.pick(&DialogRequest::OpenPkpass),
+            Some(PathBuf::from("/tmp/a.pkpass"))
+        );
+        assert_eq!(dialogs.pick(&DialogRequest::Certificate), None);
+        assert_eq!(dialogs.pick(&DialogRequest::Wwdr), None);
+        assert_eq!(
+            *script.asked.borrow(),
+            vec![
+                DialogRequest::OpenPkpass,
+                DialogRequest::Certificate,
+                DialogRequest::Wwdr
+            ]
+        );
+    }
+}

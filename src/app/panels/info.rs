@@ -1,0 +1,86 @@
+//! Pass information: description, organisation, serial, identifiers and the style.
+
+use egui::Ui;
+use passmith_core::PassDocument;
+use passmith_core::model::Style;
+
+use crate::app::command::Command;
+use crate::app::widgets::{self, Ed};
+
+pub fn ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
+    widgets::grid(ui, "info-grid", |ui| {
+        let p = &mut doc.pass;
+        widgets::text(
+            ui,
+            ed,
+            "Organization",
+            &mut p.organization_name,
+            "/organizationName",
+            "Shown on the lock screen and in notifications",
+        );
+        widgets::text(
+            ui,
+            ed,
+            "Description",
+            &mut p.description,
+            "/description",
+            "Read by VoiceOver; describe the pass",
+        );
+        widgets::text(
+            ui,
+            ed,
+            "Serial number",
+            &mut p.serial_number,
+            "/serialNumber",
+            "Unique per pass of this type",
+        );
+        widgets::text(
+            ui,
+            ed,
+            "Pass type ID",
+            &mut p.pass_type_identifier,
+            "/passTypeIdentifier",
+            "pass.com.example.loyalty",
+        );
+        widgets::text(
+            ui,
+            ed,
+            "Team ID",
+            &mut p.team_identifier,
+            "/teamIdentifier",
+            "10 characters, from your Apple developer account",
+        );
+
+        let l = ui.label("Style");
+        let current = p.style();
+        let mut chosen = current;
+        let r = egui::ComboBox::from_id_salt(widgets::widget_id("/style"))
+            .selected_text(current.map_or("None", Style::label))
+            .show_ui(ui, |ui| {
+                for s in Style::ALL {
+                    ui.selectable_value(&mut chosen, Some(s), s.label());
+                }
+            })
+            .response
+            .labelled_by(l.id);
+        ed.focus.register(&r, "/style");
+        if chosen != current
+            && let Some(style) = chosen
+        {
+            ed.send(Command::SetStyle(style));
+        }
+        ui.end_row();
+        let styles = p.styles_present();
+        if styles.len() > 1 {
+            ui.label("");
+            ui.colored_label(
+                ui.visuals().warn_fg_color,
+                format!(
+                    "The pass has {} style keys; choosing a style merges their fields.",
+                    styles.len()
+                ),
+            );
+            ui.end_row();
+        }
+    });
+}

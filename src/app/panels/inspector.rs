@@ -1,0 +1,65 @@
+//! The inspector: every section of the pass as a collapsible form. A jump (validation finding,
+//! preview click) opens the right section and focuses the editor.
+
+use egui::Ui;
+use passmith_core::PassDocument;
+
+use crate::app::command::Section;
+use crate::app::widgets::Ed;
+
+use super::{
+    advanced, appearance, barcodes, fields, images, info, links, localizations, relevance,
+};
+
+pub fn ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
+    egui::ScrollArea::vertical()
+        .id_salt("inspector-scroll")
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            ui.set_max_width(640.0);
+            for section in Section::ALL {
+                let default_open = matches!(
+                    section,
+                    Section::Info | Section::Appearance | Section::Fields
+                );
+                let errors = ed
+                    .findings
+                    .iter()
+                    .filter(|f| f.is_error() && Section::for_path(&f.path) == section)
+                    .count();
+                let open = (ed.focus.open_section == Some(section)).then_some(true);
+                let header = egui::CollapsingHeader::new(
+                    egui::RichText::new(section.title()).heading().size(16.0),
+                )
+                .id_salt(("section", section.title()))
+                .default_open(default_open)
+                .open(open);
+                let r = header.show(ui, |ui| {
+                    ui.add_space(2.0);
+                    match section {
+                        Section::Info => info::ui(ui, ed, doc),
+                        Section::Appearance => appearance::ui(ui, ed, doc),
+                        Section::Fields => fields::ui(ui, ed, doc),
+                        Section::Barcodes => barcodes::ui(ui, ed, doc),
+                        Section::Relevance => relevance::ui(ui, ed, doc),
+                        Section::AppLink => links::app_link_ui(ui, ed, doc),
+                        Section::WebService => links::web_service_ui(ui, ed, doc),
+                        Section::Images => images::ui(ui, ed, doc),
+                        Section::Localizations => localizations::ui(ui, ed, doc),
+                        Section::Advanced => advanced::ui(ui, ed, doc),
+                    }
+                    ui.add_space(6.0);
+                });
+                if errors > 0 {
+                    let rect = r.header_response.rect;
+                    ui.painter().text(
+                        rect.right_center() - egui::vec2(4.0, 0.0),
+                        egui::Align2::RIGHT_CENTER,
+                        format!("{errors} error{}", if errors == 1 { "" } else { "s" }),
+                        egui::FontId::proportional(13.0),
+                        ui.visuals().error_fg_color,
+                    );
+                }
+            }
+        });
+}

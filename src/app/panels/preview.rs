@@ -1,0 +1,202 @@
+//! The live preview: `passmith_preview` lays out and rasterises the pass; this panel shows the
+//! picture, offers front/back, zoom and language, and turns a click on the card into a jump to
+//! the editor of what was clicked (`Layout::element_at` → `Source`). The picture is re-rendered
+//! only when the document or the preview options change.
+
+use egui::Ui;
+use passmith_core::PassDocument;
+use passmith_preview::{Layout, RenderOptions, Side, Source};
+
+/// Preview state: options, the last layout and its texture.
+pub struct PreviewPanel {
+    options: RenderOptions,
+    zoom: f32,
+    layout: Option<Layout>,
+    texture: Option<egui::TextureHandle>,
+    /// The document version and options the texture shows.
+    rendered: Option<(u64, RenderOptions)>,
+    error: Option<String>,
+    /// How many times the preview was rendered (caching is observable in tests).
+    pub renders: u64,
+    /// The element last clicked, highlighted on the card.
+    selected: Option<Source>,
+}
+
+impl Default for PreviewPanel {
+    fn default() -> Self {
+        PreviewPanel {
+            options: RenderOptions::default(),
+            zoom: 1.0,
+            layout: None,
+            texture: None,
+            rendered: None,
+            error: None,
+            renders: 0,
+            selected: None,
+        }
+    }
+}
+
+impl PreviewPanel {
+    pub fn options(&self) -> &RenderOptions {
+        &self.options
+    }
+
+    pub fn options_mut(&mut self) -> &mut RenderOptions {
+        &mut self.options
+    }
+
+    /// The layout of the current document (after the first frame).
+    pub fn layout(&self) -> Option<&Layout> {
+        self.layout.as_ref()
+    }
+
+    /// Every text the layout draws (labels, values, logo text…), for tests and debugging.
+    pub fn texts(&self) -> Vec<String> {
+        self.layout
+            .iter()
+            .flat_map(|l| l.elements.iter())
+            .filter_map(|e| match &e.kind {
+                passmith_preview::ElementKind::Text { text, .. } => Some(text.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Re-lays out and re-renders when the document version or the options changed.
+    pub fn refresh(&mut self, ctx: &egui::Context, doc: &PassDocument, version: u64) {
+        // Render at the screen's density (capped at 3×) so the card is sharp at 1× and 2× DPI.
+        let density = (ctx.pixels_per_point() * self.zoom).clamp(1.0, 3.0).ceil();
+        self.options.scale = density;
+        let key = (version, self.options.clone());
+        if self.rendered.as_ref() == Some(&key) {
+            return;
+        }
+        let layout = passmith_preview::layout(doc, &self.options);
+        match passmith_preview::render(doc, &layout, &self.options) {
+            Ok(img) => {
+                let size = [img.width as usize, img.height as usize];
+                let image = egui::ColorImage::from_rgba_unmultiplied(size, &img.pixels);
+                match &mut self.texture {
+                    Some(t) => t.set(image, egui::TextureOptions::LINEAR),
+                    None => {
+                        self.texture = Some(ctx.load_texture(
+                            "passmith-preview",
+                            image,
+                            egui::TextureOptions::LINEAR,
+                        ));
+                    }
+                }
+                self.error = None;
+            }
+            Err(e) => self.error = Some(e.to_string()),
+        }
+        self.layout = Some(layout);
+        self.rendered = Some(key);
+        self.renders += 1;
+    }
+
+    /// Draws the preview. Returns the JSON pointer (or file name) of a clicked element.
+    pub fn ui(&mut self, ui: &mut Ui, doc: &PassDocument, version: u64) -> Option<String> {
+        let mut clicked = None;
+        ui.horizontal_wrapped(|ui| {
+            ui.selectable_value(&mut self.options.side, Side::Front, "Front");
+            ui.selectable_value(&mut self.options.side, Side::Back, "Back");
+            ui.separator();
+            let l = ui.label("Zoom");
+            egui::ComboBox::from_id_salt("preview-zoom")
+                .selected_text(format!("{:.0}%", self.zoom * 100.0))
+                .show_ui(ui, |ui| {
+                    for z in [0.75f32, 1.0, 1.25, 1.5] {
+                        ui.selectable_value(&mut self.zoom, z, format!("{:.0}%", z * 100.0));
+                    }
+                })
+                .response
+                .labelled_by(l.id);
+            let languages = doc.languages();
+            if !languages.is_empty() {
+                let l = ui.label("Language");
+                let current = self
+                    .options
+                    .language
+                    .clone()
+                    .unwrap_or_else(|| "Default".to_owned());
+                egui::ComboBox::from_id_salt("preview-language")
+                    .selected_text(current)
+                    .show_ui(ui, |ui| {
+                        ui.selectable_value(&mut self.options.language, None, "Default");
+                        for lang in languages {
+                            ui.selectable_value(
+                                &mut self.options.language,
+                                Some(lang.clone()),
+                                lang,
+                            );
+                        }
+                    })
+                    .response
+                    .labelled_by(l.id);
+            } else {
+                self.options.language = None;
+            }
+        });
+        self.refresh(ui.ctx(), doc, version);
+        ui.add_space(6.0);
+        let (Some(texture), Some(layout)) = (&self.texture, &self.layout) else {
+            ui.label(
+                self.error
+                    .clone()
+                    .unwrap_or_else(|| "Rendering…".to_owned()),
+            );
+            return None;
+        };
+        let size = egui::vec2(layout.width, layout.height) * self.zoom;
+        let response = ui
+            .vertical_centered(|ui| {
+                ui.add(
+                    egui::Image::from_texture(texture)
+                        .fit_to_exact_size(size)
+                        .sense(egui::Sense::click())
+                        .alt_text("Pass preview: click an element to edit it"),
+                )
+            })
+            .inner;
+        if let Some(source) = &self.selected
+            && let Some(element) = layout.elements.iter().find(|e| &e.source == source)
+        {
+            let r = egui::Rect::from_min_size(
+                response.rect.min + egui::vec2(element.rect.x, element.rect.y) * self.zoom,
+                egui::vec2(element.rect.w, element.rect.h) * self.zoom,
+            );
+            ui.painter().rect_stroke(
+                r.expand(2.0),
+                3.0,
+                egui::Stroke::new(1.5, ui.visuals().selection.stroke.color),
+                egui::StrokeKind::Outside,
+            );
+        }
+        if response.clicked()
+            && let Some(pos) = response.interact_pointer_pos()
+        {
+            let local = (pos - response.rect.min) / self.zoom;
+            if let Some(element) = layout.element_at(local.x, local.y) {
+                self.selected = Some(element.source.clone());
+                clicked = path_of(&element.source, doc);
+            }
+        }
+        if let Some(e) = &self.error {
+            ui.colored_label(ui.visuals().error_fg_color, e);
+        }
+        clicked
+    }
+}
+
+/// Where the editor of a drawn element lives.
+pub fn path_of(source: &Source, doc: &PassDocument) -> Option<String> {
+    match source {
+        Source::Card => Some("/backgroundColor".to_owned()),
+        Source::LogoText => Some("/logoText".to_owned()),
+        Source::Image { name } => Some(format!("{name}.png")),
+        Source::Barcode { index } => Some(format!("/barcodes/{index}/message")),
+        other => other.json_path(doc),
+    }
+}

@@ -1,0 +1,255 @@
+//! Relevance: when and where the pass appears on the lock screen — relevant dates (single or
+//! start/end), up to 10 locations, beacons and the maximum distance.
+
+use egui::Ui;
+use passmith_core::PassDocument;
+use passmith_core::model::{Beacon, Location, RelevantDate};
+
+use crate::app::widgets::{self, Ed};
+
+const MAX_LOCATIONS: usize = 10;
+
+pub fn ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
+    let pass = &mut doc.pass;
+    ui.strong("Relevant dates");
+    let had_dates = pass.relevant_dates.is_some();
+    let mut remove = None;
+    let dates = pass.relevant_dates.get_or_insert_with(Vec::new);
+    for (i, d) in dates.iter_mut().enumerate() {
+        let base = format!("/relevantDates/{i}");
+        let name = format!("Relevant date {}", i + 1);
+        ui.push_id(("date", i), |ui| {
+            egui::Frame::group(ui.style()).show(ui, |ui| {
+                ui.set_width(ui.available_width());
+                ui.horizontal(|ui| {
+                    ui.label(egui::RichText::new(&name).small().weak());
+                    if widgets::named_button(ui, "Remove", &format!("Remove {name}")).clicked() {
+                        remove = Some(i);
+                    }
+                });
+                ed.prefix = Some(name.clone());
+                widgets::grid(ui, "date-grid", |ui| {
+                    let hint = "2027-07-16T17:00:00-07:00";
+                    if d.start_date.is_some() || d.end_date.is_some() {
+                        widgets::opt_text(
+                            ui,
+                            ed,
+                            "Start",
+                            &mut d.start_date,
+                            &format!("{base}/startDate"),
+                            hint,
+                        );
+                        widgets::opt_text(
+                            ui,
+                            ed,
+                            "End",
+                            &mut d.end_date,
+                            &format!("{base}/endDate"),
+                            hint,
+                        );
+                    } else {
+                        widgets::opt_text(
+                            ui,
+                            ed,
+                            "Date",
+                            &mut d.date,
+                            &format!("{base}/date"),
+                            hint,
+                        );
+                    }
+                });
+                ed.prefix = None;
+            });
+        });
+    }
+    if let Some(i) = remove {
+        dates.remove(i);
+    }
+    ui.horizontal(|ui| {
+        if ui.button("Add date").clicked() {
+            dates.push(RelevantDate {
+                date: Some(String::new()),
+                ..RelevantDate::default()
+            });
+        }
+        if ui.button("Add date range").clicked() {
+            dates.push(RelevantDate {
+                start_date: Some(String::new()),
+                end_date: Some(String::new()),
+                ..RelevantDate::default()
+            });
+        }
+    });
+    if dates.is_empty() && !had_dates {
+        pass.relevant_dates = None;
+    }
+    if pass.relevant_date.is_some() {
+        widgets::grid(ui, "legacy-date", |ui| {
+            widgets::opt_text(
+                ui,
+                ed,
+                "Relevant date (old key)",
+                &mut pass.relevant_date,
+                "/relevantDate",
+                "deprecated in iOS 18",
+            );
+        });
+    }
+
+    ui.separator();
+    ui.strong(format!("Locations (at most {MAX_LOCATIONS})"));
+    let had_locations = pass.locations.is_some();
+    let mut remove = None;
+    let locations = pass.locations.get_or_insert_with(Vec::new);
+    for (i, loc) in locations.iter_mut().enumerate() {
+        let base = format!("/locations/{i}");
+        let name = format!("Location {}", i + 1);
+        ui.push_id(("loc", i), |ui| {
+            egui::Frame::group(ui.style()).show(ui, |ui| {
+                ui.set_width(ui.available_width());
+                ui.horizontal(|ui| {
+                    ui.label(egui::RichText::new(&name).small().weak());
+                    if widgets::named_button(ui, "Remove", &format!("Remove {name}")).clicked() {
+                        remove = Some(i);
+                    }
+                });
+                ed.prefix = Some(name.clone());
+                widgets::grid(ui, "loc-grid", |ui| {
+                    let mut lat = Some(loc.latitude);
+                    widgets::opt_number(
+                        ui,
+                        ed,
+                        "Latitude",
+                        &mut lat,
+                        &format!("{base}/latitude"),
+                        -90.0..=90.0,
+                    );
+                    loc.latitude = lat.unwrap_or(0.0);
+                    let mut lon = Some(loc.longitude);
+                    widgets::opt_number(
+                        ui,
+                        ed,
+                        "Longitude",
+                        &mut lon,
+                        &format!("{base}/longitude"),
+                        -180.0..=180.0,
+                    );
+                    loc.longitude = lon.unwrap_or(0.0);
+                    widgets::opt_number(
+                        ui,
+                        ed,
+                        "Altitude",
+                        &mut loc.altitude,
+                        &format!("{base}/altitude"),
+                        -1000.0..=10000.0,
+                    );
+                    widgets::opt_text(
+                        ui,
+                        ed,
+                        "Relevant text",
+                        &mut loc.relevant_text,
+                        &format!("{base}/relevantText"),
+                        "shown on the lock screen nearby",
+                    );
+                });
+                ed.prefix = None;
+            });
+        });
+    }
+    if let Some(i) = remove {
+        locations.remove(i);
+    }
+    if ui
+        .add_enabled(
+            locations.len() < MAX_LOCATIONS,
+            egui::Button::new("Add location"),
+        )
+        .clicked()
+    {
+        locations.push(Location::default());
+    }
+    if locations.is_empty() && !had_locations {
+        pass.locations = None;
+    }
+
+    ui.separator();
+    ui.strong("Beacons");
+    let had_beacons = pass.beacons.is_some();
+    let mut remove = None;
+    let beacons = pass.beacons.get_or_insert_with(Vec::new);
+    for (i, b) in beacons.iter_mut().enumerate() {
+        let base = format!("/beacons/{i}");
+        let name = format!("Beacon {}", i + 1);
+        ui.push_id(("beacon", i), |ui| {
+            egui::Frame::group(ui.style()).show(ui, |ui| {
+                ui.set_width(ui.available_width());
+                ui.horizontal(|ui| {
+                    ui.label(egui::RichText::new(&name).small().weak());
+                    if widgets::named_button(ui, "Remove", &format!("Remove {name}")).clicked() {
+                        remove = Some(i);
+                    }
+                });
+                ed.prefix = Some(name.clone());
+                widgets::grid(ui, "beacon-grid", |ui| {
+                    widgets::text(
+                        ui,
+                        ed,
+                        "Proximity UUID",
+                        &mut b.proximity_uuid,
+                        &format!("{base}/proximityUUID"),
+                        "E2C56DB5-DFFB-48D2-B060-D0F5A71096E0",
+                    );
+                    let mut major = b.major.map(|v| v as f64);
+                    widgets::opt_number(
+                        ui,
+                        ed,
+                        "Major",
+                        &mut major,
+                        &format!("{base}/major"),
+                        0.0..=65535.0,
+                    );
+                    b.major = major.map(|v| v.round() as i64);
+                    let mut minor = b.minor.map(|v| v as f64);
+                    widgets::opt_number(
+                        ui,
+                        ed,
+                        "Minor",
+                        &mut minor,
+                        &format!("{base}/minor"),
+                        0.0..=65535.0,
+                    );
+                    b.minor = minor.map(|v| v.round() as i64);
+                    widgets::opt_text(
+                        ui,
+                        ed,
+                        "Relevant text",
+                        &mut b.relevant_text,
+                        &format!("{base}/relevantText"),
+                        "shown near the beacon",
+                    );
+                });
+                ed.prefix = None;
+            });
+        });
+    }
+    if let Some(i) = remove {
+        beacons.remove(i);
+    }
+    if ui.button("Add beacon").clicked() {
+        beacons.push(Beacon::default());
+    }
+    if beacons.is_empty() && !had_beacons {
+        pass.beacons = None;
+    }
+    ui.separator();
+    widgets::grid(ui, "distance-grid", |ui| {
+        widgets::opt_number(
+            ui,
+            ed,
+            "Max distance (m)",
+            &mut pass.max_distance,
+            "/maxDistance",
+            0.0..=100000.0,
+        );
+    });
+}

@@ -1,0 +1,56 @@
+//! The validation panel: every error and warning (engine, package, layout), live. Clicking one
+//! jumps to the editor of the value it names. Errors block export and the panel says so.
+
+use egui::Ui;
+use passmith_core::Finding;
+
+use crate::app::command::Command;
+use crate::app::widgets::{severity_color, severity_icon};
+
+pub fn ui(ui: &mut Ui, findings: &[Finding], commands: &mut Vec<Command>) {
+    let errors = findings.iter().filter(|f| f.is_error()).count();
+    let warnings = findings.len() - errors;
+    ui.horizontal(|ui| {
+        ui.heading("Validation");
+        let summary = match (errors, warnings) {
+            (0, 0) => "No problems found".to_owned(),
+            _ => format!(
+                "{errors} error{}, {warnings} warning{}",
+                if errors == 1 { "" } else { "s" },
+                if warnings == 1 { "" } else { "s" }
+            ),
+        };
+        ui.label(summary);
+    });
+    if errors > 0 {
+        ui.colored_label(
+            ui.visuals().error_fg_color,
+            "Errors block export. Click one to fix it.",
+        );
+    } else if warnings > 0 {
+        ui.label("Warnings do not block export.");
+    } else {
+        ui.label("Ready to export.");
+    }
+    egui::ScrollArea::vertical()
+        .id_salt("validation-scroll")
+        .auto_shrink([false, true])
+        .show(ui, |ui| {
+            for f in findings {
+                let color = severity_color(ui, f.severity);
+                let text =
+                    egui::RichText::new(format!("{} {}", severity_icon(f.severity), f.message))
+                        .color(color);
+                let r = ui
+                    .add(egui::Button::new(text).frame(false).wrap())
+                    .accessible_name(format!("{} ({})", f.message, f.path))
+                    .on_hover_text(format!("{}\n{}\n[{}]", f.path, f.hint, f.code));
+                if !f.path.is_empty() {
+                    ui.label(egui::RichText::new(format!("   {}", f.path)).small().weak());
+                }
+                if r.clicked() {
+                    commands.push(Command::Focus(f.path.clone()));
+                }
+            }
+        });
+}

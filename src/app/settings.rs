@@ -1,0 +1,64 @@
+//! Settings that persist between runs through eframe's storage: recent files, the last
+//! certificate and WWDR paths, the theme. Never passwords: those go to the OS keychain only.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+const MAX_RECENT: usize = 10;
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// Most recent first.
+    pub recent: Vec<PathBuf>,
+    pub last_certificate: Option<PathBuf>,
+    pub last_wwdr: Option<PathBuf>,
+    /// Whether the user chose to keep the certificate password in the OS keychain.
+    pub remember_password: bool,
+    /// `None`: follow the system.
+    pub dark_mode: Option<bool>,
+}
+
+impl Settings {
+    pub fn add_recent(&mut self, path: &Path) {
+        let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
+        self.recent.retain(|p| *p != path);
+        self.recent.insert(0, path);
+        self.recent.truncate(MAX_RECENT);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recent_files_are_most_recent_first_without_duplicates() {
+        let mut s = Settings::default();
+        for i in 0..12 {
+            s.add_recent(Path::new(&format!("/nowhere/{i}.pass")));
+        }
+        s.add_recent(Path::new("/nowhere/5.pass"));
+        assert_eq!(s.recent.len(), MAX_RECENT);
+        assert_eq!(s.recent[0], PathBuf::from("/nowhere/5.pass"));
+        assert_eq!(s.recent.iter().filter(|p| p.ends_with("5.pass")).count(), 1);
+    }
+
+    #[test]
+    fn settings_survive_a_round_trip_and_old_files_missing_keys() {
+        let s = Settings {
+            last_certificate: Some("/c.p12".into()),
+            dark_mode: Some(true),
+            ..Settings::default()
+        };
+        let text = serde_json::to_string(&s).unwrap();
+        assert!(
+            !text.contains("password\":\""),
+            "no password is ever stored: {text}"
+        );
+        assert_eq!(serde_json::from_str::<Settings>(&text).unwrap(), s);
+        let old: Settings = serde_json::from_str(r#"{"recent":["/a.pass"]}"#).unwrap();
+        assert_eq!(old.recent, vec![PathBuf::from("/a.pass")]);
+    }
+}

@@ -1,0 +1,405 @@
+//! Editor widgets shared by the inspector sections. Every editor gets a stable [`egui::Id`]
+//! derived from the JSON pointer it edits ([`widget_id`]) and an accessible name, so a finding's
+//! `path` can focus it and tests (and screen readers) can reach it by label.
+
+use egui::{Color32, Response, RichText, TextEdit, Ui};
+use passmith_core::{Finding, Severity};
+
+use super::command::{Command, Section};
+use super::files::FileDialogs;
+
+/// The id of the editor of `path` (a JSON pointer such as `/backgroundColor`).
+pub fn widget_id(path: &str) -> egui::Id {
+    egui::Id::unique(("passmith-editor", path))
+}
+
+/// Jumps from a finding or a preview click to an editor.
+#[derive(Debug, Default)]
+pub struct FocusState {
+    /// The path the user asked to see.
+    pending: Option<String>,
+    /// The drawn editor chosen for `pending`.
+    target: Option<String>,
+    attempts: u8,
+    /// Editors drawn in the current frame, in order.
+    drawn: Vec<String>,
+    drawn_last_frame: Vec<String>,
+    /// The section that must be open this frame (a jump into it).
+    pub open_section: Option<Section>,
+    /// The editor focused by the last jump (tests read it).
+    pub focused_path: Option<String>,
+}
+
+impl FocusState {
+    /// Asks to focus the editor of `path` (exact, else the nearest drawn editor).
+    pub fn request(&mut self, path: String) {
+        self.open_section = Some(Section::for_path(&path));
+        self.target = best_match(&path, &self.drawn_last_frame);
+        self.pending = Some(path);
+        self.attempts = 0;
+    }
+
+    pub fn begin_frame(&mut self) {
+        self.drawn_last_frame = std::mem::take(&mut self.drawn);
+    }
+
+    /// After the frame: picks the target among the drawn editors; gives up after a few frames.
+    pub fn end_frame(&mut self, ctx: &egui::Context) {
+        if let Some(path) = &self.pending {
+            if self.target.is_none() {
+                self.target = best_match(path, &self.drawn);
+            }
+            self.attempts += 1;
+            if self.attempts > 6 {
+                self.pending = None;
+                self.target = None;
+                self.open_section = None;
+            } else {
+                ctx.request_repaint();
+            }
+        } else {
+            self.open_section = None;
+        }
+    }
+
+    /// Called by each editor after it is drawn.
+    pub fn register(&mut self, response: &Response, path: &str) {
+        self.drawn.push(path.to_owned());
+        if self.pending.is_some() && self.target.as_deref() == Some(path) {
+            response.request_focus();
+            response.scroll_to_me(Some(egui::Align::Center));
+            self.focused_path = Some(path.to_owned());
+            self.pending = None;
+            self.target = None;
+        }
+    }
+
+    pub fn is_pending(&self) -> bool {
+        self.pending.is_some()
+    }
+
+    pub fn pending_path(&self) -> Option<&str> {
+        self.pending.as_deref()
+    }
+}
+
+/// The editor that best shows `path`: itself, else its first child editor, else the closest parent.
+fn best_match(path: &str, drawn: &[String]) -> Option<String> {
+    if drawn.iter().any(|d| d == path) {
+        return Some(path.to_owned());
+    }
+    let child_prefix = format!("{path}/");
+    if let Some(child) = drawn.iter().find(|d| d.starts_with(&child_prefix)) {
+        return Some(child.clone());
+    }
+    drawn
+        .iter()
+        .filter(|d| path.starts_with(&format!("{d}/")))
+        .max_by_key(|d| d.len())
+        .cloned()
+}
+
+/// What every editor needs besides the value it edits.
+pub struct Ed<'a> {
+    pub focus: &'a mut FocusState,
+    pub findings: &'a [Finding],
+    pub commands: &'a mut Vec<Command>,
+    pub dialogs: &'a mut dyn FileDialogs,
+    /// Messages for the notice area (e.g. an image that could not be read).
+    pub messages: &'a mut Vec<String>,
+    /// Prefix of accessible names while editing one item of a list ("Primary field 1"), so
+    /// every "Value" editor has a distinct name.
+    pub prefix: Option<String>,
+}
+
+/// Names `r` after its visible label, or "`prefix` `label`" inside a list item.
+pub fn name_it(ed: &Ed<'_>, r: Response, label_id: egui::Id, label: &str) -> Response {
+    match &ed.prefix {
+        Some(p) => r.accessible_name(format!("{p} {}", label.to_lowercase())),
+        None => r.labelled_by(label_id),
+    }
+}
+
+impl Ed<'_> {
+    pub fn send(&mut self, command: Command) {
+        self.commands.push(command);
+    }
+
+    /// Shows the findings about exactly `path` under its editor.
+    pub fn findings_ui(&self, ui: &mut Ui, path: &str) {
+        for f in self.findings.iter().filter(|f| f.path == path) {
+            let color = severity_color(ui, f.severity);
+            ui.label(
+                RichText::new(format!("{} {}", severity_icon(f.severity), f.message))
+                    .color(color)
+                    .small(),
+            );
+        }
+    }
+}
+
+pub fn severity_color(ui: &Ui, severity: Severity) -> Color32 {
+    match severity {
+        Severity::Error => ui.visuals().error_fg_color,
+        Severity::Warning => ui.visuals().warn_fg_color,
+    }
+}
+
+pub fn severity_icon(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "●",
+        Severity::Warning => "▲",
+    }
+}
+
+/// A labelled single-line text editor for `path`. Returns the editor's response.
+pub fn text(
+    ui: &mut Ui,
+    ed: &mut Ed<'_>,
+    label: &str,
+    value: &mut String,
+    path: &str,
+    hint: &str,
+) -> Response {
+    let l = ui.label(label);
+    let r = ui
+        .vertical(|ui| {
+            let r = ui.add(
+                TextEdit::singleline(value)
+                    .id(widget_id(path))
+                    .hint_text(hint)
+                    .desired_width(f32::INFINITY),
+            );
+            let r = name_it(ed, r, l.id, label);
+            ed.focus.register(&r, path);
+            ed.findings_ui(ui, path);
+            r
+        })
+        .inner;
+    ui.end_row();
+    r
+}
+
+/// A multi-line text editor (back fields, JSON).
+pub fn multiline(
+    ui: &mut Ui,
+    ed: &mut Ed<'_>,
+    label: &str,
+    value: &mut String,
+    path: &str,
+    hint: &str,
+) -> Response {
+    let l = ui.label(label);
+    let r = ui
+        .vertical(|ui| {
+            let r = ui.add(
+                TextEdit::multiline(value)
+                    .id(widget_id(path))
+                    .hint_text(hint)
+                    .desired_rows(3)
+                    .desired_width(f32::INFINITY),
+            );
+            let r = name_it(ed, r, l.id, label);
+            ed.focus.register(&r, path);
+            ed.findings_ui(ui, path);
+            r
+        })
+        .inner;
+    ui.end_row();
+    r
+}
+
+/// A text editor for an optional key: empty text removes the key.
+pub fn opt_text(
+    ui: &mut Ui,
+    ed: &mut Ed<'_>,
+    label: &str,
+    value: &mut Option<String>,
+    path: &str,
+    hint: &str,
+) -> Response {
+    let mut s = value.clone().unwrap_or_default();
+    let r = text(ui, ed, label, &mut s, path, hint);
+    if r.changed() {
+        *value = (!s.is_empty()).then_some(s);
+    }
+    r
+}
+
+/// A checkbox for an optional boolean key: unticked removes the key.
+pub fn opt_bool(
+    ui: &mut Ui,
+    ed: &mut Ed<'_>,
+    label: &str,
+    value: &mut Option<bool>,
+    path: &str,
+    help: &str,
+) {
+    ui.label("");
+    let mut b = value.unwrap_or(false);
+    let r = ui.checkbox(&mut b, label).on_hover_text(help);
+    let r = match &ed.prefix {
+        Some(p) => r.accessible_name(format!("{p} {}", label.to_lowercase())),
+        None => r,
+    };
+    ed.focus.register(&r, path);
+    if r.changed() {
+        *value = b.then_some(true);
+    }
+    ui.end_row();
+}
+
+/// A number editor for an optional number: the checkbox adds or removes the key.
+pub fn opt_number(
+    ui: &mut Ui,
+    ed: &mut Ed<'_>,
+    label: &str,
+    value: &mut Option<f64>,
+    path: &str,
+    range: std::ops::RangeInclusive<f64>,
+) {
+    let l = ui.label(label);
+    ui.horizontal(|ui| {
+        let mut on = value.is_some();
+        let set_label = match &ed.prefix {
+            Some(p) => format!("Set {p} {}", label.to_lowercase()),
+            None => format!("Set {}", label.to_lowercase()),
+        };
+        if ui
+            .checkbox(&mut on, "")
+            .accessible_name(set_label)
+            .changed()
+        {
+            *value = on.then_some(range.start().max(0.0));
+        }
+        if let Some(v) = value {
+            let r = ui.add(
+                egui::DragValue::new(v)
+                    .range(range)
+                    .speed(1.0)
+                    .max_decimals(6),
+            );
+            let r = name_it(ed, r, l.id, label);
+            ed.focus.register(&r, path);
+        }
+    });
+    ui.end_row();
+}
+
+/// A dropdown for an optional enum key (`None` = not set).
+pub fn opt_enum<T: Clone + PartialEq>(
+    ui: &mut Ui,
+    ed: &mut Ed<'_>,
+    label: &str,
+    value: &mut Option<T>,
+    all: &[T],
+    name: impl Fn(&T) -> String,
+    path: &str,
+) {
+    let l = ui.label(label);
+    let current = value.as_ref().map_or_else(|| "Not set".to_owned(), &name);
+    let r = egui::ComboBox::from_id_salt(widget_id(path))
+        .selected_text(current)
+        .show_ui(ui, |ui| {
+            ui.selectable_value(value, None, "Not set");
+            for v in all {
+                ui.selectable_value(value, Some(v.clone()), name(v));
+            }
+        })
+        .response;
+    let r = name_it(ed, r, l.id, label);
+    ed.focus.register(&r, path);
+    ui.end_row();
+}
+
+/// A colour editor: the `rgb(r, g, b)` text and a picker that writes `rgb(r, g, b)`.
+pub fn color(ui: &mut Ui, ed: &mut Ed<'_>, label: &str, value: &mut Option<String>, path: &str) {
+    let l = ui.label(label);
+    ui.vertical(|ui| {
+        ui.horizontal(|ui| {
+            let parsed = value.as_deref().and_then(passmith_core::color::parse_color);
+            let mut c = parsed.unwrap_or([128, 128, 128]);
+            let picker = ui
+                .color_edit_button_srgb(&mut c)
+                .accessible_name(format!("{label} picker"));
+            if picker.changed() {
+                *value = Some(passmith_core::color::format_rgb(c));
+            }
+            let mut s = value.clone().unwrap_or_default();
+            let r = ui.add(
+                TextEdit::singleline(&mut s)
+                    .id(widget_id(path))
+                    .hint_text("rgb(r, g, b)")
+                    .desired_width(150.0),
+            );
+            let r = name_it(ed, r, l.id, label);
+            if r.changed() {
+                *value = (!s.is_empty()).then_some(s);
+            }
+            ed.focus.register(&r, path);
+            if value.is_some()
+                && ui
+                    .small_button("Clear")
+                    .accessible_name(format!("Clear {label}"))
+                    .clicked()
+            {
+                *value = None;
+            }
+        });
+        ed.findings_ui(ui, path);
+    });
+    ui.end_row();
+}
+
+/// A two-column grid for label/editor rows.
+pub fn grid<R>(ui: &mut Ui, id: impl egui::AsIdSalt, add: impl FnOnce(&mut Ui) -> R) -> R {
+    egui::Grid::new(id)
+        .num_columns(2)
+        .spacing([10.0, 6.0])
+        .min_col_width(110.0)
+        .striped(false)
+        .show(ui, add)
+        .inner
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_finding_path_maps_to_the_nearest_drawn_editor() {
+        let drawn: Vec<String> = [
+            "/barcodes",
+            "/barcodes/0/message",
+            "/storeCard/primaryFields/0/key",
+            "/storeCard/primaryFields/0/value",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        assert_eq!(
+            best_match("/barcodes/0/message", &drawn).as_deref(),
+            Some("/barcodes/0/message")
+        );
+        assert_eq!(
+            best_match("/storeCard/primaryFields/0", &drawn).as_deref(),
+            Some("/storeCard/primaryFields/0/key")
+        );
+        assert_eq!(
+            best_match("/barcodes/0/message/extra", &drawn).as_deref(),
+            Some("/barcodes/0/message")
+        );
+        assert_eq!(
+            best_match("/barcodes/3/format", &drawn).as_deref(),
+            Some("/barcodes")
+        );
+        assert_eq!(best_match("/nfc", &drawn), None);
+    }
+}
+
+/// A small button whose accessible name says what it acts on ("Remove field balance").
+pub fn named_button(ui: &mut Ui, text: &str, name: &str) -> Response {
+    ui.small_button(text)
+        .on_hover_text(name)
+        .accessible_name(name)
+}

@@ -1,0 +1,3 @@
+//! The `passmith` package as a library: the designer app, so GUI tests can build it headlessly.
+
+pub mod app;

@@ -1,0 +1,330 @@
+//! GUI journeys through the real designer, driven headlessly with egui_kittest: the app is built
+//! with scripted file dialogs, widgets are found by their accessible names and clicked or typed
+//! into, and the results are checked on the document, the preview layout and the exported file.
+//! egui_kittest's accessibility check stays on: every interactive widget must have a name.
+
+use std::path::{Path, PathBuf};
+
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use passmith::app::{App, ScriptedDialogs, templates};
+use passmith_core::PassDocument;
+use passmith_core::model::{BarcodeFormat, FieldGroup, Style};
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+fn harness(doc: PassDocument, dialogs: &ScriptedDialogs) -> Harness<'static, App> {
+    let dialogs = dialogs.clone();
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1400.0, 1000.0))
+        .with_max_steps(40)
+        .build_eframe(move |_cc| App::new_for_test(doc, Box::new(dialogs)));
+    h.run();
+    h
+}
+
+/// Replaces the text of the text input named `label`, the way a user does: click, select all, type.
+fn retype(h: &mut Harness<'_, App>, label: &str, text: &str) {
+    h.get_by_role_and_label(Role::TextInput, label)
+        .scroll_to_me();
+    h.run();
+    h.get_by_role_and_label(Role::TextInput, label).click();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.run();
+    h.get_by_role_and_label(Role::TextInput, label)
+        .type_text(text);
+    h.run();
+}
+
+/// Clicks the widget named `label`, scrolling it into view first like a user would.
+fn press(h: &mut Harness<'_, App>, label: &str) {
+    h.get_by_label(label).scroll_to_me();
+    h.run();
+    h.get_by_label(label).click();
+    h.run();
+}
+
+fn primary_value(doc: &PassDocument) -> String {
+    doc.pass.fields().unwrap().group(FieldGroup::Primary)[0]
+        .value
+        .to_display_string()
+}
+
+#[test]
+fn new_store_card_edit_organisation_and_primary_field_shows_in_the_preview() {
+    let dialogs = ScriptedDialogs::new();
+    let mut h = harness(templates::template(Style::Generic).unwrap(), &dialogs);
+
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_label("New from template").click();
+    h.run();
+    h.get_by_label("Store card").click();
+    h.run();
+    assert_eq!(h.state().doc.pass.style(), Some(Style::StoreCard));
+    assert_eq!(
+        h.state().doc.pass.organization_name,
+        "Harbor Coffee Roasters"
+    );
+
+    retype(&mut h, "Organization", "Lighthouse Books");
+    retype(&mut h, "Primary field 1 value", "42 points");
+    h.run();
+
+    let app = h.state();
+    assert_eq!(app.doc.pass.organization_name, "Lighthouse Books");
+    assert_eq!(primary_value(&app.doc), "42 points");
+    let texts = app.preview.texts();
+    assert!(
+        texts.iter().any(|t| t == "42 points"),
+        "preview shows the new primary value: {texts:?}"
+    );
+    assert!(
+        !texts.iter().any(|t| t == "$18.50" || t == "18.5"),
+        "old value gone: {texts:?}"
+    );
+    assert!(app.is_dirty());
+}
+
+#[test]
+fn add_qr_barcode_then_export_signs_a_pass_that_openssl_verifies() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("Fern.pkpass");
+    let certs = fixtures().join("certs");
+    let dialogs = ScriptedDialogs::new();
+    dialogs.answer(certs.join("test-pass.p12"));
+    dialogs.answer(certs.join("test-wwdr-ca.pem"));
+    dialogs.answer(&out);
+    let mut h = harness(templates::template(Style::Coupon).unwrap(), &dialogs);
+
+    press(&mut h, "Barcodes");
+    press(&mut h, "Add QR code");
+    let barcodes = h.state().doc.pass.barcodes.clone().unwrap();
+    assert_eq!(barcodes.len(), 2);
+    assert_eq!(barcodes[1].format, BarcodeFormat::Qr);
+
+    // Ctrl+E without an identity opens the identity dialog first.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::E);
+    h.run();
+    press(&mut h, "Choose certificate…");
+    h.get_by_role_and_label(Role::PasswordInput, "Password")
+        .click();
+    h.run();
+    h.get_by_role_and_label(Role::PasswordInput, "Password")
+        .type_text("test-password");
+    h.run();
+    press(&mut h, "Load certificate");
+    h.get_by_label_contains("pass.com.example.passmith");
+    press(&mut h, "Choose WWDR certificate…");
+    press(&mut h, "Use this identity");
+
+    assert_eq!(
+        h.state().last_export.as_deref(),
+        Some(out.as_path()),
+        "notices: {:?}",
+        h.state().notices
+    );
+    let bytes = std::fs::read(&out).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let unpacked = dir.path().join("unpacked");
+    zip.extract(&unpacked).unwrap();
+    let pass: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(unpacked.join("pass.json")).unwrap()).unwrap();
+    assert_eq!(pass["barcodes"][1]["format"], "PKBarcodeFormatQR");
+    let status = std::process::Command::new("openssl")
+        .args(["cms", "-verify", "-binary", "-inform", "DER", "-in"])
+        .arg(unpacked.join("signature"))
+        .arg("-content")
+        .arg(unpacked.join("manifest.json"))
+        .arg("-CAfile")
+        .arg(certs.join("test-wwdr-ca.pem"))
+        .args(["-purpose", "any", "-out", "/dev/null"])
+        .status()
+        .unwrap();
+    assert!(status.success(), "openssl cms -verify failed");
+    let asked = dialogs.asked.borrow();
+    assert_eq!(asked.len(), 3, "{asked:?}");
+}
+
+#[test]
+fn event_sample_to_generic_keeps_every_field_and_names_what_generic_cannot_show() {
+    let dialogs = ScriptedDialogs::new();
+    dialogs.answer(fixtures().join("apple-samples/Event.pass"));
+    let mut h = harness(templates::template(Style::StoreCard).unwrap(), &dialogs);
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_label("Open .pass folder…").click();
+    h.run();
+    assert_eq!(h.state().doc.pass.style(), Some(Style::EventTicket));
+    assert_eq!(h.state().doc.pass.organization_name, "Apple Inc.");
+
+    // An "additional info" field: only event tickets show that group.
+    press(&mut h, "Add additional info field");
+    let keys_before: Vec<String> = all_keys(&h.state().doc);
+    assert_eq!(keys_before.len(), 3, "{keys_before:?}");
+
+    h.get_by_role_and_label(Role::ComboBox, "Style").click();
+    h.run();
+    h.get_by_label("Generic").click();
+    h.run();
+
+    let app = h.state();
+    assert_eq!(app.doc.pass.style(), Some(Style::Generic));
+    let mut keys_after = all_keys(&app.doc);
+    let mut expected = keys_before.clone();
+    keys_after.sort();
+    expected.sort();
+    assert_eq!(keys_after, expected, "no field lost");
+    let notice = app
+        .notices
+        .iter()
+        .find(|n| n.title == "Style changed to Generic")
+        .expect("the user is told about the style change");
+    let text = notice.lines.join("\n");
+    assert!(
+        text.contains("\"field1\""),
+        "the additional info field is named: {text}"
+    );
+    assert!(
+        text.contains("background image"),
+        "the hidden background image is named: {text}"
+    );
+    assert!(
+        !text.contains("\"event\"") && !text.contains("\"loc\""),
+        "fields generic shows are not listed: {text}"
+    );
+    // The notice is on screen, not only in the state.
+    h.get_by_label_contains("Kept in the pass but not shown");
+}
+
+fn all_keys(doc: &PassDocument) -> Vec<String> {
+    doc.pass
+        .fields()
+        .unwrap()
+        .all_fields()
+        .map(|(_, _, f)| f.key.clone())
+        .collect()
+}
+
+#[test]
+fn an_invalid_colour_is_listed_focuses_its_editor_and_blocks_export() {
+    let dialogs = ScriptedDialogs::new();
+    let mut h = harness(templates::template(Style::StoreCard).unwrap(), &dialogs);
+    assert!(
+        h.state().blocking_errors().is_empty(),
+        "{:?}",
+        h.state().blocking_errors()
+    );
+
+    retype(&mut h, "Background colour", "rgb(300, 20, 20)");
+    // Move focus away, as a user would before looking at the validation panel.
+    h.get_by_role_and_label(Role::TextInput, "Organization")
+        .click();
+    h.run();
+    let errors = h.state().blocking_errors();
+    assert!(
+        errors.iter().any(|f| f.path == "/backgroundColor"),
+        "{errors:?}"
+    );
+
+    h.get_by_label_contains("(/backgroundColor)").click();
+    h.run();
+    assert_eq!(
+        h.state().focus.focused_path.as_deref(),
+        Some("/backgroundColor")
+    );
+    assert!(
+        h.get_by_role_and_label(Role::TextInput, "Background colour")
+            .is_focused()
+    );
+
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::E);
+    h.run();
+    let app = h.state();
+    assert!(app.last_export.is_none());
+    assert!(app.identity_dialog.is_none(), "no signing is attempted");
+    assert!(
+        dialogs.asked.borrow().is_empty(),
+        "no save dialog: {:?}",
+        dialogs.asked.borrow()
+    );
+    assert!(
+        app.notices
+            .iter()
+            .any(|n| n.title.starts_with("Export refused")),
+        "{:?}",
+        app.notices
+    );
+    h.get_by_label_contains("Export refused");
+}
+
+#[test]
+fn undo_and_redo_step_through_three_edits() {
+    let dialogs = ScriptedDialogs::new();
+    let mut h = harness(templates::template(Style::StoreCard).unwrap(), &dialogs);
+    let original = h.state().doc.clone();
+
+    // 1: a typing burst in one field is one step.
+    h.get_by_role_and_label(Role::TextInput, "Organization")
+        .click();
+    h.run();
+    h.key_press(egui::Key::End);
+    for chunk in [" &", " Co", "."] {
+        h.get_by_role_and_label(Role::TextInput, "Organization")
+            .type_text(chunk);
+        h.run();
+    }
+    let after1 = h.state().doc.clone();
+    assert_eq!(
+        after1.pass.organization_name,
+        "Harbor Coffee Roasters & Co."
+    );
+    // 2: another field.
+    retype(&mut h, "Logo text", "Harbor & Co.");
+    let after2 = h.state().doc.clone();
+    // 3: a button.
+    press(&mut h, "Barcodes");
+    press(&mut h, "Add Aztec");
+    let after3 = h.state().doc.clone();
+    assert_eq!(after3.pass.barcodes.as_ref().unwrap().len(), 2);
+
+    let undo = |h: &mut Harness<'_, App>| {
+        h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+        h.run();
+    };
+    let redo = |h: &mut Harness<'_, App>| {
+        h.key_press_modifiers(
+            egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
+            egui::Key::Z,
+        );
+        h.run();
+    };
+    undo(&mut h);
+    assert_eq!(h.state().doc, after2);
+    undo(&mut h);
+    assert_eq!(h.state().doc, after1);
+    undo(&mut h);
+    assert_eq!(h.state().doc, original);
+    assert!(!h.state().history.can_undo());
+    redo(&mut h);
+    assert_eq!(h.state().doc, after1);
+    redo(&mut h);
+    assert_eq!(h.state().doc, after2);
+    redo(&mut h);
+    assert_eq!(h.state().doc, after3);
+    // The preview follows undo too.
+    undo(&mut h);
+    assert!(
+        h.state()
+            .preview
+            .texts()
+            .iter()
+            .any(|t| t == "Harbor & Co."),
+        "{:?}",
+        h.state().preview.texts()
+    );
+}
