@@ -1,0 +1,239 @@
+//! `passmith validate`: exit codes 0/1/2, the readable report and the `--json` shape, on Apple's
+//! sample passes (folders and signed .pkpass files) and broken copies of them.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/apple-samples")
+}
+
+fn passmith(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_passmith"))
+        .args(args)
+        .output()
+        .expect("run passmith")
+}
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = passmith(args);
+    (
+        out.status.code().expect("exit code"),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+/// A copy of an Apple sample folder whose pass.json is rewritten by `edit`.
+fn copy_sample(name: &str, edit: impl FnOnce(String) -> String) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let dest = tmp.path().join(format!("{name}.pass"));
+    std::fs::create_dir(&dest).unwrap();
+    for entry in std::fs::read_dir(fixtures().join(format!("{name}.pass"))).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), dest.join(entry.file_name())).unwrap();
+    }
+    let json = std::fs::read_to_string(dest.join("pass.json")).unwrap();
+    std::fs::write(dest.join("pass.json"), edit(json)).unwrap();
+    (tmp, dest)
+}
+
+fn json_findings(stdout: &str) -> Vec<Value> {
+    let v: Value =
+        serde_json::from_str(stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}"));
+    let list = v.as_array().expect("a JSON array").clone();
+    for f in &list {
+        let obj = f.as_object().expect("each finding is an object");
+        let mut keys: Vec<&str> = obj.keys().map(String::as_str).collect();
+        keys.sort_unstable();
+        assert_eq!(keys, ["code", "hint", "message", "path", "severity"], "{f}");
+        assert!(
+            matches!(obj["severity"].as_str(), Some("error" | "warning")),
+            "{f}"
+        );
+        assert!(obj.values().all(Value::is_string), "{f}");
+    }
+    list
+}
+
+#[test]
+fn apple_sample_folders_pass_with_warnings_only() {
+    for name in ["BoardingPass", "Coupon", "Event", "Generic", "StoreCard"] {
+        let path = fixtures().join(format!("{name}.pass"));
+        let (code, stdout, stderr) = run(&["validate", path.to_str().unwrap()]);
+        assert_eq!(code, 0, "{name}: {stdout}{stderr}");
+        assert!(stdout.contains("Warnings:"), "{name}: {stdout}");
+        assert!(!stdout.contains("Errors"), "{name}: {stdout}");
+        let last = stdout.trim_end().lines().last().unwrap();
+        assert!(
+            last.starts_with("0 errors, ") && last.ends_with(" warnings"),
+            "{name}: {last}"
+        );
+    }
+}
+
+#[test]
+fn errors_exit_1_and_are_listed_before_warnings() {
+    let (_tmp, dir) = copy_sample("Coupon", |j| {
+        j.replace("\"rgb(206, 140, 53)\"", "\"Black\"")
+            .replace("\"Paw Planet Coupon\"", "\"\"")
+    });
+    let (code, stdout, _) = run(&["validate", dir.to_str().unwrap()]);
+    assert_eq!(code, 1, "{stdout}");
+    let errors_at = stdout.find("Errors").unwrap();
+    let warnings_at = stdout.find("Warnings:").unwrap();
+    assert!(errors_at < warnings_at, "{stdout}");
+    let color = stdout
+        .find("/backgroundColor  [color.format]")
+        .expect("colour finding");
+    assert!(
+        stdout.find("/description  [pass.required]").is_some(),
+        "{stdout}"
+    );
+    assert!(color < warnings_at, "{stdout}");
+    assert!(
+        stdout.contains("Fix: Write it as rgb(0, 0, 0)."),
+        "{stdout}"
+    );
+    // Coupon's own warnings: logo too large, no @3x icon and logo, a lone dateStyle.
+    assert_eq!(
+        stdout.trim_end().lines().last().unwrap(),
+        "2 errors, 4 warnings"
+    );
+}
+
+#[test]
+fn json_output_is_an_array_of_findings() {
+    let (_tmp, dir) = copy_sample("Generic", |j| j.replace("\"8j23fm3\"", "\"\""));
+    let (code, stdout, _) = run(&["validate", "--json", dir.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    let list = json_findings(&stdout);
+    let required: Vec<&Value> = list
+        .iter()
+        .filter(|f| f["code"] == "pass.required")
+        .collect();
+    assert_eq!(required.len(), 1, "{stdout}");
+    assert_eq!(required[0]["path"], "/serialNumber");
+    assert_eq!(required[0]["severity"], "error");
+    assert!(
+        list.iter()
+            .any(|f| f["code"] == "field.date_style_pair" && f["severity"] == "warning")
+    );
+
+    // A clean pass prints an array too.
+    let (code, stdout, _) = run(&[
+        "validate",
+        "--json",
+        fixtures().join("Event.pass").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0);
+    assert!(
+        json_findings(&stdout)
+            .iter()
+            .all(|f| f["severity"] == "warning")
+    );
+}
+
+#[test]
+fn broken_pass_json_is_a_finding_with_line_and_column() {
+    let (_tmp, dir) = copy_sample("StoreCard", |j| {
+        j.replacen(
+            "\"serialNumber\" : \"p69f2J\",",
+            "\"serialNumber\" : \"p69f2J\"",
+            1,
+        )
+    });
+    let (code, stdout, _) = run(&["validate", dir.to_str().unwrap()]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("[json.syntax]"), "{stdout}");
+    assert!(stdout.contains("line 5, column 3"), "{stdout}");
+
+    let (_tmp, dir) = copy_sample("StoreCard", |j| {
+        j.replace("\"message\" : \"123456789\"", "\"message\" : 123456789")
+    });
+    let (code, stdout, _) = run(&["validate", "--json", dir.to_str().unwrap()]);
+    assert_eq!(code, 1, "{stdout}");
+    let list = json_findings(&stdout);
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0]["code"], "json.type");
+    assert_eq!(list[0]["path"], "/barcode/message");
+}
+
+#[test]
+fn unreadable_input_exits_2_with_a_clear_message() {
+    let tmp = tempfile::tempdir().unwrap();
+    let missing = tmp.path().join("Nope.pass");
+    let (code, stdout, stderr) = run(&["validate", missing.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(stdout.is_empty());
+    assert!(stderr.contains("does not exist"), "{stderr}");
+
+    let empty = tmp.path().join("Empty.pass");
+    std::fs::create_dir(&empty).unwrap();
+    let (code, _, stderr) = run(&["validate", "--json", empty.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("pass.json"), "{stderr}");
+
+    let text = tmp.path().join("notes.pkpass");
+    std::fs::write(&text, "just some text").unwrap();
+    let (code, _, stderr) = run(&["validate", text.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("not a .pkpass"), "{stderr}");
+}
+
+#[test]
+fn apple_signed_pkpass_files_validate() {
+    for name in ["BoardingPass", "Coupon", "Event", "Generic", "StoreCard"] {
+        let path = fixtures().join(format!("{name}.pkpass"));
+        let (code, stdout, stderr) = run(&["validate", "--json", path.to_str().unwrap()]);
+        assert_eq!(code, 0, "{name}: {stdout}{stderr}");
+        let list = json_findings(&stdout);
+        // Apple's signatures still verify; only the expired G1 intermediate is worth a warning.
+        assert!(
+            list.iter().all(|f| f["severity"] == "warning"),
+            "{name}: {stdout}"
+        );
+        assert!(
+            list.iter().any(|f| f["path"] == "signature"),
+            "{name}: {stdout}"
+        );
+    }
+}
+
+#[test]
+fn tampered_pkpass_exits_1() {
+    // Change pass.json inside Apple's signed Coupon without updating manifest.json.
+    let original = std::fs::read(fixtures().join("Coupon.pkpass")).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(original)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).unwrap();
+        let name = entry.name().unwrap().into_owned();
+        let mut bytes = Vec::new();
+        entry.read_to_end(&mut bytes).unwrap();
+        if name == "pass.json" {
+            bytes = String::from_utf8(bytes)
+                .unwrap()
+                .replace("20% off", "90% off")
+                .into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(&bytes).unwrap();
+    }
+    let bytes = out.finish().unwrap().into_inner();
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("Tampered.pkpass");
+    std::fs::write(&path, bytes).unwrap();
+    let (code, stdout, stderr) = run(&["validate", "--json", path.to_str().unwrap()]);
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    let list = json_findings(&stdout);
+    assert!(
+        list.iter()
+            .any(|f| f["severity"] == "error" && f["path"] == "pass.json"),
+        "{stdout}"
+    );
+}
