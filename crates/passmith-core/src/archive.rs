@@ -66,6 +66,10 @@ pub enum ArchiveProblem {
     Symlink { name: String },
     #[error("the archive contains \"{name}\" more than once; it is ambiguous which copy is meant")]
     Duplicate { name: String },
+    #[error(
+        "the archive contains the same file name more than once; it is ambiguous which copy is meant"
+    )]
+    DuplicateNames,
     #[error("the entry \"{name}\" is encrypted; passes are never encrypted")]
     Encrypted { name: String },
     #[error("the entry \"{name}\" is {size} bytes uncompressed; a pass file may be at most 50 MB")]
@@ -439,18 +443,13 @@ pub fn read_entries(bytes: &[u8]) -> Result<Vec<(String, Vec<u8>)>, Error> {
     if zip.len() > MAX_ENTRIES {
         return Err(ArchiveProblem::TooManyEntries { count: zip.len() }.into());
     }
+    // The zip reader keeps one entry per name, so it can only say that names repeat, not which.
     if zip.has_duplicate_names() {
-        let mut seen = BTreeSet::new();
-        let dup = zip
-            .file_names_raw()
-            .find(|n| !seen.insert(n.to_vec()))
-            .map(|n| String::from_utf8_lossy(n).into_owned())
-            .unwrap_or_default();
-        return Err(ArchiveProblem::Duplicate { name: dup }.into());
+        return Err(ArchiveProblem::DuplicateNames.into());
     }
 
     // Pass 1: metadata only, nothing decompressed.
-    let mut plan: Vec<(usize, String, u64)> = Vec::new();
+    let mut plan: Vec<(usize, String, u64, u64)> = Vec::new();
     let mut seen = BTreeSet::new();
     let mut total: u64 = 0;
     for i in 0..zip.len() {
@@ -487,19 +486,22 @@ pub fn read_entries(bytes: &[u8]) -> Result<Vec<(String, Vec<u8>)>, Error> {
             return Err(ArchiveProblem::TotalTooLarge { total }.into());
         }
         let compressed = entry.compressed_size().max(1);
-        if size > BOMB_CHECK_MIN_BYTES && size / compressed > MAX_COMPRESSION_RATIO {
+        plan.push((i, name, size, compressed));
+    }
+    // Sizes first, then ratios: an archive that is simply too big says so, rather than "bomb".
+    for (_, name, size, compressed) in &plan {
+        if *size > BOMB_CHECK_MIN_BYTES && size / compressed > MAX_COMPRESSION_RATIO {
             return Err(ArchiveProblem::ZipBomb {
-                name,
+                name: name.clone(),
                 ratio: size / compressed,
             }
             .into());
         }
-        plan.push((i, name, size));
     }
 
     // Pass 2: decompress, never more than each entry declared.
     let mut out = Vec::with_capacity(plan.len());
-    for (i, name, size) in plan {
+    for (i, name, size, _) in plan {
         let entry = zip.by_index(i).map_err(|e| ArchiveProblem::Corrupt {
             reason: format!("{name}: {e}"),
         })?;
@@ -507,7 +509,10 @@ pub fn read_entries(bytes: &[u8]) -> Result<Vec<(String, Vec<u8>)>, Error> {
         let mut buf = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
         let mut limited = entry.take(size.saturating_add(1));
         limited.read_to_end(&mut buf).map_err(|e| {
-            if e.to_string().to_ascii_lowercase().contains("crc") {
+            let text = e.to_string().to_ascii_lowercase();
+            if text.contains("larger than") {
+                ArchiveProblem::SizeMismatch { name: name.clone() }
+            } else if text.contains("crc") || text.contains("checksum") {
                 ArchiveProblem::Corrupt {
                     reason: format!("{name} fails its checksum"),
                 }

@@ -27,8 +27,9 @@ pub const DEFAULT_WWDR_PEM: &[u8] = include_bytes!("../../../assets/AppleWWDRCAG
 
 /// Serial number of Apple's WWDR G4 intermediate (valid 2020-12-16 to 2030-12-10).
 pub const APPLE_WWDR_G4_SERIAL: &str = "13DC77955271E53DC632E8CCFFE521F3CCC5CED2";
-/// Serial number of Apple's original WWDR intermediate ("G1"), which expired on 2023-02-07.
-pub const APPLE_WWDR_G1_SERIAL: &str = "01DEBCC4396DA010";
+/// Serial numbers of Apple's original WWDR intermediate ("G1"): the 2008 certificate (expired
+/// 2016-02-14, still embedded in Apple's sample passes) and its 2013 renewal (expired 2023-02-07).
+pub const APPLE_WWDR_G1_SERIALS: [&str; 2] = ["19", "1DEBCC4396DA010"];
 
 /// pkcs-9 signingTime.
 const SIGNING_TIME_OID: &str = "1.2.840.113549.1.9.5";
@@ -155,9 +156,15 @@ impl IntermediateInfo {
             cert.subject_name(),
             openssl::nid::Nid::ORGANIZATIONALUNITNAME,
         );
-        let generation = if serial == APPLE_WWDR_G4_SERIAL {
+        let issued_by_apple_root =
+            identity::name_entry(cert.issuer_name(), openssl::nid::Nid::COMMONNAME)
+                .is_some_and(|cn| cn == "Apple Root CA");
+        let trimmed = serial.trim_start_matches('0');
+        let is_g4 = serial == APPLE_WWDR_G4_SERIAL;
+        let is_g1 = APPLE_WWDR_G1_SERIALS.contains(&trimmed);
+        let generation = if is_g4 {
             WwdrGeneration::G4
-        } else if serial.trim_start_matches('0') == APPLE_WWDR_G1_SERIAL.trim_start_matches('0') {
+        } else if is_g1 && issued_by_apple_root {
             WwdrGeneration::G1
         } else {
             match ou.as_deref() {
@@ -170,8 +177,7 @@ impl IntermediateInfo {
                 _ => WwdrGeneration::Unknown,
             }
         };
-        let is_apple = serial == APPLE_WWDR_G4_SERIAL
-            || serial.trim_start_matches('0') == APPLE_WWDR_G1_SERIAL.trim_start_matches('0');
+        let is_apple = issued_by_apple_root && (is_g4 || is_g1);
         let not_after = identity::unix_time(cert.not_after());
         IntermediateInfo {
             generation,
@@ -272,8 +278,7 @@ pub fn check_signature(signature: &[u8], content: &[u8], now_unix: i64) -> Signa
 
 /// The signingTime attribute of the first signer, as Unix seconds.
 pub fn signing_time(signature: &[u8]) -> Option<i64> {
-    let ci = cms::content_info::ContentInfo::from_der(signature).ok()?;
-    let sd: cms::signed_data::SignedData = ci.content.decode_as().ok()?;
+    let sd = signed_data(signature)?;
     let oid = der::asn1::ObjectIdentifier::new(SIGNING_TIME_OID).ok()?;
     sd.signer_infos.0.iter().find_map(|si| {
         let attrs = si.signed_attrs.as_ref()?;
@@ -284,19 +289,32 @@ pub fn signing_time(signature: &[u8]) -> Option<i64> {
     })
 }
 
+/// Parses the SignedData structure. Apple's own signatures use BER indefinite lengths, which a
+/// strict DER parser refuses, so those are first re-encoded as DER by OpenSSL.
+fn signed_data(signature: &[u8]) -> Option<cms::signed_data::SignedData> {
+    let parse = |bytes: &[u8]| {
+        cms::content_info::ContentInfo::from_der(bytes)
+            .ok()?
+            .content
+            .decode_as::<cms::signed_data::SignedData>()
+            .ok()
+    };
+    parse(signature).or_else(|| {
+        let der = Pkcs7::from_der(signature).ok()?.to_der().ok()?;
+        parse(&der)
+    })
+}
+
 /// Signed attribute OIDs of the first signer (dotted), for tests and diagnostics.
 pub fn signed_attribute_oids(signature: &[u8]) -> Vec<String> {
-    let Ok(ci) = cms::content_info::ContentInfo::from_der(signature) else {
-        return Vec::new();
-    };
-    let Ok(sd) = ci.content.decode_as::<cms::signed_data::SignedData>() else {
-        return Vec::new();
-    };
-    sd.signer_infos
-        .0
-        .iter()
-        .next()
-        .and_then(|si| si.signed_attrs.as_ref())
+    signed_data(signature)
+        .and_then(|sd| {
+            sd.signer_infos
+                .0
+                .iter()
+                .next()
+                .and_then(|si| si.signed_attrs.clone())
+        })
         .map(|attrs| attrs.iter().map(|a| a.oid.to_string()).collect())
         .unwrap_or_default()
 }
