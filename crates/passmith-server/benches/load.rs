@@ -1,0 +1,2 @@
+//! Load benchmark (filled in later).
+fn main() {}

@@ -1,0 +1,216 @@
+//! Server configuration: command-line flags, each also settable as `PASSMITH_SERVER_<FLAG>`,
+//! and an optional TOML file (`--config F`, keys named like the flags). Flags and environment
+//! win over the file; the file wins over built-in defaults.
+
+use std::path::{Path, PathBuf};
+
+use clap::Parser;
+use serde::Deserialize;
+
+/// Apple Wallet pass update server (PassKit web service + APNs push).
+#[derive(Debug, Default, Clone, Parser, Deserialize)]
+#[command(name = "passmith-server", version, about)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Args {
+    /// TOML file with any of the settings below (e.g. `listen = "0.0.0.0:8080"`).
+    #[arg(long, env = "PASSMITH_SERVER_CONFIG")]
+    #[serde(skip)]
+    pub config: Option<PathBuf>,
+    /// Address to listen on (plain HTTP; put an HTTPS reverse proxy in front). Default 127.0.0.1:8080.
+    #[arg(long, env = "PASSMITH_SERVER_LISTEN")]
+    pub listen: Option<String>,
+    /// Database: sqlite://passes.db (default) or postgres://user:pass@host/db.
+    #[arg(long, env = "PASSMITH_SERVER_DB")]
+    pub db: Option<String>,
+    /// File holding the management API key (Bearer token for /api/v1).
+    #[arg(long, env = "PASSMITH_SERVER_API_KEY_FILE")]
+    pub api_key_file: Option<PathBuf>,
+    /// Pass Type ID certificate with its key (.p12) for APNs. Without it no pushes are sent.
+    #[arg(long, env = "PASSMITH_SERVER_APNS_CERT")]
+    pub apns_cert: Option<PathBuf>,
+    /// File holding the .p12 password (empty password when absent).
+    #[arg(long, env = "PASSMITH_SERVER_APNS_PASSWORD_FILE")]
+    pub apns_password_file: Option<PathBuf>,
+    /// APNs base URL. Default https://api.push.apple.com (pass updates are production-only).
+    #[arg(long, env = "PASSMITH_SERVER_APNS_URL")]
+    pub apns_url: Option<String>,
+    /// Extra CA certificate (PEM) to trust for APNs; for tests against a local fake.
+    #[arg(long, env = "PASSMITH_SERVER_APNS_CA")]
+    pub apns_ca: Option<PathBuf>,
+    /// Path prefix of the web service, matching the passes' webServiceURL path. Default /.
+    #[arg(long, env = "PASSMITH_SERVER_PATH_PREFIX")]
+    pub path_prefix: Option<String>,
+    /// Pushes in flight at once. Default 200.
+    #[arg(long, env = "PASSMITH_SERVER_PUSH_CONCURRENCY")]
+    pub push_concurrency: Option<usize>,
+    /// How often the push worker looks for work queued by other server processes (ms). Default 1000.
+    #[arg(long, env = "PASSMITH_SERVER_OUTBOX_POLL_MS")]
+    pub outbox_poll_ms: Option<u64>,
+    /// Device requests allowed per minute per device (list) or per pass (register/get); 0 = off. Default 600.
+    #[arg(long, env = "PASSMITH_SERVER_RATE_LIMIT")]
+    pub rate_limit: Option<u32>,
+    /// Largest .pkpass accepted by the management API, in bytes. Default 10485760 (10 MB).
+    #[arg(long, env = "PASSMITH_SERVER_MAX_PASS_BYTES")]
+    pub max_pass_bytes: Option<usize>,
+}
+
+/// Settings after merging flags, environment, file and defaults.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub listen: String,
+    pub db: String,
+    pub api_key: Option<String>,
+    pub apns_cert: Option<PathBuf>,
+    pub apns_password: String,
+    pub apns_url: String,
+    pub apns_ca: Option<PathBuf>,
+    pub path_prefix: String,
+    pub push_concurrency: usize,
+    pub outbox_poll_ms: u64,
+    pub rate_limit: u32,
+    pub max_pass_bytes: usize,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("could not read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the config file {path} is not valid: {message}")]
+    File { path: PathBuf, message: String },
+    #[error("{0} is empty; put the secret on its first line")]
+    EmptySecret(PathBuf),
+}
+
+fn read_secret(path: &Path) -> Result<String, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    Ok(text.lines().next().unwrap_or("").trim().to_owned())
+}
+
+/// `/`, `passkit`, `/passkit/` → `` or `/passkit` (what Router::nest wants).
+pub fn normalize_prefix(raw: &str) -> String {
+    let trimmed = raw.trim().trim_matches('/');
+    if trimmed.is_empty() {
+        String::new()
+    } else {
+        format!("/{trimmed}")
+    }
+}
+
+impl Args {
+    /// Fills unset fields from the config file, then defaults, and reads the secret files.
+    pub fn resolve(self) -> Result<Config, ConfigError> {
+        let file = match &self.config {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+                    path: path.clone(),
+                    source,
+                })?;
+                toml::from_str::<Args>(&text).map_err(|e| ConfigError::File {
+                    path: path.clone(),
+                    message: e.to_string(),
+                })?
+            }
+            None => Args::default(),
+        };
+        let a = self;
+        let api_key_file = a.api_key_file.or(file.api_key_file);
+        let api_key = match api_key_file {
+            Some(p) => {
+                let key = read_secret(&p)?;
+                if key.is_empty() {
+                    return Err(ConfigError::EmptySecret(p));
+                }
+                Some(key)
+            }
+            None => None,
+        };
+        let apns_password = match a.apns_password_file.or(file.apns_password_file) {
+            Some(p) => read_secret(&p)?,
+            None => String::new(),
+        };
+        Ok(Config {
+            listen: a
+                .listen
+                .or(file.listen)
+                .unwrap_or_else(|| "127.0.0.1:8080".into()),
+            db: a
+                .db
+                .or(file.db)
+                .unwrap_or_else(|| "sqlite://passes.db".into()),
+            api_key,
+            apns_cert: a.apns_cert.or(file.apns_cert),
+            apns_password,
+            apns_url: a
+                .apns_url
+                .or(file.apns_url)
+                .unwrap_or_else(|| crate::apns::PRODUCTION_URL.into()),
+            apns_ca: a.apns_ca.or(file.apns_ca),
+            path_prefix: normalize_prefix(&a.path_prefix.or(file.path_prefix).unwrap_or_default()),
+            push_concurrency: a.push_concurrency.or(file.push_concurrency).unwrap_or(200),
+            outbox_poll_ms: a.outbox_poll_ms.or(file.outbox_poll_ms).unwrap_or(1000),
+            rate_limit: a.rate_limit.or(file.rate_limit).unwrap_or(600),
+            max_pass_bytes: a
+                .max_pass_bytes
+                .or(file.max_pass_bytes)
+                .unwrap_or(10 * 1024 * 1024),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefixes_are_normalized() {
+        assert_eq!(normalize_prefix("/"), "");
+        assert_eq!(normalize_prefix(""), "");
+        assert_eq!(normalize_prefix("passkit/"), "/passkit");
+        assert_eq!(normalize_prefix("/a/b/"), "/a/b");
+    }
+
+    #[test]
+    fn flags_override_the_file_which_overrides_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = dir.path().join("key");
+        std::fs::write(&key, "secret-key\n").unwrap();
+        let cfg = dir.path().join("server.toml");
+        std::fs::write(
+            &cfg,
+            format!("listen = \"0.0.0.0:9000\"\ndb = \"sqlite://x.db\"\napi-key-file = {:?}\npath-prefix = \"/passkit/\"\n", key),
+        )
+        .unwrap();
+        let args = Args::try_parse_from([
+            "passmith-server",
+            "--config",
+            cfg.to_str().unwrap(),
+            "--db",
+            "postgres://u@h/d",
+        ])
+        .unwrap();
+        let c = args.resolve().unwrap();
+        assert_eq!(c.listen, "0.0.0.0:9000");
+        assert_eq!(c.db, "postgres://u@h/d");
+        assert_eq!(c.api_key.as_deref(), Some("secret-key"));
+        assert_eq!(c.path_prefix, "/passkit");
+        assert_eq!(c.push_concurrency, 200);
+    }
+
+    #[test]
+    fn unknown_file_keys_are_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let cfg = dir.path().join("server.toml");
+        std::fs::write(&cfg, "lisen = \"x\"\n").unwrap();
+        let args =
+            Args::try_parse_from(["passmith-server", "--config", cfg.to_str().unwrap()]).unwrap();
+        let err = args.resolve().unwrap_err().to_string();
+        assert!(err.contains("lisen"), "{err}");
+    }
+}

@@ -1,0 +1,370 @@
+//! Shared test helpers: signed test passes, the real server binary on an ephemeral port, a
+//! Wallet-device simulator, and a fake APNs (HTTP/2 over TLS with client-certificate checks).
+#![allow(dead_code)]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+pub mod fake_apns;
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use openssl::pkcs7::{Pkcs7, Pkcs7Flags};
+use openssl::pkey::PKey;
+use openssl::stack::Stack;
+use openssl::x509::X509;
+
+pub const PASS_TYPE: &str = "pass.com.example.passmith";
+pub const API_KEY: &str = "test-api-key-0123456789";
+
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures")
+}
+
+/// Auth token for a serial: ≥ 16 characters, different per pass.
+pub fn token_for(serial: &str) -> String {
+    format!("tok-{serial}-0123456789abcdef")
+}
+
+/// A signed .pkpass made from Apple's Generic sample with our pass type, team, web service and
+/// token. `version` changes a field, so different versions have different content.
+pub fn make_pkpass(serial: &str, version: u32, web_service_url: &str) -> Vec<u8> {
+    make_pkpass_with(serial, version, web_service_url, Some(&token_for(serial)))
+}
+
+pub fn make_pkpass_with(
+    serial: &str,
+    version: u32,
+    web_service_url: &str,
+    token: Option<&str>,
+) -> Vec<u8> {
+    let dir = fixtures().join("apple-samples/Generic.pass");
+    let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_type().unwrap().is_file() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name == "manifest.json" || name == "signature" || name.starts_with('.') {
+                continue;
+            }
+            files.insert(name, std::fs::read(entry.path()).unwrap());
+        }
+    }
+    let mut pass: serde_json::Value = serde_json::from_slice(&files["pass.json"]).unwrap();
+    pass["passTypeIdentifier"] = PASS_TYPE.into();
+    pass["teamIdentifier"] = "TEAM123456".into();
+    pass["serialNumber"] = serial.into();
+    pass["webServiceURL"] = web_service_url.into();
+    match token {
+        Some(t) => pass["authenticationToken"] = t.into(),
+        None => {
+            pass.as_object_mut().unwrap().remove("authenticationToken");
+        }
+    }
+    pass["description"] = format!("Test pass {serial} version {version}").into();
+    files.insert(
+        "pass.json".into(),
+        serde_json::to_vec_pretty(&pass).unwrap(),
+    );
+    sign_and_zip(files)
+}
+
+fn sign_and_zip(mut files: BTreeMap<String, Vec<u8>>) -> Vec<u8> {
+    let manifest: BTreeMap<&String, String> = files
+        .iter()
+        .map(|(n, d)| (n, hex::encode(openssl::sha::sha1(d))))
+        .collect();
+    let manifest = serde_json::to_vec(&manifest).unwrap();
+    let certs = fixtures().join("certs");
+    let cert = X509::from_pem(&std::fs::read(certs.join("test-pass.pem")).unwrap()).unwrap();
+    let key =
+        PKey::private_key_from_pem(&std::fs::read(certs.join("test-pass.key")).unwrap()).unwrap();
+    let ca = X509::from_pem(&std::fs::read(certs.join("test-wwdr-ca.pem")).unwrap()).unwrap();
+    let mut chain = Stack::new().unwrap();
+    chain.push(ca).unwrap();
+    let sig = Pkcs7::sign(
+        &cert,
+        &key,
+        &chain,
+        &manifest,
+        Pkcs7Flags::BINARY | Pkcs7Flags::DETACHED,
+    )
+    .unwrap()
+    .to_der()
+    .unwrap();
+    files.insert("manifest.json".into(), manifest);
+    files.insert("signature".into(), sig);
+    let mut out = std::io::Cursor::new(Vec::new());
+    {
+        let mut zip = zip::ZipWriter::new(&mut out);
+        let opts = zip::write::SimpleFileOptions::default();
+        for (name, data) in &files {
+            zip.start_file(name.as_str(), opts).unwrap();
+            zip.write_all(data).unwrap();
+        }
+        zip.finish().unwrap();
+    }
+    out.into_inner()
+}
+
+/// Which databases to run a test against: always a fresh SQLite file; PostgreSQL too when
+/// PASSMITH_TEST_POSTGRES_URL is set (each test gets its own fresh database).
+pub async fn databases(dir: &Path) -> Vec<String> {
+    let mut out = vec![format!("sqlite://{}", dir.join("passes.db").display())];
+    if let Some(url) = postgres_db().await {
+        out.push(url);
+    }
+    out
+}
+
+/// A fresh PostgreSQL database, or None when PASSMITH_TEST_POSTGRES_URL is not set.
+pub async fn postgres_db() -> Option<String> {
+    let base = std::env::var("PASSMITH_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|s| !s.is_empty())?;
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&base)
+        .await
+        .expect("connect to PASSMITH_TEST_POSTGRES_URL");
+    let name = format!(
+        "passmith_t_{}_{}",
+        std::process::id(),
+        rand::random::<u32>()
+    );
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    let (prefix, _) = base.rsplit_once('/').unwrap();
+    Some(format!("{prefix}/{name}"))
+}
+
+/// The real `passmith-server` binary, started on 127.0.0.1 with an ephemeral port; killed when
+/// dropped.
+pub struct Server {
+    pub child: Child,
+    pub base: String,
+    pub dir: PathBuf,
+}
+
+impl Server {
+    pub fn start(dir: &Path, db: &str, extra: &[&str]) -> Server {
+        let key_file = dir.join("api-key");
+        std::fs::write(&key_file, format!("{API_KEY}\n")).unwrap();
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_passmith-server"));
+        cmd.args([
+            "--listen",
+            "127.0.0.1:0",
+            "--db",
+            db,
+            "--outbox-poll-ms",
+            "100",
+        ])
+        .arg("--api-key-file")
+        .arg(&key_file)
+        .args(extra)
+        .env(
+            "PASSMITH_SERVER_LOG",
+            std::env::var("PASSMITH_SERVER_LOG").unwrap_or("warn".into()),
+        )
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit());
+        let mut child = cmd.spawn().expect("start passmith-server");
+        let stdout = child.stdout.take().unwrap();
+        let mut line = String::new();
+        BufReader::new(stdout).read_line(&mut line).unwrap();
+        let base = line
+            .trim()
+            .strip_prefix("passmith-server listening on ")
+            .unwrap_or_else(|| panic!("server did not start: {line:?}"))
+            .to_owned();
+        Server {
+            child,
+            base,
+            dir: dir.to_owned(),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub async fn upload(&self, pkpass: Vec<u8>) -> (u16, serde_json::Value) {
+        let r = client()
+            .put(self.url("/api/v1/passes"))
+            .bearer_auth(API_KEY)
+            .header("content-type", "application/vnd.apple.pkpass")
+            .body(pkpass)
+            .send()
+            .await
+            .unwrap();
+        let status = r.status().as_u16();
+        (status, r.json().await.unwrap_or(serde_json::Value::Null))
+    }
+
+    pub async fn registrations(&self, serial: &str) -> i64 {
+        let r = client()
+            .get(self.url(&format!("/api/v1/passes/{PASS_TYPE}/{serial}")))
+            .bearer_auth(API_KEY)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 200);
+        let v: serde_json::Value = r.json().await.unwrap();
+        v["registrations"].as_i64().unwrap()
+    }
+
+    pub async fn push(&self, serial: &str) -> u16 {
+        client()
+            .post(self.url(&format!("/api/v1/passes/{PASS_TYPE}/{serial}/push")))
+            .bearer_auth(API_KEY)
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .build()
+        .unwrap()
+}
+
+/// A simulated Wallet device: what an iPhone sends to a pass's webServiceURL.
+pub struct Device {
+    /// The webServiceURL (server + prefix), without trailing slash.
+    pub service: String,
+    pub id: String,
+    pub push_token: String,
+    pub http: reqwest::Client,
+}
+
+pub struct Fetched {
+    pub status: u16,
+    pub last_modified: Option<String>,
+    pub content_type: Option<String>,
+    pub body: Vec<u8>,
+}
+
+impl Device {
+    pub fn new(service: &str, id: &str, push_token: &str) -> Device {
+        Device {
+            service: service.trim_end_matches('/').to_owned(),
+            id: id.to_owned(),
+            push_token: push_token.to_owned(),
+            http: client(),
+        }
+    }
+
+    pub async fn register(&self, serial: &str, token: &str) -> u16 {
+        self.http
+            .post(format!(
+                "{}/v1/devices/{}/registrations/{PASS_TYPE}/{serial}",
+                self.service, self.id
+            ))
+            .header("authorization", format!("ApplePass {token}"))
+            .json(&serde_json::json!({"pushToken": self.push_token}))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    }
+
+    pub async fn unregister(&self, serial: &str, token: &str) -> u16 {
+        self.http
+            .delete(format!(
+                "{}/v1/devices/{}/registrations/{PASS_TYPE}/{serial}",
+                self.service, self.id
+            ))
+            .header("authorization", format!("ApplePass {token}"))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    }
+
+    /// (status, serials, lastUpdated)
+    pub async fn list(&self, since: Option<&str>) -> (u16, Vec<String>, Option<String>) {
+        let mut req = self.http.get(format!(
+            "{}/v1/devices/{}/registrations/{PASS_TYPE}",
+            self.service, self.id
+        ));
+        if let Some(tag) = since {
+            req = req.query(&[("passesUpdatedSince", tag)]);
+        }
+        let r = req.send().await.unwrap();
+        let status = r.status().as_u16();
+        if status != 200 {
+            return (status, vec![], None);
+        }
+        let v: serde_json::Value = r.json().await.unwrap();
+        let serials = v["serialNumbers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s.as_str().unwrap().to_owned())
+            .collect();
+        let tag = v["lastUpdated"]
+            .as_str()
+            .expect("lastUpdated must be a JSON string")
+            .to_owned();
+        (status, serials, Some(tag))
+    }
+
+    pub async fn get_pass(
+        &self,
+        serial: &str,
+        token: &str,
+        if_modified_since: Option<&str>,
+    ) -> Fetched {
+        let mut req = self
+            .http
+            .get(format!("{}/v1/passes/{PASS_TYPE}/{serial}", self.service))
+            .header("authorization", format!("ApplePass {token}"));
+        if let Some(ims) = if_modified_since {
+            req = req.header("if-modified-since", ims);
+        }
+        let r = req.send().await.unwrap();
+        let header = |n: &str| r.headers().get(n).map(|v| v.to_str().unwrap().to_owned());
+        let last_modified = header("last-modified");
+        let content_type = header("content-type");
+        let status = r.status().as_u16();
+        Fetched {
+            status,
+            last_modified,
+            content_type,
+            body: r.bytes().await.unwrap().to_vec(),
+        }
+    }
+}
+
+/// Polls `f` until it returns true or `secs` pass.
+pub async fn eventually<F, Fut>(secs: u64, mut f: F) -> bool
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = std::time::Instant::now() + Duration::from_secs(secs);
+    while std::time::Instant::now() < deadline {
+        if f().await {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    f().await
+}
