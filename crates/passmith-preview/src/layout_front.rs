@@ -785,22 +785,19 @@ impl<'a> Builder<'a, '_> {
                 return;
             }
         };
-        let (max_w, max_h, bottom) = self.ctx.barcode_area();
-        let geom = barcode_geometry(&bc.format, &modules, scale, max_w);
+        let (_, _, bottom) = self.ctx.barcode_area();
         let alt = bc.alt_text.as_deref().map(|t| self.doc.localized(self.lang, t).to_owned()).filter(|t| !t.trim().is_empty());
         let invalid = invalid_notice(self.doc);
         let alt = invalid.clone().or(alt);
+        let geom = barcode_geometry(&bc.format, &modules, scale, alt.is_some());
         let alt_font = Font::new(Weight::Regular, 14.0);
-        let (pad_top, pad_side, pad_bottom, text_gap) = geom.padding;
-        let text_h = if alt.is_some() { alt_font.line_height() + text_gap } else { 0.0 };
-        let plate_w = (geom.code_w + 2.0 * pad_side).min(max_w).max(geom.code_w);
-        let plate_h = (pad_top + geom.code_h + text_h + pad_bottom).max(50.0).min(max_h.max(geom.code_h));
-        let plate = Rect::new((w - plate_w) / 2.0, bottom - plate_h, plate_w, plate_h);
+        let plate_w = geom.plate_w.min(w);
+        let plate = Rect::new((w - plate_w) / 2.0, bottom - geom.plate_h, plate_w, geom.plate_h);
         let source = Source::Barcode { index };
         self.push(plate, ElementKind::Shape, source.clone());
         // Whole device pixels, so modules stay sharp.
         let code_x = ((w - geom.code_w) / 2.0 * scale).round() / scale;
-        let code_y = ((plate.y + pad_top) * scale).round() / scale;
+        let code_y = ((plate.y + geom.code_top) * scale).round() / scale;
         self.push(
             Rect::new(code_x, code_y, geom.code_w, geom.code_h),
             ElementKind::Barcode {
@@ -823,8 +820,9 @@ impl<'a> Builder<'a, '_> {
             }
             let tw = self.fonts.width(&shown, alt_font);
             let color = if invalid.is_some() { [128, 128, 128, 255] } else { color::BLACK };
+            let baseline = plate.bottom() - geom.alt_baseline;
             self.push(
-                Rect::new((w - tw) / 2.0, code_y + geom.code_h + text_gap, tw, alt_font.line_height()),
+                Rect::new((w - tw) / 2.0, baseline - crate::text::ASCENT * alt_font.size, tw, alt_font.line_height()),
                 ElementKind::Text {
                     text: shown,
                     size: alt_font.size,
@@ -847,58 +845,87 @@ impl<'a> Builder<'a, '_> {
     }
 }
 
-/// Sizes of a drawn barcode, in points.
+/// Sizes of a drawn barcode and its plate, in points.
 pub(crate) struct BarcodeGeometry {
+    pub plate_w: f32,
+    pub plate_h: f32,
     pub code_w: f32,
     pub code_h: f32,
-    /// Whole pixels per module at the render scale.
+    /// From the plate's top edge to the code's top edge.
+    pub code_top: f32,
+    /// From the plate's bottom edge up to the alt text's baseline.
+    pub alt_baseline: f32,
+    /// Whole device pixels per module, and per matrix row.
     pub module_px: u32,
-    /// Plate padding: top, sides, bottom, and the gap between code and alt text.
-    pub padding: (f32, f32, f32, f32),
+    pub row_px: u32,
 }
 
-/// How big Wallet draws a code: QR and Aztec about 131 pt square (plus a one-module quiet
-/// zone), PDF417 up to the plate width, Code 128 at a fixed module width.
+/// How big Wallet draws a code and its plate, measured on the screenshots (3.27 px/pt):
+/// - QR/Aztec: the code (with a two-module quiet zone) fills a ≈156-pt box on a ≈153.5-pt plate,
+///   149.6 pt tall, +17.2 with alt text;
+/// - Code 128: ≈1.55 pt per module, at least 178 and at most 276 pt wide, bars 39 pt tall, on a
+///   plate ≥ 264 pt wide and 75.6 pt tall (90.6 with alt text);
+/// - PDF417: up to 276 pt wide, on a plate ≥ 275 pt wide, 98 pt tall with alt text.
+///
+/// Modules are whole device pixels, so the code may come out a little smaller than Wallet's.
 pub(crate) fn barcode_geometry(
     format: &passmith_core::model::BarcodeFormat,
     m: &barcode::Modules,
     scale: f32,
-    max_w: f32,
+    has_alt: bool,
 ) -> BarcodeGeometry {
     use passmith_core::model::BarcodeFormat as F;
-    let px = |pt: f32| (pt * scale).floor().max(1.0);
     let (cols, rows) = (m.width as f32, m.height as f32);
+    let whole = |pt: f32, n: f32| ((pt * scale / n).floor()).max(1.0);
     match format {
         F::Pdf417 => {
-            let module = (px(max_w - 18.0) / cols).floor().max(1.0);
-            let row_px = (module * m.row_height).round().max(1.0);
+            let module = whole(276.0, cols);
+            let code_w = cols * module / scale;
+            let row = (60.0 * scale / rows).floor().clamp(2.0 * module, 4.0 * module);
+            let code_h = rows * row / scale;
+            let plate_h = if has_alt { 98.2f32 } else { 81.0 }.max(code_h + 27.0);
             BarcodeGeometry {
-                code_w: cols * module / scale,
-                code_h: rows * row_px / scale,
+                plate_w: (code_w + 22.0).max(275.4),
+                plate_h,
+                code_w,
+                code_h,
+                code_top: 13.5,
+                alt_baseline: 3.3 + 1.0,
                 module_px: module as u32,
-                padding: (9.0, 9.0, 9.0, 9.0),
+                row_px: row as u32,
             }
         }
         F::Code128 => {
-            let module = (px(1.3) as u32).max(1) as f32;
-            let module = module.min((px(max_w - 12.0) / cols).floor().max(1.0));
+            let target = (cols * 1.545).clamp(177.7, 276.0);
+            let module = whole(target, cols);
+            let code_w = cols * module / scale;
+            let code_h = (39.2 * scale).round() / scale;
             BarcodeGeometry {
-                code_w: cols * module / scale,
-                code_h: px(46.0) / scale,
+                plate_w: (code_w + 22.0).max(264.1),
+                plate_h: if has_alt { 90.6 } else { 75.6 },
+                code_w,
+                code_h,
+                code_top: 17.1,
+                alt_baseline: 10.4,
                 module_px: module as u32,
-                padding: (5.0, 6.0, 7.0, 3.0),
+                row_px: (code_h * scale) as u32,
             }
         }
         _ => {
-            // One module of quiet zone on each side is part of the drawn code.
-            let module = (px(131.0) / cols).floor().max(1.0);
-            let quiet = module;
-            let side = (cols * module + 2.0 * quiet) / scale;
+            // The code's own two-module quiet zone is white on the white plate.
+            let module = whole(156.3, cols + 4.0);
+            let code_w = cols * module / scale;
+            let code_h = rows * module / scale;
+            let plate_w = 153.5f32.max(code_w + 12.0);
             BarcodeGeometry {
-                code_w: side,
-                code_h: (rows * module + 2.0 * quiet) / scale,
+                plate_w,
+                plate_h: if has_alt { 166.8f32 } else { 149.6 }.max(code_w + 18.0),
+                code_w,
+                code_h,
+                code_top: (plate_w - code_w) / 2.0,
+                alt_baseline: 10.4,
                 module_px: module as u32,
-                padding: (5.0, 6.0, 7.0, 0.0),
+                row_px: module as u32,
             }
         }
     }

@@ -94,10 +94,10 @@ pub(crate) fn render(doc: &PassDocument, layout: &Layout, opts: &RenderOptions) 
                     .map(|b| b.message_encoding.clone())
                     .unwrap_or_default();
                 if let Ok(modules) = barcode::encode(format, message, &encoding) {
-                    let (max_w, _, _) = ctx.barcode_area();
-                    let geom = barcode_geometry(format, &modules, s, max_w);
+                    // The module size depends only on the code, not on the alt text.
+                    let geom = barcode_geometry(format, &modules, s, false);
                     let alpha = if invalid { 0.1 } else { 1.0 };
-                    draw_modules(&mut pixmap, &modules, format, r, geom.module_px, s, alpha);
+                    draw_modules(&mut pixmap, &modules, r, geom.module_px, geom.row_px, s, alpha);
                 }
             }
             (ElementKind::Barcode { .. }, _) => {}
@@ -405,28 +405,11 @@ fn blend_glyph(pixmap: &mut Pixmap, image: &cosmic_text::SwashImage, x0: i32, y0
 }
 
 /// Barcode modules as whole device pixels, so scanners (and tests) read them reliably.
-#[allow(clippy::too_many_arguments)]
-fn draw_modules(
-    pixmap: &mut Pixmap,
-    m: &barcode::Modules,
-    format: &passmith_core::model::BarcodeFormat,
-    r: Rect,
-    module_px: u32,
-    s: f32,
-    alpha: f32,
-) {
-    use passmith_core::model::BarcodeFormat as F;
+fn draw_modules(pixmap: &mut Pixmap, m: &barcode::Modules, r: Rect, module_px: u32, row_px: u32, s: f32, alpha: f32) {
     let module = module_px.max(1) as i32;
-    let mut ox = (r.x * s).round() as i32;
-    let mut oy = (r.y * s).round() as i32;
-    let row_px = match format {
-        F::Code128 => (r.h * s).round() as i32,
-        _ => ((module as f32) * m.row_height).round().max(1.0) as i32,
-    };
-    if matches!(format, F::Qr | F::Aztec) {
-        ox += module;
-        oy += module;
-    }
+    let row_px = row_px.max(1) as i32;
+    let ox = (r.x * s).round() as i32;
+    let oy = (r.y * s).round() as i32;
     let a = (255.0 * alpha).round() as u8;
     let (pw, ph) = (pixmap.width() as i32, pixmap.height() as i32);
     let data = pixmap.data_mut();
