@@ -38,8 +38,7 @@ fn solid(c: Rgb, alpha: f32) -> Paint<'static> {
 }
 
 fn vertical_gradient(top: Rgb, bottom: Rgb, height: f32) -> Paint<'static> {
-    let mut paint = Paint::default();
-    paint.shader = LinearGradient::new(
+    let shader = LinearGradient::new(
         Point::from_xy(0.0, 0.0),
         Point::from_xy(0.0, height),
         vec![
@@ -50,7 +49,7 @@ fn vertical_gradient(top: Rgb, bottom: Rgb, height: f32) -> Paint<'static> {
         Transform::identity(),
     )
     .expect("gradient");
-    paint
+    Paint { shader, ..Paint::default() }
 }
 
 fn circle(p: &mut Pixmap, t: Transform, x: f32, y: f32, r: f32, paint: &Paint) {

@@ -3,6 +3,9 @@
 //! into, and the results are checked on the document, the preview layout and the exported file.
 //! egui_kittest's accessibility check stays on: every interactive widget must have a name.
 
+// Test helpers panic on purpose when the app is not in the expected state.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::{Path, PathBuf};
 
 use egui::accesskit::Role;
@@ -72,6 +75,8 @@ fn new_store_card_edit_organisation_and_primary_field_shows_in_the_preview() {
     );
 
     retype(&mut h, "Organization", "Lighthouse Books");
+    // The balance is a number; the new primary value is text.
+    press(&mut h, "Primary field 1 value is a number");
     retype(&mut h, "Primary field 1 value", "42 points");
     h.run();
 
@@ -118,7 +123,10 @@ fn add_qr_barcode_then_export_signs_a_pass_that_openssl_verifies() {
         .type_text("test-password");
     h.run();
     press(&mut h, "Load certificate");
-    h.get_by_label_contains("pass.com.example.passmith");
+    assert!(
+        h.query_by_label("TEAM123456").is_some(),
+        "the dialog shows the certificate's team"
+    );
     press(&mut h, "Choose WWDR certificate…");
     press(&mut h, "Use this identity");
 
@@ -252,14 +260,17 @@ fn an_invalid_colour_is_listed_focuses_its_editor_and_blocks_export() {
         "no save dialog: {:?}",
         dialogs.asked.borrow()
     );
+    let refused = app
+        .notices
+        .iter()
+        .find(|n| n.title.starts_with("Export refused"))
+        .unwrap_or_else(|| panic!("export is refused with a notice: {:?}", app.notices));
     assert!(
-        app.notices
-            .iter()
-            .any(|n| n.title.starts_with("Export refused")),
-        "{:?}",
-        app.notices
+        refused.lines.iter().any(|l| l.contains("/backgroundColor")),
+        "{refused:?}"
     );
-    h.get_by_label_contains("Export refused");
+    let title = refused.title.clone();
+    h.get_by_label(&title);
 }
 
 #[test]

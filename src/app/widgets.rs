@@ -147,8 +147,8 @@ pub fn severity_color(ui: &Ui, severity: Severity) -> Color32 {
 
 pub fn severity_icon(severity: Severity) -> &'static str {
     match severity {
-        Severity::Error => "●",
-        Severity::Warning => "▲",
+        Severity::Error => "Error:",
+        Severity::Warning => "Warning:",
     }
 }
 
@@ -362,6 +362,13 @@ pub fn grid<R>(ui: &mut Ui, id: impl egui::AsIdSalt, add: impl FnOnce(&mut Ui) -
         .inner
 }
 
+/// A small button whose accessible name says what it acts on ("Remove field balance").
+pub fn named_button(ui: &mut Ui, text: &str, name: &str) -> Response {
+    ui.small_button(text)
+        .on_hover_text(name)
+        .accessible_name(name)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -395,11 +402,4 @@ mod tests {
         );
         assert_eq!(best_match("/nfc", &drawn), None);
     }
-}
-
-/// A small button whose accessible name says what it acts on ("Remove field balance").
-pub fn named_button(ui: &mut Ui, text: &str, name: &str) -> Response {
-    ui.small_button(text)
-        .on_hover_text(name)
-        .accessible_name(name)
 }

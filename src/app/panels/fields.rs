@@ -277,7 +277,7 @@ fn field_editor(
                         &format!("{base}/attributedValue"),
                         "may contain <a href=\"…\">links</a>",
                     );
-                    field.attributed_value = attributed.map(|s| FieldValue::Text(s));
+                    field.attributed_value = attributed.map(FieldValue::Text);
                 }
             });
         });
