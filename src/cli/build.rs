@@ -1,9 +1,257 @@
-//! `passmith build` (not implemented yet).
+//! `passmith build <PASS_DIR> --cert … -o OUT.pkpass`: validates a pass folder against the signing
+//! certificate and, only when nothing blocks it, writes a signed `.pkpass`.
+//!
+//! The certificate password is never a plain flag (it would end up in shell history and `ps`):
+//! it comes from `--password-file`, else `PASSMITH_CERT_PASSWORD`, else a prompt when a person is
+//! at a terminal. Exit codes: 0 written, 1 not written (validation errors, wrong password, expired
+//! or mismatched certificate, signing failure), 2 an input could not be read.
+
+use std::collections::BTreeSet;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use passmith_core::error::Error;
+use passmith_core::identity::IdentityProblem;
+use passmith_core::validate::load_error_finding;
+use passmith_core::{Finding, Identity, PassDocument, ValidationContext, package, validate};
+
+use super::{EXIT_FAILED, EXIT_OK, EXIT_UNREADABLE};
+
+/// The environment variable read for the certificate password.
+pub const PASSWORD_ENV: &str = "PASSMITH_CERT_PASSWORD";
 
 /// Arguments of `passmith build`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// The pass folder to sign (`Name.pass/` with a pass.json).
+    pub pass_dir: PathBuf,
+    /// The Pass Type ID certificate: a .p12 with its private key, or a PEM certificate.
+    #[arg(long)]
+    pub cert: PathBuf,
+    /// The PEM private key, when --cert is a PEM certificate without its key in the same file.
+    #[arg(long)]
+    pub key: Option<PathBuf>,
+    /// A file whose first line is the certificate (or key) password. Without it the password comes
+    /// from PASSMITH_CERT_PASSWORD, or is asked for when run in a terminal.
+    #[arg(long)]
+    pub password_file: Option<PathBuf>,
+    /// The WWDR intermediate certificate (PEM) to embed. Default: Apple's WWDR G4, built in.
+    #[arg(long)]
+    pub wwdr: Option<PathBuf>,
+    /// Where to write the .pkpass.
+    #[arg(short, long)]
+    pub output: PathBuf,
+}
 
-pub fn run(_args: Args) -> anyhow::Result<u8> {
-    anyhow::bail!("`passmith build` is not available yet")
+/// Why the command stopped: the exit code and what to tell the user.
+struct Stop(u8, String);
+
+impl Stop {
+    fn unreadable(message: String) -> Stop {
+        Stop(EXIT_UNREADABLE, message)
+    }
+    fn failed(message: String) -> Stop {
+        Stop(EXIT_FAILED, message)
+    }
+}
+
+pub fn run(args: Args) -> anyhow::Result<u8> {
+    match build(&args) {
+        Ok(()) => Ok(EXIT_OK),
+        Err(Stop(code, message)) => {
+            eprintln!("error: {message}");
+            Ok(code)
+        }
+    }
+}
+
+fn build(args: &Args) -> Result<(), Stop> {
+    let doc = read_pass(&args.pass_dir)?;
+    let identity = load_identity(args)?;
+    let wwdr = match &args.wwdr {
+        Some(path) => Some(read(path, "WWDR intermediate certificate")?),
+        None => None,
+    };
+
+    let summary = identity.summary();
+    let ctx = ValidationContext::now().with_identity(summary.clone());
+    let mut findings = validate(&doc, &ctx);
+    findings.extend(identity.check_against(&doc.pass, ctx.now_unix));
+    let findings = dedupe(findings);
+    let errors = findings.iter().filter(|f| f.is_error()).count();
+    if !findings.is_empty() {
+        let mut err = std::io::stderr().lock();
+        let _ = super::validate::write_report(
+            &mut err,
+            &args.pass_dir.display().to_string(),
+            &findings,
+        );
+    }
+    if errors > 0 {
+        let codes: Vec<&str> = findings
+            .iter()
+            .filter(|f| f.is_error())
+            .map(|f| f.code.as_str())
+            .collect();
+        // A certificate that cannot sign at all deserves its own headline, not just a count.
+        let headline = match identity.ensure_valid_at(ctx.now_unix) {
+            Err(e) => format!("{}: {e}. ", args.cert.display()),
+            Ok(()) if codes.iter().any(|c| c.starts_with("identity.")) => format!(
+                "the certificate ({}, team {}) does not match pass.json. ",
+                summary.pass_type_identifier.as_deref().unwrap_or("?"),
+                summary.team_identifier.as_deref().unwrap_or("?")
+            ),
+            Ok(()) => String::new(),
+        };
+        return Err(Stop::failed(format!(
+            "{headline}{} was not written: the pass has {errors} error{} ({}), listed above. Fix them and build again.",
+            args.output.display(),
+            if errors == 1 { "" } else { "s" },
+            codes.join(", ")
+        )));
+    }
+
+    let bytes = package::build_pkpass(&doc, &identity, wwdr.as_deref())
+        .map_err(|e| Stop::failed(e.to_string()))?;
+    write_atomically(&args.output, &bytes)
+        .map_err(|e| Stop::failed(format!("could not write {}: {e}", args.output.display())))?;
+    println!(
+        "Wrote {} ({} bytes), signed by \"{}\".",
+        args.output.display(),
+        bytes.len(),
+        summary.subject
+    );
+    Ok(())
+}
+
+fn read_pass(dir: &Path) -> Result<PassDocument, Stop> {
+    PassDocument::read_dir(dir).map_err(|err| match load_error_finding(&err) {
+        Some(f) => Stop::unreadable(format!("{}: {}: {}", dir.display(), f.path, f.message)),
+        None => Stop::unreadable(format!(
+            "cannot read the pass folder {}: {err}",
+            dir.display()
+        )),
+    })
+}
+
+fn read(path: &Path, what: &str) -> Result<Vec<u8>, Stop> {
+    std::fs::read(path)
+        .map_err(|e| Stop::unreadable(format!("cannot read the {what} {}: {e}", path.display())))
+}
+
+/// Where the password comes from, in order of preference.
+fn given_password(args: &Args) -> Result<Option<String>, Stop> {
+    if let Some(path) = &args.password_file {
+        let text = String::from_utf8(read(path, "password file")?).map_err(|_| {
+            Stop::unreadable(format!(
+                "the password file {} is not UTF-8 text",
+                path.display()
+            ))
+        })?;
+        // The first line, without its line ending; spaces inside a password are kept.
+        let first = text.lines().next().unwrap_or("");
+        return Ok(Some(first.to_owned()));
+    }
+    match std::env::var(PASSWORD_ENV) {
+        Ok(pw) => Ok(Some(pw)),
+        Err(std::env::VarError::NotUnicode(_)) => {
+            Err(Stop::failed(format!("{PASSWORD_ENV} is not valid text")))
+        }
+        Err(std::env::VarError::NotPresent) => Ok(None),
+    }
+}
+
+/// Asks at the terminal, or explains how to give the password when nobody is there to ask.
+fn prompt_password(cert: &Path) -> Result<String, Stop> {
+    if !std::io::stdin().is_terminal() {
+        return Err(Stop::failed(format!(
+            "{} needs a password. Put it in a file and add --password-file FILE, or set {PASSWORD_ENV}.",
+            cert.display()
+        )));
+    }
+    rpassword::prompt_password(format!("Password for {}: ", cert.display()))
+        .map_err(|e| Stop::failed(format!("could not read the password: {e}")))
+}
+
+fn load_identity(args: &Args) -> Result<Identity, Stop> {
+    let cert = read(&args.cert, "certificate")?;
+    let key = match &args.key {
+        Some(path) => Some(read(path, "private key")?),
+        None => None,
+    };
+    let given = given_password(args)?;
+    let is_pem = cert.windows(10).any(|w| w == b"-----BEGIN");
+    let attempt = |password: Option<&str>| -> Result<Identity, Error> {
+        if is_pem {
+            Identity::from_pem(&cert, key.as_deref().unwrap_or(&cert), password)
+        } else {
+            Identity::from_pkcs12(&cert, password.unwrap_or(""))
+        }
+    };
+    let result = match &given {
+        Some(pw) => attempt(Some(pw)),
+        // Many exports have no password; only ask when one is needed.
+        None => match attempt(None) {
+            Err(Error::Identity(
+                IdentityProblem::WrongPassword | IdentityProblem::KeyNeedsPassword,
+            )) => {
+                let pw = prompt_password(&args.cert)?;
+                attempt(Some(&pw))
+            }
+            other => other,
+        },
+    };
+    result.map_err(|e| {
+        let source = match (&e, &given, &args.password_file) {
+            (Error::Identity(IdentityProblem::WrongPassword), Some(_), Some(file)) => {
+                format!(" (password taken from {})", file.display())
+            }
+            (Error::Identity(IdentityProblem::WrongPassword), Some(_), None) => {
+                format!(" (password taken from {PASSWORD_ENV})")
+            }
+            _ => String::new(),
+        };
+        Stop::failed(format!("{}: {e}{source}", args.cert.display()))
+    })
+}
+
+/// Validation and the identity check both compare the certificate with pass.json; report each
+/// problem once.
+fn dedupe(findings: Vec<Finding>) -> Vec<Finding> {
+    let mut seen = BTreeSet::new();
+    findings
+        .into_iter()
+        .filter(|f| seen.insert((f.code.clone(), f.path.clone())))
+        .collect()
+}
+
+/// Writes beside the target and renames, so a failed write never leaves half a .pkpass.
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.writing-{}", std::process::id()));
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn duplicate_findings_are_reported_once() {
+        let f = Finding::error("identity.expired", "certificate", "a", "b");
+        let g = Finding::error("identity.expired", "certificate", "other wording", "b");
+        let h = Finding::warning("image.missing_density", "logo@3x.png", "c", "d");
+        let out = dedupe(vec![f.clone(), g, h.clone()]);
+        assert_eq!(out, vec![f, h]);
+    }
 }

@@ -138,13 +138,13 @@ impl PackageReport {
         match &self.signature {
             SignatureStatus::Valid { .. } => {}
             SignatureStatus::Invalid { reason } => out.push(Finding::error(
-                "package.signature-invalid",
+                "package.signature_invalid",
                 "signature",
                 format!("The signature does not verify: {reason}."),
                 "Sign the pass again with the Pass Type ID certificate and its own private key (passmith build).",
             )),
             SignatureStatus::Missing => out.push(Finding::error(
-                "package.signature-missing",
+                "package.signature_missing",
                 "signature",
                 "The package has no signature file; Wallet only accepts signed passes.",
                 "Build the pass with passmith build and a Pass Type ID certificate.",
@@ -153,13 +153,13 @@ impl PackageReport {
         match &self.manifest {
             ManifestStatus::Matches => {}
             ManifestStatus::Missing => out.push(Finding::error(
-                "package.manifest-missing",
+                "package.manifest_missing",
                 "manifest.json",
                 "The package has no manifest.json; Wallet cannot check its files.",
                 "Build the pass again with passmith build.",
             )),
             ManifestStatus::Unreadable { reason } => out.push(Finding::error(
-                "package.manifest-invalid",
+                "package.manifest_invalid",
                 "manifest.json",
                 format!("manifest.json cannot be read: {reason}."),
                 "Build the pass again with passmith build.",
@@ -171,7 +171,7 @@ impl PackageReport {
             } => {
                 for name in differing {
                     out.push(Finding::error(
-                        "package.manifest-mismatch",
+                        "package.manifest_mismatch",
                         name.clone(),
                         format!("{name} was changed after the pass was signed: its SHA-1 does not match manifest.json."),
                         "Build and sign the pass again after editing files.",
@@ -179,7 +179,7 @@ impl PackageReport {
                 }
                 for name in missing_from_manifest {
                     out.push(Finding::error(
-                        "package.file-not-in-manifest",
+                        "package.file_not_in_manifest",
                         name.clone(),
                         format!("{name} is in the package but not listed in manifest.json."),
                         "Build and sign the pass again so every file is listed.",
@@ -187,7 +187,7 @@ impl PackageReport {
                 }
                 for name in missing_files {
                     out.push(Finding::error(
-                        "package.file-missing",
+                        "package.file_missing",
                         name.clone(),
                         format!("manifest.json lists {name}, but the package does not contain it."),
                         "Build and sign the pass again from the complete pass folder.",
@@ -198,13 +198,13 @@ impl PackageReport {
         if matches!(self.signature, SignatureStatus::Valid { .. }) {
             match &self.intermediate {
                 None => out.push(Finding::error(
-                    "package.intermediate-missing",
+                    "package.intermediate_missing",
                     "signature",
                     "The signature does not include Apple's WWDR intermediate certificate; Wallet rejects such passes.",
                     "Build the pass again; passmith includes Apple's WWDR G4 intermediate automatically.",
                 )),
                 Some(i) if i.expired => out.push(Finding::warning(
-                    "package.intermediate-expired",
+                    "package.intermediate_expired",
                     "signature",
                     format!(
                         "The signature carries the WWDR {} intermediate, which expired on {}. Passes already in Wallet keep working, but new ones signed this way are refused.",
@@ -213,7 +213,7 @@ impl PackageReport {
                     "Sign new passes with a current Pass Type ID certificate and the WWDR G4 intermediate (passmith does this by default).",
                 )),
                 Some(i) if i.generation != WwdrGeneration::G4 => out.push(Finding::warning(
-                    "package.intermediate-unexpected",
+                    "package.intermediate_unexpected",
                     "signature",
                     format!(
                         "The signature carries the intermediate \"{}\" (generation {}); Pass Type ID certificates chain to WWDR G4.",
@@ -222,7 +222,7 @@ impl PackageReport {
                     "Sign with the WWDR G4 intermediate (passmith's default).",
                 )),
                 Some(i) if !i.is_apple => out.push(Finding::warning(
-                    "package.intermediate-not-apple",
+                    "package.intermediate_not_apple",
                     "signature",
                     format!(
                         "The intermediate \"{}\" (serial {}) is not Apple's WWDR certificate; only test devices that trust it will accept the pass.",
@@ -236,7 +236,7 @@ impl PackageReport {
                 && let SignatureStatus::Valid { signer, .. } = &self.signature
             {
                 out.push(Finding::warning(
-                    "package.signer-expired",
+                    "package.signer_expired",
                     "signature",
                     format!(
                         "The certificate that signed this pass (\"{}\") expired on {}.",

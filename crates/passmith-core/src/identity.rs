@@ -317,7 +317,7 @@ impl IdentitySummary {
             ));
         } else if now_unix < self.not_before {
             out.push(Finding::error(
-                "identity.not-yet-valid",
+                "identity.not_yet_valid",
                 "certificate",
                 format!(
                     "The signing certificate \"{}\" is not valid until {}.",
@@ -328,7 +328,7 @@ impl IdentitySummary {
             ));
         } else if self.expires_within(now_unix, EXPIRY_WARNING_DAYS) {
             out.push(Finding::warning(
-                "identity.expires-soon",
+                "identity.expiring",
                 "certificate",
                 format!(
                     "The signing certificate \"{}\" expires on {}, in {} days.",
@@ -347,7 +347,7 @@ impl IdentitySummary {
         let mut out = Vec::new();
         match &self.pass_type_identifier {
             Some(cert_id) if cert_id != &pass.pass_type_identifier => out.push(Finding::error(
-                "identity.pass-type-mismatch",
+                "identity.pass_type_mismatch",
                 "/passTypeIdentifier",
                 format!(
                     "pass.json says passTypeIdentifier \"{}\", but the certificate is for \"{}\"; Wallet will reject the pass.",
@@ -360,7 +360,7 @@ impl IdentitySummary {
             )),
             Some(_) => {}
             None => out.push(Finding::error(
-                "identity.not-pass-type",
+                "identity.not_pass_type",
                 "certificate",
                 format!("\"{}\" is not a Pass Type ID certificate.", self.subject),
                 "Create a Pass Type ID certificate at developer.apple.com and sign with it.",
@@ -370,7 +370,7 @@ impl IdentitySummary {
             && team != &pass.team_identifier
         {
             out.push(Finding::error(
-                "identity.team-mismatch",
+                "identity.team_mismatch",
                 "/teamIdentifier",
                 format!(
                     "pass.json says teamIdentifier \"{}\", but the certificate belongs to team \"{}\"; Wallet will reject the pass.",

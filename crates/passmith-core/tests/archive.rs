@@ -135,7 +135,7 @@ fn apple_signed_samples_verify_and_show_the_expired_g1_intermediate() {
             "{name}: {findings:?}"
         );
         assert!(
-            codes(&findings).contains(&"package.intermediate-expired"),
+            codes(&findings).contains(&"package.intermediate_expired"),
             "{name}: {findings:?}"
         );
         // The document is the pass itself: same identifiers, same images.
@@ -197,7 +197,7 @@ fn a_file_changed_after_signing_is_a_manifest_mismatch() {
     let findings = report.findings();
     let f = findings
         .iter()
-        .find(|f| f.code == "package.manifest-mismatch")
+        .find(|f| f.code == "package.manifest_mismatch")
         .unwrap();
     assert!(f.is_error());
     assert_eq!(f.path, "logo.png");
@@ -212,12 +212,12 @@ fn added_and_removed_files_are_named() {
     assert!(
         findings
             .iter()
-            .any(|f| f.code == "package.file-not-in-manifest" && f.path == "extra.png")
+            .any(|f| f.code == "package.file_not_in_manifest" && f.path == "extra.png")
     );
     assert!(
         findings
             .iter()
-            .any(|f| f.code == "package.file-missing" && f.path == "icon@2x.png")
+            .any(|f| f.code == "package.file_missing" && f.path == "icon@2x.png")
     );
 }
 
@@ -244,7 +244,7 @@ fn an_edited_manifest_breaks_the_signature() {
         SignatureStatus::Invalid { reason } => assert!(reason.contains("manifest"), "{reason}"),
         other => panic!("expected an invalid signature, got {other:?}"),
     }
-    assert!(codes(&report.findings()).contains(&"package.signature-invalid"));
+    assert!(codes(&report.findings()).contains(&"package.signature_invalid"));
 }
 
 #[test]
@@ -255,14 +255,14 @@ fn a_damaged_or_missing_signature_is_an_error() {
         .package
         .unwrap();
     assert!(matches!(report.signature, SignatureStatus::Invalid { .. }));
-    assert!(codes(&report.findings()).contains(&"package.signature-invalid"));
+    assert!(codes(&report.findings()).contains(&"package.signature_invalid"));
 
     let report = archive::read_pkpass(&with_entry(&pkpass, "signature", None))
         .unwrap()
         .package
         .unwrap();
     assert_eq!(report.signature, SignatureStatus::Missing);
-    assert!(codes(&report.findings()).contains(&"package.signature-missing"));
+    assert!(codes(&report.findings()).contains(&"package.signature_missing"));
 }
 
 #[test]
@@ -279,10 +279,10 @@ fn a_signer_that_does_not_match_pass_json_is_an_error() {
         .map(str::to_owned)
         .collect::<Vec<_>>();
     assert!(
-        c.contains(&"identity.pass-type-mismatch".to_owned()),
+        c.contains(&"identity.pass_type_mismatch".to_owned()),
         "{c:?}"
     );
-    assert!(c.contains(&"identity.team-mismatch".to_owned()), "{c:?}");
+    assert!(c.contains(&"identity.team_mismatch".to_owned()), "{c:?}");
 }
 
 #[test]

@@ -439,7 +439,7 @@ fn expiring_soon_is_a_warning() {
     let ten_days_before = s.not_after - 10 * 86_400;
     let findings = identity.check_against(&doc.pass, ten_days_before);
     assert_eq!(findings.len(), 1, "{findings:?}");
-    assert_eq!(findings[0].code, "identity.expires-soon");
+    assert_eq!(findings[0].code, "identity.expiring");
     assert!(!findings[0].is_error());
     assert!(findings[0].message.contains(&format_unix_date(s.not_after)));
     assert!(identity.check_against(&doc.pass, now()).is_empty());
@@ -453,7 +453,7 @@ fn mismatched_identity_names_both_identifiers() {
     let codes: Vec<&str> = findings.iter().map(|f| f.code.as_str()).collect();
     assert_eq!(
         codes,
-        ["identity.pass-type-mismatch", "identity.team-mismatch"]
+        ["identity.pass_type_mismatch", "identity.team_mismatch"]
     );
     assert_eq!(findings[0].path, "/passTypeIdentifier");
     assert_eq!(findings[1].path, "/teamIdentifier");

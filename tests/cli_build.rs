@@ -1,0 +1,512 @@
+//! `passmith build`, `inspect` and `bundle` end to end, with the real `openssl` binary checking
+//! what was written.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+const SAMPLES: [&str; 5] = ["BoardingPass", "Coupon", "Event", "Generic", "StoreCard"];
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+fn cert(name: &str) -> PathBuf {
+    fixtures().join("certs").join(name)
+}
+
+/// Runs passmith with no terminal attached and no password in the environment.
+fn passmith(args: &[&std::ffi::OsStr]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_passmith"))
+        .args(args)
+        .env_remove("PASSMITH_CERT_PASSWORD")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+macro_rules! os {
+    ($($a:expr),* $(,)?) => { &[$(std::ffi::OsStr::new(&$a)),*] };
+}
+
+fn text(out: &Output) -> (String, String) {
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Copies a sample folder into `dir`, switching its identifiers to the test certificate's.
+fn sample_folder(dir: &Path, name: &str) -> PathBuf {
+    let src = fixtures()
+        .join("apple-samples")
+        .join(format!("{name}.pass"));
+    let dst = dir.join(format!("{name}.pass"));
+    std::fs::create_dir_all(&dst).unwrap();
+    for entry in std::fs::read_dir(&src).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), dst.join(entry.file_name())).unwrap();
+    }
+    let json = std::fs::read_to_string(dst.join("pass.json")).unwrap();
+    let json = json
+        .replace(
+            "pass.com.apple.devpubs.example",
+            "pass.com.example.passmith",
+        )
+        .replace("A93A5CM278", "TEAM123456");
+    std::fs::write(dst.join("pass.json"), json).unwrap();
+    dst
+}
+
+fn password_file(dir: &Path, password: &str) -> PathBuf {
+    let p = dir.join("password.txt");
+    std::fs::write(&p, format!("{password}\n")).unwrap();
+    p
+}
+
+fn unzip(path: &Path) -> BTreeMap<String, Vec<u8>> {
+    let bytes = std::fs::read(path).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out = BTreeMap::new();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        let mut buf = Vec::new();
+        f.read_to_end(&mut buf).unwrap();
+        out.insert(f.name().unwrap().into_owned(), buf);
+    }
+    out
+}
+
+fn json_equal(a: &serde_json::Value, b: &serde_json::Value) -> bool {
+    use serde_json::Value::*;
+    match (a, b) {
+        (Number(x), Number(y)) => x.as_f64() == y.as_f64(),
+        (Array(x), Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| json_equal(p, q))
+        }
+        (Object(x), Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| json_equal(v, w)))
+        }
+        _ => a == b,
+    }
+}
+
+#[test]
+fn each_apple_sample_is_built_and_verifies_with_openssl() {
+    let dir = tempfile::tempdir().unwrap();
+    let pw = password_file(dir.path(), "test-password");
+    for name in SAMPLES {
+        let folder = sample_folder(dir.path(), name);
+        let out_path = dir.path().join(format!("{name}.pkpass"));
+        let out = passmith(os![
+            "build",
+            folder,
+            "--cert",
+            cert("test-pass.p12"),
+            "--password-file",
+            pw,
+            "--wwdr",
+            cert("test-wwdr-ca.pem"),
+            "-o",
+            out_path
+        ]);
+        let (stdout, stderr) = text(&out);
+        assert_eq!(out.status.code(), Some(0), "{name}: {stdout}\n{stderr}");
+        assert!(stdout.contains("Wrote"), "{stdout}");
+
+        let files = unzip(&out_path);
+        let x = dir.path().join(format!("{name}-extracted"));
+        std::fs::create_dir_all(&x).unwrap();
+        std::fs::write(x.join("signature"), &files["signature"]).unwrap();
+        std::fs::write(x.join("manifest.json"), &files["manifest.json"]).unwrap();
+        let verify = Command::new("openssl")
+            .args([
+                "cms",
+                "-verify",
+                "-binary",
+                "-inform",
+                "DER",
+                "-in",
+                "signature",
+                "-content",
+                "manifest.json",
+                "-CAfile",
+            ])
+            .arg(cert("test-wwdr-ca.pem"))
+            .args(["-purpose", "any", "-out", "/dev/null"])
+            .current_dir(&x)
+            .output()
+            .expect("openssl binary");
+        assert!(
+            verify.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&verify.stderr)
+        );
+
+        let manifest: BTreeMap<String, String> =
+            serde_json::from_slice(&files["manifest.json"]).unwrap();
+        assert_eq!(manifest.len(), files.len() - 2, "{name}");
+        for (file, hash) in &manifest {
+            assert_eq!(
+                *hash,
+                passmith_core::archive::sha1_hex(&files[file]),
+                "{name}: {file}"
+            );
+        }
+
+        let source_text = std::fs::read_to_string(folder.join("pass.json")).unwrap();
+        let source = passmith_core::json::parse_value(&source_text, "pass.json").unwrap();
+        let built: serde_json::Value = serde_json::from_slice(&files["pass.json"]).unwrap();
+        assert!(
+            json_equal(&built, &source),
+            "{name}: pass.json is not the same pass"
+        );
+    }
+}
+
+#[test]
+fn the_legacy_p12_and_pem_with_key_also_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = sample_folder(dir.path(), "Coupon");
+    let legacy = dir.path().join("legacy.pkpass");
+    let out = Command::new(env!("CARGO_BIN_EXE_passmith"))
+        .args(["build"])
+        .arg(&folder)
+        .arg("--cert")
+        .arg(cert("test-pass-legacy.p12"))
+        .arg("-o")
+        .arg(&legacy)
+        .env("PASSMITH_CERT_PASSWORD", "test-password")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
+    let pem = dir.path().join("pem.pkpass");
+    let out = passmith(os![
+        "build",
+        folder,
+        "--cert",
+        cert("test-pass.pem"),
+        "--key",
+        cert("test-pass.key"),
+        "-o",
+        pem
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
+    for p in [legacy, pem] {
+        let out = passmith(os!["inspect", p]);
+        assert!(
+            text(&out).0.contains("Signature:    valid"),
+            "{:?}",
+            text(&out)
+        );
+    }
+}
+
+fn build_with(dir: &Path, cert_name: &str, password: &str) -> (Output, PathBuf) {
+    let folder = sample_folder(dir, "StoreCard");
+    let pw = password_file(dir, password);
+    let out_path = dir.join("out.pkpass");
+    let out = passmith(os![
+        "build",
+        folder,
+        "--cert",
+        cert(cert_name),
+        "--password-file",
+        pw,
+        "-o",
+        out_path
+    ]);
+    (out, out_path)
+}
+
+#[test]
+fn a_wrong_password_says_so_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, path) = build_with(dir.path(), "test-pass.p12", "not-it");
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("password for the certificate file is wrong"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("password.txt"),
+        "names where the password came from: {stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(!path.exists());
+}
+
+#[test]
+fn an_expired_certificate_says_so_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, path) = build_with(dir.path(), "test-expired.p12", "test-password");
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("identity.expired"), "{stderr}");
+    assert!(stderr.contains("expired on 2021-01-01"), "{stderr}");
+    assert!(!stderr.contains("wrong"), "{stderr}");
+    assert!(!path.exists());
+}
+
+#[test]
+fn a_mismatched_identity_says_so_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, path) = build_with(dir.path(), "test-other-identity.p12", "test-password");
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("identity.pass_type_mismatch"), "{stderr}");
+    assert!(stderr.contains("identity.team_mismatch"), "{stderr}");
+    assert!(stderr.contains("pass.com.example.other"), "{stderr}");
+    assert!(stderr.contains("does not match pass.json"), "{stderr}");
+    assert!(!stderr.contains("expired"), "{stderr}");
+    assert!(!path.exists());
+}
+
+#[test]
+fn without_a_password_or_terminal_it_explains_how_to_give_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = sample_folder(dir.path(), "StoreCard");
+    let out_path = dir.path().join("out.pkpass");
+    let out = passmith(os![
+        "build",
+        folder,
+        "--cert",
+        cert("test-pass.p12"),
+        "-o",
+        out_path
+    ]);
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("--password-file"), "{stderr}");
+    assert!(stderr.contains("PASSMITH_CERT_PASSWORD"), "{stderr}");
+    assert!(!out_path.exists());
+}
+
+#[test]
+fn validation_errors_block_the_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = sample_folder(dir.path(), "StoreCard");
+    std::fs::remove_file(folder.join("icon.png")).unwrap();
+    let pw = password_file(dir.path(), "test-password");
+    let out_path = dir.path().join("out.pkpass");
+    let out = passmith(os![
+        "build",
+        folder,
+        "--cert",
+        cert("test-pass.p12"),
+        "--password-file",
+        pw,
+        "-o",
+        out_path
+    ]);
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("icon.png"), "{stderr}");
+    assert!(stderr.contains("was not written"), "{stderr}");
+    assert!(!out_path.exists());
+}
+
+#[test]
+fn unreadable_inputs_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let pw = password_file(dir.path(), "test-password");
+    let out_path = dir.path().join("out.pkpass");
+    let out = passmith(os![
+        "build",
+        dir.path().join("missing.pass"),
+        "--cert",
+        cert("test-pass.p12"),
+        "--password-file",
+        pw,
+        "-o",
+        out_path
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{:?}", text(&out));
+
+    let folder = sample_folder(dir.path(), "Coupon");
+    let out = passmith(os![
+        "build",
+        folder,
+        "--cert",
+        dir.path().join("nope.p12"),
+        "--password-file",
+        pw,
+        "-o",
+        out_path
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{:?}", text(&out));
+
+    std::fs::write(
+        folder.join("pass.json"),
+        "{\n  \"formatVersion\": 1,\n  \"description\" \"x\"\n}",
+    )
+    .unwrap();
+    let out = passmith(os![
+        "build",
+        folder,
+        "--cert",
+        cert("test-pass.p12"),
+        "--password-file",
+        pw,
+        "-o",
+        out_path
+    ]);
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("line 3, column 17"), "{stderr}");
+}
+
+#[test]
+fn inspect_reports_apple_samples_as_validly_signed_with_the_expired_g1() {
+    for name in SAMPLES {
+        let path = fixtures()
+            .join("apple-samples")
+            .join(format!("{name}.pkpass"));
+        let out = passmith(os!["inspect", path, "--json"]);
+        let (stdout, stderr) = text(&out);
+        assert_ne!(out.status.code(), Some(2), "{stderr}");
+        let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+        assert_eq!(v["signature"]["status"], "valid", "{name}: {v:#}");
+        assert_eq!(
+            v["identity"]["passTypeIdentifier"],
+            "pass.com.apple.devpubs.example"
+        );
+        assert_eq!(v["identity"]["teamIdentifier"], "A93A5CM278");
+        assert_eq!(v["manifest"]["status"], "matches");
+        assert_eq!(v["intermediate"]["generation"], "G1");
+        assert_eq!(v["intermediate"]["expired"], true);
+        let findings = v["findings"].as_array().unwrap();
+        let expired = findings
+            .iter()
+            .find(|f| f["code"] == "package.intermediate_expired")
+            .expect("an expired-intermediate finding");
+        assert_eq!(expired["severity"], "warning");
+        assert!(
+            findings
+                .iter()
+                .all(|f| !f["code"].as_str().unwrap().starts_with("package.")
+                    || f["severity"] == "warning"),
+            "{name}: {findings:#?}"
+        );
+        assert!(
+            v["files"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["name"] == "pass.json")
+        );
+
+        let out = passmith(os!["inspect", path]);
+        let (stdout, _) = text(&out);
+        assert!(stdout.contains("Signature:    valid"), "{stdout}");
+        assert!(stdout.contains("WWDR G1 (Apple), EXPIRED"), "{stdout}");
+        assert!(stdout.contains("Manifest:     matches"), "{stdout}");
+    }
+}
+
+#[test]
+fn inspect_finds_a_tampered_pass() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, path) = build_with(dir.path(), "test-pass.p12", "test-password");
+    assert_eq!(out.status.code(), Some(0));
+    // Rewrite the package with a changed pass.json but the old manifest and signature.
+    let mut files = unzip(&path);
+    let pass = String::from_utf8(files["pass.json"].clone()).unwrap();
+    files.insert(
+        "pass.json".into(),
+        pass.replace("Organic", "Plastic").into_bytes(),
+    );
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, bytes) in &files {
+        zip.start_file(name.as_str(), zip::write::SimpleFileOptions::default())
+            .unwrap();
+        std::io::Write::write_all(&mut zip, bytes).unwrap();
+    }
+    std::fs::write(&path, zip.finish().unwrap().into_inner()).unwrap();
+
+    let out = passmith(os!["inspect", path, "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["manifest"]["status"], "mismatch");
+    assert_eq!(v["manifest"]["differing"], serde_json::json!(["pass.json"]));
+    let f = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "package.manifest_mismatch")
+        .unwrap();
+    assert_eq!(f["severity"], "error");
+    assert_eq!(f["path"], "pass.json");
+}
+
+#[test]
+fn inspect_refuses_a_hostile_archive_with_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    zip.start_file("xx/evil.json", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    std::io::Write::write_all(&mut zip, b"{}").unwrap();
+    let mut bytes = zip.finish().unwrap().into_inner();
+    for i in 0..bytes.len() - 12 {
+        if &bytes[i..i + 12] == b"xx/evil.json" {
+            bytes[i..i + 12].copy_from_slice(b"../evil.json");
+        }
+    }
+    let path = dir.path().join("evil.pkpass");
+    std::fs::write(&path, bytes).unwrap();
+    let out = passmith(os!["inspect", path]);
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("tries to leave the pass folder"),
+        "{stderr}"
+    );
+    assert!(!dir.path().parent().unwrap().join("evil.json").exists());
+}
+
+#[test]
+fn bundle_packs_up_to_ten_passes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, built) = build_with(dir.path(), "test-pass.p12", "test-password");
+    assert_eq!(out.status.code(), Some(0));
+    let apple = fixtures().join("apple-samples/Coupon.pkpass");
+    let bundle = dir.path().join("all.pkpasses");
+    let out = passmith(os!["bundle", "-o", bundle, built, apple]);
+    assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
+    let inner = unzip(&bundle);
+    assert_eq!(
+        inner.keys().collect::<Vec<_>>(),
+        ["Coupon.pkpass", "out.pkpass"]
+    );
+    assert_eq!(inner["Coupon.pkpass"], std::fs::read(&apple).unwrap());
+
+    // Eleven is one too many.
+    let mut copies = Vec::new();
+    for i in 0..11 {
+        let p = dir.path().join(format!("p{i}.pkpass"));
+        std::fs::copy(&built, &p).unwrap();
+        copies.push(p);
+    }
+    let too_many = dir.path().join("too-many.pkpasses");
+    let mut args: Vec<std::ffi::OsString> =
+        vec!["bundle".into(), "-o".into(), too_many.clone().into()];
+    args.extend(copies.iter().map(|p| p.clone().into_os_string()));
+    let refs: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_os_str()).collect();
+    let out = passmith(&refs);
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("at most 10"), "{stderr}");
+    assert!(!too_many.exists());
+
+    // A file that is not a pass is named and not bundled.
+    let junk = dir.path().join("junk.pkpass");
+    std::fs::write(&junk, b"junk").unwrap();
+    let out = passmith(os!["bundle", "-o", too_many, built, junk]);
+    assert_eq!(out.status.code(), Some(2), "{:?}", text(&out));
+    assert!(text(&out).1.contains("junk.pkpass"));
+}
