@@ -433,6 +433,7 @@ fn cases() -> Vec<Case> {
             }),
         ),
         case("file.unknown", "notes.txt", with_files(json!({}), |f| drop(f.insert("notes.txt".into(), b"todo".to_vec())))),
+        case("key.misspelled", "/generic/primaryFields/0/lable", generic(json!({"primaryFields": [{"key": "a", "lable": "Name", "value": "x"}]}))),
         case("strings.unused_key", "fr.lproj/pass.strings", {
             let mut d = with(json!({}));
             let mut fr = passmith_core::strings::Strings::default();
@@ -442,6 +443,31 @@ fn cases() -> Vec<Case> {
             d
         }),
     ]
+}
+
+#[test]
+fn misspelled_keys_at_every_level() {
+    let doc = with(json!({
+        "backgroundColour": "rgb(1, 2, 3)",
+        "upcomingPassInformation": [],
+        "myCompanyData": {"a": 1},
+        "barcodes": [{"format": "PKBarcodeFormatQR", "message": "1", "messageEncoding": "iso-8859-1", "altTxt": "1"}],
+        "generic": {"primaryFields": [field("a", json!({}))], "secondryFields": []},
+    }));
+    let f = validate(&doc, &ValidationContext::default());
+    assert_eq!(
+        codes(&f),
+        pairs(&[
+            ("key.misspelled", "/backgroundColour"),
+            ("key.misspelled", "/barcodes/0/altTxt"),
+            ("key.misspelled", "/generic/secondryFields"),
+        ])
+    );
+    assert!(
+        f.iter()
+            .any(|f| f.hint == "Rename it to backgroundColor (letter case matters)."),
+        "{f:#?}"
+    );
 }
 
 #[test]
@@ -476,6 +502,13 @@ fn every_case_reports_its_code_with_the_right_severity_and_path() {
             );
         };
         assert_eq!(hit.severity, info.severity, "{}", c.code);
+        // Plain sentences: a capital first letter, unless the sentence starts with a file name.
+        assert!(
+            hit.message.starts_with(char::is_uppercase) || hit.message.starts_with(&hit.path),
+            "{}: {}",
+            c.code,
+            hit.message
+        );
         assert!(
             !hit.message.is_empty() && !hit.hint.is_empty(),
             "{}: message and hint",

@@ -69,8 +69,8 @@ fn transit_type(style: Style, fields: &PassFields, out: &mut Vec<Finding>) {
             "style.transit_type_not_allowed",
             path,
             format!(
-                "A transit type only belongs on boarding passes, not on a {}.",
-                style.label().to_lowercase()
+                "A transit type only belongs on boarding passes, not on {}.",
+                super::a_style(style)
             ),
             "Remove the transit type, or change the style to boarding pass.",
         )),
@@ -80,6 +80,7 @@ fn transit_type(style: Style, fields: &PassFields, out: &mut Vec<Finding>) {
 
 fn check_field(style: Style, group: FieldGroup, field: &Field, path: &str, out: &mut Vec<Finding>) {
     let name = field_name(field);
+    let cap = super::capitalized(&name);
     if field.key.trim().is_empty() {
         out.push(finding(
             "field.key_missing",
@@ -137,15 +138,15 @@ fn check_field(style: Style, group: FieldGroup, field: &Field, path: &str, out: 
     }
     match (&field.date_style, &field.time_style) {
         (Some(_), None) | (None, Some(_)) => {
-            let (given, missing) = if field.date_style.is_some() {
-                ("date", "timeStyle")
+            let (given, other, missing) = if field.date_style.is_some() {
+                ("date", "time", "timeStyle")
             } else {
-                ("time", "dateStyle")
+                ("time", "date", "dateStyle")
             };
             out.push(finding(
                 "field.date_style_pair",
                 format!("{path}/{missing}"),
-                format!("{name} says how to show the {given} but not the other half, so the result depends on the iPhone."),
+                format!("{cap} says how to show the {given} but not the {other}, so whether the {other} appears depends on the iPhone."),
                 "Set both the date style and the time style (choose “None” to hide one of them).",
             ));
         }
@@ -189,14 +190,16 @@ fn check_field(style: Style, group: FieldGroup, field: &Field, path: &str, out: 
             out.push(finding(
                 "field.row_not_allowed",
                 format!("{path}/row"),
-                format!("{name} has a row number, which only auxiliary fields of event tickets may have."),
+                format!(
+                    "{cap} has a row number, which only auxiliary fields of event tickets may have."
+                ),
                 "Remove the row number from this field.",
             ));
         } else if !(0..=1).contains(&row) {
             out.push(finding(
                 "field.row_value",
                 format!("{path}/row"),
-                format!("{name} is in row {row}; event tickets only have rows 0 and 1."),
+                format!("{cap} is in row {row}; event tickets only have rows 0 and 1."),
                 "Set the row to 0 (first row) or 1 (second row).",
             ));
         }
@@ -229,15 +232,17 @@ fn check_field(style: Style, group: FieldGroup, field: &Field, path: &str, out: 
 }
 
 fn number_on_text(path: String, what: &str, name: &str, out: &mut Vec<Finding>) {
+    let cap = super::capitalized(name);
     out.push(finding(
         "field.number_format_on_text",
         path,
-        format!("{name} has a {what} but its value is not a number, so Wallet cannot format it."),
+        format!("{cap} has a {what} but its value is not a number, so Wallet cannot format it."),
         "Enter the value as a plain number (21.75, not “$21.75”), or remove the number formatting.",
     ));
 }
 
 fn date_value(value: &FieldValue, path: &str, name: &str, out: &mut Vec<Finding>) {
+    let cap = super::capitalized(name);
     let problem = match value {
         FieldValue::Number(_) => Some("it is a number".to_owned()),
         FieldValue::Text(s) => super::parse_w3c_date(s).err().map(|e| e.to_string()),
@@ -247,7 +252,7 @@ fn date_value(value: &FieldValue, path: &str, name: &str, out: &mut Vec<Finding>
             "date.format",
             path,
             format!(
-                "{name} is shown as a date, but its value {} is not a date iPhones accept: {problem}.",
+                "{cap} is shown as a date, but its value {} is not a date iPhones accept: {problem}.",
                 quote(&value.to_display_string())
             ),
             format!("Write the date like {} (date, T, time, time zone), or remove the date style.", super::dates::EXAMPLE),
@@ -368,8 +373,8 @@ fn too_many(style: Style, shown: &str, hidden: &[(String, &Field)], out: &mut Ve
         "layout.too_many_fields",
         first.clone(),
         format!(
-            "A {} shows at most {shown}; Wallet will not show {}: {}.",
-            style.label().to_lowercase(),
+            "{} shows at most {shown}; Wallet will not show {}: {}.",
+            super::capitalized(super::a_style(style)),
             if hidden.len() == 1 {
                 "this field"
             } else {

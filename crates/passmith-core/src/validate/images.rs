@@ -130,8 +130,8 @@ pub(super) fn check(doc: &PassDocument, out: &mut Vec<Finding>) {
                 "image.unused",
                 first.path,
                 format!(
-                    "A {} does not show a {name} image, so {} will not appear.",
-                    style.label().to_lowercase(),
+                    "{} does not show a {name} image, so {} will not appear.",
+                    super::capitalized(super::a_style(style)),
                     first.path
                 ),
                 format!("Remove the {name} image, or choose a style that shows it."),

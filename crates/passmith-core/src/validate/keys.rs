@@ -176,7 +176,7 @@ fn style(doc: &PassDocument, out: &mut Vec<Finding>) {
         out.push(finding(
             "pass.grouping_ignored",
             "/groupingIdentifier",
-            format!("Wallet groups only boarding passes and event tickets; on a {} the grouping ID does nothing.", s.label().to_lowercase()),
+            format!("Wallet groups only boarding passes and event tickets; on {} the grouping ID does nothing.", super::a_style(s)),
             "Remove the grouping ID, or use a boarding pass or event ticket style.",
         ));
     }

@@ -14,7 +14,8 @@
 //! - `relevance`: dates, locations and beacons;
 //! - `web`: web service URL, authentication token, app launch URL;
 //! - `images`: image files, their sizes and which style uses them, other files;
-//! - `localization`: `pass.strings` tables.
+//! - `localization`: `pass.strings` tables;
+//! - `typos`: unknown keys that look like misspellings of known ones.
 
 mod barcodes;
 mod dates;
@@ -23,6 +24,7 @@ mod images;
 mod keys;
 mod localization;
 mod relevance;
+mod typos;
 mod web;
 
 pub use dates::{DateError, parse_w3c_date};
@@ -310,6 +312,11 @@ pub const CODES: &[CodeInfo] = &[
         "strings.unused_key",
         "a pass.strings key that appears nowhere in pass.json",
     ),
+    // misspellings
+    w(
+        "key.misspelled",
+        "an unknown key one or two letters away from a key Wallet knows",
+    ),
 ];
 
 /// The table entry of `code`.
@@ -345,6 +352,7 @@ pub fn validate(doc: &PassDocument, ctx: &ValidationContext) -> Vec<Finding> {
     web::check(doc, &mut out);
     images::check(doc, &mut out);
     localization::check(doc, &mut out);
+    typos::check(doc, &mut out);
     out
 }
 
@@ -387,6 +395,27 @@ pub fn load_error_finding(err: &Error) -> Option<Finding> {
     }
 }
 
+/// Capitalises the first letter, for messages that start with a name (“the field …”).
+pub(crate) fn capitalized(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// “a store card”, “an event ticket”: a style named inside a sentence.
+pub(crate) fn a_style(style: crate::model::Style) -> &'static str {
+    use crate::model::Style;
+    match style {
+        Style::BoardingPass => "a boarding pass",
+        Style::Coupon => "a coupon",
+        Style::EventTicket => "an event ticket",
+        Style::Generic => "a generic pass",
+        Style::StoreCard => "a store card",
+    }
+}
+
 /// A JSON pointer from path segments, escaping `~` and `/` as RFC 6901 requires.
 pub(crate) fn pointer<I, S>(segments: I) -> String
 where
@@ -426,6 +455,14 @@ mod tests {
                 c.code
             );
         }
+    }
+
+    #[test]
+    fn capitals_and_articles() {
+        assert_eq!(capitalized("the field “a”"), "The field “a”");
+        assert_eq!(capitalized("élan"), "Élan");
+        assert_eq!(capitalized(""), "");
+        assert_eq!(a_style(crate::model::Style::EventTicket), "an event ticket");
     }
 
     #[test]
