@@ -67,12 +67,15 @@ impl Ctx {
         (top, top + self.width * ratio)
     }
 
-    /// The largest barcode plate and its bottom edge, by style.
-    pub(crate) fn barcode_area(&self) -> (f32, f32, f32) {
-        match self.style {
-            Some(Style::BoardingPass) => (290.0, 188.0, 495.4),
-            Some(Style::Coupon) => (290.0, 165.0, 495.4),
-            _ => (290.0, 165.0, 477.3),
+    /// The bottom edge of the barcode plate. Measured on the screenshots: it depends on the
+    /// style and on whether the code is square (QR, Aztec) or wide (PDF417, Code 128).
+    pub(crate) fn barcode_bottom(&self) -> f32 {
+        let tall_style = matches!(self.style, Some(Style::BoardingPass | Style::Coupon));
+        match (self.square_barcode, tall_style) {
+            (true, true) => 495.4,
+            (true, false) => 488.4,
+            (false, true) => 484.3,
+            (false, false) => 477.3,
         }
     }
 

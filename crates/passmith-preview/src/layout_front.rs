@@ -190,12 +190,13 @@ impl<'a> Builder<'a, '_> {
         if visible.is_empty() {
             return w - MARGIN;
         }
-        let left = logo_right + 8.0;
+        // Wallet's header bucket is 115 pt wide at the right edge (reference §3).
+        let left = (w - 130.0).max(logo_right + 8.0);
         let spec = RowSpec {
             rect: Rect::new(left, 10.0, (w - MARGIN - left).max(20.0), 40.0),
             label: Font::new(Weight::Bold, 11.0),
-            value: Font::new(Weight::Regular, 17.0),
-            vpad: -3.0 + 1.0,
+            value: Font::new(Weight::Regular, 21.0),
+            vpad: -3.0,
             pad: 16.0,
             mode: Mode::Right,
             labels: true,
@@ -292,7 +293,7 @@ impl<'a> Builder<'a, '_> {
             rect: Rect::new(MARGIN, 76.0, inner - t, 88.0),
             label: Font::new(Weight::Bold, 11.0),
             value: Font::new(Weight::Regular, 30.0),
-            vpad: -3.0,
+            vpad: 0.0,
             pad: 12.0,
             mode: Mode::Spread,
             labels: true,
@@ -305,11 +306,11 @@ impl<'a> Builder<'a, '_> {
         let sec = self.take_visible(FieldGroup::Secondary, fields.group(FieldGroup::Secondary), 4);
         let aux_max = if self.ctx.square_barcode { 4usize.saturating_sub(sec.len()) } else { 4 };
         let aux = self.take_visible(FieldGroup::Auxiliary, fields.group(FieldGroup::Auxiliary), aux_max);
-        let row = |y: f32, size: f32, b: &Self| RowSpec {
+        let row = |y: f32, size: f32, vpad: f32, b: &Self| RowSpec {
             rect: Rect::new(MARGIN, y, inner, 40.0),
             label: Font::new(Weight::Bold, 11.0),
             value: Font::new(Weight::Light, size),
-            vpad: -2.0,
+            vpad,
             pad: 12.0,
             mode: Mode::Spread,
             labels: true,
@@ -317,9 +318,9 @@ impl<'a> Builder<'a, '_> {
             label_color: b.label_color(false),
             value_color: b.value_color(false),
         };
-        let s = row(174.0, 20.0, self);
+        let s = row(174.0, 20.0, -3.0, self);
         self.row(sec, &s);
-        let a = row(218.0, 16.0, self);
+        let a = row(218.0, 16.0, -2.0, self);
         self.row(aux, &a);
     }
 
@@ -577,6 +578,11 @@ impl<'a> Builder<'a, '_> {
                 }
             };
             value_font = value_font.with_size(size.max(floor));
+            // Widths are not exactly proportional to the size (hinting-free, but the font switches
+            // from Inter Display to Inter below 20 pt), so step down until the row fits.
+            while value_font.size > floor && !self.row_fits(&lw, &values, value_font, spec, rect.w, pads) {
+                value_font = value_font.with_size((value_font.size - 1.0).max(floor));
+            }
         }
 
         // 2. Truncate what still does not fit.
@@ -612,18 +618,38 @@ impl<'a> Builder<'a, '_> {
                     limits.iter_mut().for_each(|l| *l = l.min(slot));
                 }
                 Mode::Right | Mode::Spread => {
-                    // Take the overflow from the widest fields first.
+                    let mut overflow = limits.iter().sum::<f32>() + pads - rect.w;
+                    // Wallet cuts labels that are wider than their values before any value.
+                    let mut by_surplus: Vec<usize> = (0..n).collect();
+                    let vws: Vec<f32> = values.iter().map(|v| self.fonts.width(v, value_font)).collect();
+                    by_surplus.sort_by(|a, b| (lw[*b] - vws[*b]).total_cmp(&(lw[*a] - vws[*a])));
+                    for i in by_surplus {
+                        if overflow <= 0.01 {
+                            break;
+                        }
+                        let surplus = lw[i] - vws[i];
+                        if surplus > 0.0 {
+                            let cut = surplus.min(overflow);
+                            limits[i] -= cut;
+                            overflow -= cut;
+                        }
+                    }
+                    // Then the widest values.
                     for _ in 0..n {
-                        let total: f32 = limits.iter().sum::<f32>() + pads;
-                        if total <= rect.w + 0.01 {
+                        if overflow <= 0.01 {
                             break;
                         }
                         let (widest, _) = limits
                             .iter()
                             .enumerate()
                             .fold((0, f32::MIN), |acc, (i, w)| if *w > acc.1 { (i, *w) } else { acc });
-                        let others: f32 = total - limits[widest];
-                        limits[widest] = (rect.w - others).max(rect.w / n as f32 / 2.0).min(limits[widest]);
+                        let floor = rect.w / n as f32 / 2.0;
+                        let cut = overflow.min((limits[widest] - floor).max(0.0));
+                        if cut <= 0.0 {
+                            break;
+                        }
+                        limits[widest] -= cut;
+                        overflow -= cut;
                     }
                 }
             }
@@ -688,6 +714,11 @@ impl<'a> Builder<'a, '_> {
             let align = match spec.mode {
                 Mode::Columns if i + 1 == n && n > 1 => TextAlignment::Right,
                 Mode::Columns => TextAlignment::Left,
+                // Header fields read from the right edge.
+                Mode::Right => match f.field.text_alignment.clone() {
+                    None | Some(TextAlignment::Natural) => TextAlignment::Right,
+                    Some(a) => a,
+                },
                 _ => f.field.text_alignment.clone().unwrap_or(TextAlignment::Natural),
             };
             let source = Source::Field {
@@ -757,6 +788,18 @@ impl<'a> Builder<'a, '_> {
         occupied
     }
 
+    fn row_fits(&mut self, lw: &[f32], values: &[String], font: Font, spec: &RowSpec, avail: f32, pads: f32) -> bool {
+        let n = values.len().max(1) as f32;
+        let vw: Vec<f32> = values.iter().map(|v| self.fonts.width(v, font)).collect();
+        match spec.mode {
+            Mode::Columns => {
+                let slot = (avail - pads) / n;
+                vw.iter().all(|w| *w <= slot + 0.01)
+            }
+            Mode::Right | Mode::Spread => lw.iter().zip(&vw).map(|(l, v)| l.max(*v)).sum::<f32>() + pads <= avail + 0.01,
+        }
+    }
+
     /// The barcode plate, the code, its alt text, and the boarding pass footer above it.
     fn barcode(&mut self) {
         let Some((index, bc)) = barcode::shown_barcode(self.doc) else {
@@ -785,7 +828,7 @@ impl<'a> Builder<'a, '_> {
                 return;
             }
         };
-        let (_, _, bottom) = self.ctx.barcode_area();
+        let bottom = self.ctx.barcode_bottom();
         let alt = bc.alt_text.as_deref().map(|t| self.doc.localized(self.lang, t).to_owned()).filter(|t| !t.trim().is_empty());
         let invalid = invalid_notice(self.doc);
         let alt = invalid.clone().or(alt);
@@ -822,7 +865,7 @@ impl<'a> Builder<'a, '_> {
             let color = if invalid.is_some() { [128, 128, 128, 255] } else { color::BLACK };
             let baseline = plate.bottom() - geom.alt_baseline;
             self.push(
-                Rect::new((w - tw) / 2.0, baseline - crate::text::ASCENT * alt_font.size, tw, alt_font.line_height()),
+                Rect::new((w - tw) / 2.0, baseline - crate::text::baseline(0.0, alt_font.size), tw, alt_font.line_height()),
                 ElementKind::Text {
                     text: shown,
                     size: alt_font.size,
