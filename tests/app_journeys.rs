@@ -339,3 +339,118 @@ fn undo_and_redo_step_through_three_edits() {
         h.state().preview.texts()
     );
 }
+
+#[test]
+fn unsaved_changes_prompt_saves_an_atomic_pass_folder_before_starting_anew() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("Lighthouse.pass");
+    let dialogs = ScriptedDialogs::new();
+    dialogs.answer(&target);
+    let mut h = harness(templates::template(Style::Coupon).unwrap(), &dialogs);
+    retype(&mut h, "Organization", "Lighthouse Books");
+    let edited = h.state().doc.clone();
+    assert!(h.state().is_dirty());
+
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_label("New from template").click();
+    h.run();
+    h.get_by_label("Store card").click();
+    h.run();
+    // Nothing is replaced until the user answers.
+    assert_eq!(h.state().doc, edited);
+    h.get_by_label("Save your changes?");
+    h.get_by_label("Save").click();
+    h.run();
+
+    let saved = PassDocument::read_dir(&target).unwrap();
+    assert_eq!(saved, edited, "the folder holds exactly the edited pass");
+    let app = h.state();
+    assert_eq!(app.doc.pass.style(), Some(Style::StoreCard));
+    assert!(!app.is_dirty());
+    assert_eq!(
+        app.settings
+            .recent
+            .first()
+            .map(|p| p.ends_with("Lighthouse.pass")),
+        Some(true)
+    );
+}
+
+#[test]
+fn clicking_the_primary_field_in_the_preview_focuses_its_editor() {
+    let dialogs = ScriptedDialogs::new();
+    let mut h = harness(templates::template(Style::EventTicket).unwrap(), &dialogs);
+    let layout = h.state().preview.layout().cloned().unwrap();
+    let element = layout
+        .elements
+        .iter()
+        .find(|e| {
+            matches!(
+                &e.source,
+                passmith_preview::Source::Field {
+                    group: FieldGroup::Primary,
+                    index: 0,
+                    ..
+                }
+            )
+        })
+        .expect("the primary field is drawn");
+    let image = h
+        .get_by_label("Pass preview: click an element to edit it")
+        .rect();
+    let pos = image.min
+        + egui::vec2(
+            element.rect.x + element.rect.w / 2.0,
+            element.rect.y + element.rect.h / 2.0,
+        );
+    for pressed in [true, false] {
+        h.event(egui::Event::PointerButton {
+            pos,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: egui::Modifiers::default(),
+        });
+    }
+    h.run();
+    let focused = h.state().focus.focused_path.clone().unwrap_or_default();
+    assert!(
+        focused.starts_with("/eventTicket/primaryFields/0/"),
+        "{focused}"
+    );
+}
+
+#[test]
+fn images_load_png_per_slot_and_refuse_other_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("mark.png");
+    let thumbnail = templates::template(Style::Generic).unwrap().files["thumbnail@2x.png"].clone();
+    std::fs::write(&png, &thumbnail).unwrap();
+    let jpeg = dir.path().join("photo.jpg");
+    std::fs::write(&jpeg, b"\xff\xd8\xff\xe0 not a png").unwrap();
+    let dialogs = ScriptedDialogs::new();
+    dialogs.answer(&png);
+    dialogs.answer(&jpeg);
+    let mut h = harness(templates::template(Style::Generic).unwrap(), &dialogs);
+
+    press(&mut h, "Images");
+    press(&mut h, "Load thumbnail@3x.png");
+    assert_eq!(h.state().doc.files["thumbnail@3x.png"], thumbnail);
+    let before = h.state().doc.files["logo@2x.png"].clone();
+    press(&mut h, "Load logo@2x.png");
+    assert_eq!(
+        h.state().doc.files["logo@2x.png"],
+        before,
+        "a JPEG never replaces the PNG"
+    );
+    assert!(
+        h.state()
+            .notices
+            .iter()
+            .any(|n| n.lines.iter().any(|l| l.contains("not a PNG"))),
+        "{:?}",
+        h.state().notices
+    );
+    press(&mut h, "Remove thumbnail@3x.png");
+    assert!(!h.state().doc.files.contains_key("thumbnail@3x.png"));
+}

@@ -53,8 +53,8 @@ pub fn ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
                 if errors > 0 {
                     let rect = r.header_response.rect;
                     ui.painter().text(
-                        rect.right_center() - egui::vec2(4.0, 0.0),
-                        egui::Align2::RIGHT_CENTER,
+                        rect.right_center() + egui::vec2(10.0, 0.0),
+                        egui::Align2::LEFT_CENTER,
                         format!("{errors} error{}", if errors == 1 { "" } else { "s" }),
                         egui::FontId::proportional(13.0),
                         ui.visuals().error_fg_color,
