@@ -454,3 +454,34 @@ fn images_load_png_per_slot_and_refuse_other_files() {
     press(&mut h, "Remove thumbnail@3x.png");
     assert!(!h.state().doc.files.contains_key("thumbnail@3x.png"));
 }
+
+#[test]
+fn dragging_a_field_onto_another_group_moves_it_there() {
+    let dialogs = ScriptedDialogs::new();
+    let mut h = harness(templates::template(Style::StoreCard).unwrap(), &dialogs);
+    let header_key = h
+        .state()
+        .doc
+        .pass
+        .fields()
+        .unwrap()
+        .group(FieldGroup::Header)[0]
+        .key
+        .clone();
+    let from = h.get_by_label("Drag Header field 1").rect().center();
+    let to = h
+        .get_by_role_and_label(Role::TextInput, "Secondary field 1 key")
+        .rect()
+        .center();
+    h.drag_at(from);
+    h.run();
+    h.hover_at(from + egui::vec2(0.0, 40.0));
+    h.run();
+    h.hover_at(to);
+    h.run();
+    h.drop_at(to);
+    h.run();
+    let fields = h.state().doc.pass.fields().unwrap().clone();
+    assert_eq!(fields.group(FieldGroup::Secondary)[0].key, header_key);
+    assert!(fields.group(FieldGroup::Header).is_empty());
+}

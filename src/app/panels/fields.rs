@@ -17,7 +17,16 @@ enum Action {
     Down(FieldGroup, usize),
     Remove(FieldGroup, usize),
     Move(FieldGroup, usize, FieldGroup),
+    /// Dragged onto another field: take its place (in any group).
+    Drop {
+        from: (FieldGroup, usize),
+        to: (FieldGroup, usize),
+    },
 }
+
+/// What is being dragged: a field's group and index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct DraggedField(FieldGroup, usize);
 
 /// A key no other field of the pass uses.
 fn unique_key(doc: &PassDocument, base: &str) -> String {
@@ -89,10 +98,17 @@ pub fn ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
             let base = format!("/{}/{}/{i}", style.key(), group.key());
             let hidden = cap.is_some_and(|max| i >= max);
             ui.push_id((group, i), |ui| {
-                egui::Frame::group(ui.style()).show(ui, |ui| {
+                let frame = egui::Frame::group(ui.style()).show(ui, |ui| {
                     ui.set_width(ui.available_width());
                     let name = format!("{} field {}", group.label(), i + 1);
                     ui.horizontal(|ui| {
+                        let drag_id = ui.scope_id().with("drag");
+                        ui.dnd_drag_source(drag_id, DraggedField(group, i), |ui| {
+                            ui.label(egui::RichText::new("Drag").small().strong())
+                                .on_hover_text("Drag onto another field to reorder or move it")
+                        })
+                        .response
+                        .accessible_name(format!("Drag {name}"));
                         ui.label(
                             egui::RichText::new(format!("{name} · {}", field.key))
                                 .small()
@@ -136,6 +152,22 @@ pub fn ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
                     field_editor(ui, ed, field, &base, style, group);
                     ed.prefix = None;
                 });
+                if let Some(dragged) = frame.response.dnd_release_payload::<DraggedField>() {
+                    let DraggedField(from_group, from_i) = *dragged;
+                    if (from_group, from_i) != (group, i) {
+                        action = Some(Action::Drop {
+                            from: (from_group, from_i),
+                            to: (group, i),
+                        });
+                    }
+                } else if frame.response.dnd_hover_payload::<DraggedField>().is_some() {
+                    ui.painter().rect_stroke(
+                        frame.response.rect,
+                        4.0,
+                        egui::Stroke::new(2.0, ui.visuals().selection.stroke.color),
+                        egui::StrokeKind::Inside,
+                    );
+                }
             });
         }
     }
@@ -393,6 +425,15 @@ fn apply(doc: &mut PassDocument, action: Action) {
                 drop_if_empty(fields, from);
             }
         }
+        Action::Drop { from, to } => {
+            let list = fields.group_mut(from.0);
+            if from.1 < list.len() {
+                let field = list.remove(from.1);
+                let target = fields.group_mut(to.0);
+                target.insert(to.1.min(target.len()), field);
+                drop_if_empty(fields, from.0);
+            }
+        }
         Action::Up(..) => {}
     }
 }
@@ -452,6 +493,32 @@ mod tests {
         assert_eq!(
             d.pass.fields().unwrap().group(FieldGroup::Auxiliary)[0].key,
             aux[1].key
+        );
+        // Dragging the header field onto the first auxiliary field puts it there.
+        let header = d.pass.fields().unwrap().group(FieldGroup::Header)[0]
+            .key
+            .clone();
+        apply(
+            &mut d,
+            Action::Drop {
+                from: (FieldGroup::Header, 0),
+                to: (FieldGroup::Auxiliary, 0),
+            },
+        );
+        let f = d.pass.fields().unwrap();
+        assert_eq!(f.group(FieldGroup::Auxiliary)[0].key, header);
+        assert!(
+            f.header_fields.is_none(),
+            "the emptied group leaves pass.json"
+        );
+        let keys: Vec<&str> = f
+            .group(FieldGroup::Auxiliary)
+            .iter()
+            .map(|x| x.key.as_str())
+            .collect();
+        assert_eq!(
+            keys,
+            vec![header.as_str(), aux[1].key.as_str(), aux[0].key.as_str()]
         );
         assert_eq!(number(18.0).to_string(), "18");
         assert_eq!(number(18.5).to_string(), "18.5");
