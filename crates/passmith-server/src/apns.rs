@@ -8,8 +8,6 @@
 use std::future::Future;
 use std::time::Duration;
 
-use openssl::pkcs12::Pkcs12;
-
 /// Production APNs; pass updates have no sandbox.
 pub const PRODUCTION_URL: &str = "https://api.push.apple.com";
 
@@ -55,31 +53,19 @@ pub struct ApnsSender {
     base_url: String,
 }
 
-/// Certificate chain and PKCS#8 key, PEM, from a .p12 (modern or legacy RC2 encryption).
+/// Certificate chain and PKCS#8 key, PEM, from a .p12 (modern or legacy RC2 encryption; the
+/// engine's identity loader handles both).
 pub fn p12_to_pem(der: &[u8], password: &str) -> Result<(Vec<u8>, Vec<u8>), String> {
-    let parsed = match Pkcs12::from_der(der).and_then(|p| p.parse2(password)) {
-        Ok(p) => p,
-        Err(first) => {
-            // Keychain exports use RC2, which OpenSSL 3 only reads with the legacy provider.
-            let provider = openssl::provider::Provider::try_load(None, "legacy", true)
-                .map_err(|_| format!("wrong password or not a PKCS#12 file ({first})"))?;
-            let p = Pkcs12::from_der(der)
-                .and_then(|p| p.parse2(password))
-                .map_err(|e| format!("wrong password or not a PKCS#12 file ({e})"))?;
-            // Keep the provider loaded for the life of the process.
-            std::mem::forget(provider);
-            p
-        }
-    };
-    let cert = parsed.cert.ok_or("it contains no certificate")?;
-    let key = parsed.pkey.ok_or("it contains no private key")?;
-    let mut chain = cert.to_pem().map_err(|e| e.to_string())?;
-    if let Some(ca) = parsed.ca {
-        for c in ca {
-            chain.extend(c.to_pem().map_err(|e| e.to_string())?);
-        }
+    let identity =
+        passmith_core::identity::Identity::from_pkcs12(der, password).map_err(|e| e.to_string())?;
+    let mut chain = identity.certificate().to_pem().map_err(|e| e.to_string())?;
+    for c in identity.chain() {
+        chain.extend(c.to_pem().map_err(|e| e.to_string())?);
     }
-    let key = key.private_key_to_pem_pkcs8().map_err(|e| e.to_string())?;
+    let key = identity
+        .private_key()
+        .private_key_to_pem_pkcs8()
+        .map_err(|e| e.to_string())?;
     Ok((chain, key))
 }
 
@@ -227,6 +213,7 @@ mod tests {
         ))
         .unwrap();
         let (chain, key) = p12_to_pem(&der, "test-password").unwrap();
+        let chain_copy = chain.clone();
         assert!(
             String::from_utf8(chain)
                 .unwrap()
@@ -238,5 +225,13 @@ mod tests {
                 .contains("BEGIN PRIVATE KEY")
         );
         assert!(p12_to_pem(&der, "wrong").is_err());
+        // Keychain-style legacy RC2 export of the same identity.
+        let legacy = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/fixtures/certs/test-pass-legacy.p12"
+        ))
+        .unwrap();
+        let (legacy_chain, _) = p12_to_pem(&legacy, "test-password").unwrap();
+        assert_eq!(legacy_chain[..200], chain_copy[..200]);
     }
 }

@@ -121,6 +121,13 @@ async fn tampered_or_unusable_passes_are_refused_with_422() {
         "{body}"
     );
 
+    let (status, body) = server.upload(make_pkpass_signed_by_other("OTHER")).await;
+    assert_eq!(
+        status, 422,
+        "signed with another pass type's certificate: {body}"
+    );
+    assert_eq!(body["error"], "invalid_signature");
+
     let (status, body) = server.upload(b"not a zip at all".to_vec()).await;
     assert_eq!(status, 422);
     assert_eq!(body["error"], "unreadable_pass");

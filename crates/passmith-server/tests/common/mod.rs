@@ -5,16 +5,10 @@
 
 pub mod fake_apns;
 
-use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
-
-use openssl::pkcs7::{Pkcs7, Pkcs7Flags};
-use openssl::pkey::PKey;
-use openssl::stack::Stack;
-use openssl::x509::X509;
 
 pub const PASS_TYPE: &str = "pass.com.example.passmith";
 pub const API_KEY: &str = "test-api-key-0123456789";
@@ -40,73 +34,43 @@ pub fn make_pkpass_with(
     web_service_url: &str,
     token: Option<&str>,
 ) -> Vec<u8> {
-    let dir = fixtures().join("apple-samples/Generic.pass");
-    let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-    for entry in std::fs::read_dir(&dir).unwrap() {
-        let entry = entry.unwrap();
-        if entry.file_type().unwrap().is_file() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if name == "manifest.json" || name == "signature" || name.starts_with('.') {
-                continue;
-            }
-            files.insert(name, std::fs::read(entry.path()).unwrap());
-        }
-    }
-    let mut pass: serde_json::Value = serde_json::from_slice(&files["pass.json"]).unwrap();
-    pass["passTypeIdentifier"] = PASS_TYPE.into();
-    pass["teamIdentifier"] = "TEAM123456".into();
-    pass["serialNumber"] = serial.into();
-    pass["webServiceURL"] = web_service_url.into();
-    match token {
-        Some(t) => pass["authenticationToken"] = t.into(),
-        None => {
-            pass.as_object_mut().unwrap().remove("authenticationToken");
-        }
-    }
-    pass["description"] = format!("Test pass {serial} version {version}").into();
-    files.insert(
-        "pass.json".into(),
-        serde_json::to_vec_pretty(&pass).unwrap(),
-    );
-    sign_and_zip(files)
+    let mut doc =
+        passmith_core::PassDocument::read_dir(&fixtures().join("apple-samples/Generic.pass"))
+            .unwrap();
+    doc.pass.pass_type_identifier = PASS_TYPE.into();
+    doc.pass.team_identifier = "TEAM123456".into();
+    doc.pass.serial_number = serial.into();
+    doc.pass.web_service_url = Some(web_service_url.into());
+    doc.pass.authentication_token = token.map(str::to_owned);
+    doc.pass.description = format!("Test pass {serial} version {version}");
+    passmith_core::package::build_pkpass(&doc, &identity("test-pass.p12"), Some(&wwdr_pem()))
+        .unwrap()
 }
 
-fn sign_and_zip(mut files: BTreeMap<String, Vec<u8>>) -> Vec<u8> {
-    let manifest: BTreeMap<&String, String> = files
-        .iter()
-        .map(|(n, d)| (n, hex::encode(openssl::sha::sha1(d))))
-        .collect();
-    let manifest = serde_json::to_vec(&manifest).unwrap();
-    let certs = fixtures().join("certs");
-    let cert = X509::from_pem(&std::fs::read(certs.join("test-pass.pem")).unwrap()).unwrap();
-    let key =
-        PKey::private_key_from_pem(&std::fs::read(certs.join("test-pass.key")).unwrap()).unwrap();
-    let ca = X509::from_pem(&std::fs::read(certs.join("test-wwdr-ca.pem")).unwrap()).unwrap();
-    let mut chain = Stack::new().unwrap();
-    chain.push(ca).unwrap();
-    let sig = Pkcs7::sign(
-        &cert,
-        &key,
-        &chain,
-        &manifest,
-        Pkcs7Flags::BINARY | Pkcs7Flags::DETACHED,
+/// A pass for our pass type signed with another Pass Type ID certificate (Wallet refuses it).
+pub fn make_pkpass_signed_by_other(serial: &str) -> Vec<u8> {
+    let mut doc =
+        passmith_core::PassDocument::read_dir(&fixtures().join("apple-samples/Generic.pass"))
+            .unwrap();
+    doc.pass.pass_type_identifier = PASS_TYPE.into();
+    doc.pass.team_identifier = "TEAM123456".into();
+    doc.pass.serial_number = serial.into();
+    doc.pass.authentication_token = Some(token_for(serial));
+    passmith_core::package::build_pkpass(
+        &doc,
+        &identity("test-other-identity.p12"),
+        Some(&wwdr_pem()),
     )
     .unwrap()
-    .to_der()
-    .unwrap();
-    files.insert("manifest.json".into(), manifest);
-    files.insert("signature".into(), sig);
-    let mut out = std::io::Cursor::new(Vec::new());
-    {
-        let mut zip = zip::ZipWriter::new(&mut out);
-        let opts = zip::write::SimpleFileOptions::default();
-        for (name, data) in &files {
-            zip.start_file(name.as_str(), opts).unwrap();
-            zip.write_all(data).unwrap();
-        }
-        zip.finish().unwrap();
-    }
-    out.into_inner()
+}
+
+fn identity(file: &str) -> passmith_core::identity::Identity {
+    let der = std::fs::read(fixtures().join("certs").join(file)).unwrap();
+    passmith_core::identity::Identity::from_pkcs12(&der, "test-password").unwrap()
+}
+
+fn wwdr_pem() -> Vec<u8> {
+    std::fs::read(fixtures().join("certs/test-wwdr-ca.pem")).unwrap()
 }
 
 /// Which databases to run a test against: always a fresh SQLite file; PostgreSQL too when
