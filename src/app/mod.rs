@@ -199,10 +199,13 @@ impl App {
     }
 
     /// Errors that block export.
+    ///
+    /// Problems of the package the pass was opened from (an old signature or manifest) are
+    /// shown but do not block: export writes a fresh package.
     pub fn blocking_errors(&self) -> Vec<Finding> {
         self.all_findings()
             .into_iter()
-            .filter(Finding::is_error)
+            .filter(|f| f.is_error() && !self.package_findings.contains(f))
             .collect()
     }
 
