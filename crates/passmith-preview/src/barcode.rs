@@ -38,8 +38,7 @@ pub(crate) fn encode(format: &BarcodeFormat, message: &str, encoding: &str) -> R
     match format {
         BarcodeFormat::Qr => {
             let bytes = message_bytes(message, encoding);
-            let code = qrcode::QrCode::with_error_correction_level(&bytes, qrcode::EcLevel::M)
-                .map_err(|e| format!("the message cannot be put in a QR code: {e}"))?;
+            let code = byte_mode_qr(&bytes).ok_or_else(|| "the message is too long for a QR code".to_owned())?;
             let width = code.width();
             let dark = code.to_colors().into_iter().map(|c| c == qrcode::Color::Dark).collect();
             Ok(Modules {
@@ -85,6 +84,19 @@ pub(crate) fn encode(format: &BarcodeFormat, message: &str, encoding: &str) -> R
         }
         BarcodeFormat::Other(name) => Err(format!("\"{name}\" is not a barcode format Wallet knows")),
     }
+}
+
+/// A QR code in byte mode at error correction M in the smallest version that holds the data —
+/// what Core Image (which Wallet uses) produces, so the modules match Wallet's.
+fn byte_mode_qr(bytes: &[u8]) -> Option<qrcode::QrCode> {
+    use qrcode::bits::Bits;
+    use qrcode::{EcLevel, QrCode, Version};
+    (1..=40).find_map(|v| {
+        let mut bits = Bits::new(Version::Normal(v));
+        bits.push_byte_data(bytes).ok()?;
+        bits.push_terminator(EcLevel::M).ok()?;
+        QrCode::with_bits(bits, EcLevel::M).ok()
+    })
 }
 
 /// The bytes Wallet puts in a QR code: the message in `messageEncoding` (ISO-8859-1 when every

@@ -451,7 +451,7 @@ impl<'a> Builder<'a, '_> {
         let room = 4 - combined.len();
         combined.extend(self.take_visible(FieldGroup::Auxiliary, fields.group(FieldGroup::Auxiliary), room));
         let spec = RowSpec {
-            rect: Rect::new(MARGIN, strip_bottom + 8.0, inner, 46.0),
+            rect: Rect::new(MARGIN, strip_bottom + 10.0, inner, 46.0),
             label: Font::new(Weight::Bold, 11.0),
             value: Font::new(Weight::Light, 26.0),
             vpad: if style == Style::Coupon { -4.0 } else { 2.0 },
@@ -688,13 +688,13 @@ impl<'a> Builder<'a, '_> {
                 }
             }
             Mode::Right => {
+                // The first field sits at the right edge, the next ones to its left.
                 let mut x = rect.right();
-                for w in col_w.iter().rev() {
+                for w in &col_w {
                     x -= w;
                     xs.push(x);
                     x -= spec.pad;
                 }
-                xs.reverse();
             }
             Mode::Spread => {
                 let sum: f32 = col_w.iter().sum();
@@ -834,7 +834,9 @@ impl<'a> Builder<'a, '_> {
         let alt = invalid.clone().or(alt);
         let geom = barcode_geometry(&bc.format, &modules, scale, alt.is_some());
         let alt_font = Font::new(Weight::Regular, 14.0);
-        let plate_w = geom.plate_w.min(w);
+        // The plate widens for a long alt text (up to the card's margins).
+        let alt_w = alt.as_deref().map_or(0.0, |t| self.fonts.width(t, alt_font) + 22.0);
+        let plate_w = geom.plate_w.max(alt_w).min(w - 2.0 * MARGIN).max(geom.code_w.min(w));
         let plate = Rect::new((w - plate_w) / 2.0, bottom - geom.plate_h, plate_w, geom.plate_h);
         let source = Source::Barcode { index };
         self.push(plate, ElementKind::Shape, source.clone());
