@@ -1,6 +1,8 @@
 //! `passmith validate`: exit codes 0/1/2, the readable report and the `--json` shape, on Apple's
 //! sample passes (folders and signed .pkpass files) and broken copies of them.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -2,6 +2,8 @@
 //! code, severity and path), Apple's samples (no errors; exactly the warnings they deserve), and
 //! robustness on hostile variations of real passes.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::collections::BTreeMap;
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
