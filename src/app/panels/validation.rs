@@ -32,11 +32,14 @@ pub fn ui(ui: &mut Ui, findings: &[Finding], commands: &mut Vec<Command>) {
     } else {
         ui.label("Ready to export.");
     }
+    // Errors first: they are what stands between the user and an export.
+    let mut sorted: Vec<&Finding> = findings.iter().collect();
+    sorted.sort_by_key(|f| f.severity);
     egui::ScrollArea::vertical()
         .id_salt("validation-scroll")
         .auto_shrink([false, true])
         .show(ui, |ui| {
-            for f in findings {
+            for f in sorted {
                 let color = severity_color(ui, f.severity);
                 let text =
                     egui::RichText::new(format!("{} {}", severity_icon(f.severity), f.message))
