@@ -743,6 +743,66 @@ fn localized_images_are_checked_too() {
 }
 
 #[test]
+fn hostile_png_headers_are_reported_not_trusted() {
+    let sig = b"\x89PNG\r\n\x1a\n".to_vec();
+    let ihdr = |w: u32, h: u32| {
+        let mut b = sig.clone();
+        b.extend_from_slice(&13u32.to_be_bytes());
+        b.extend_from_slice(b"IHDR");
+        b.extend_from_slice(&w.to_be_bytes());
+        b.extend_from_slice(&h.to_be_bytes());
+        b.extend_from_slice(&[8, 6, 0, 0, 0]);
+        b.extend_from_slice(&[0, 0, 0, 0]); // wrong CRC
+        b
+    };
+    let bad: Vec<(&str, Vec<u8>)> = vec![
+        ("logo.png", sig.clone()),
+        ("logo@2x.png", ihdr(0, 0)),
+        ("logo@3x.png", ihdr(u32::MAX, u32::MAX)),
+        ("strip.png", Vec::new()),
+        ("thumbnail.png", b"GIF89a".to_vec()),
+    ];
+    let names: Vec<String> = bad.iter().map(|(n, _)| (*n).to_owned()).collect();
+    let doc = with_files(json!({}), |f| {
+        for (name, bytes) in bad {
+            f.insert(name.to_owned(), bytes);
+        }
+    });
+    let f = validate(&doc, &ValidationContext::default());
+    let not_png: Vec<&str> = f
+        .iter()
+        .filter(|f| f.code == "image.not_png")
+        .map(|f| f.path.as_str())
+        .collect();
+    // Every broken file is reported, whatever its header claims; none yields a size finding.
+    for name in &names {
+        if name.starts_with("logo") {
+            assert!(not_png.contains(&name.as_str()), "{name}: {f:#?}");
+        }
+    }
+    assert!(f.iter().all(|f| f.code != "image.too_large"), "{f:#?}");
+}
+
+#[test]
+fn languages_without_strings_need_nothing() {
+    let mut doc = with_files(json!({}), |f| {
+        // A language that only overrides an image.
+        f.insert("de.lproj/icon.png".into(), png(29, 29));
+        f.insert("de.lproj/icon@2x.png".into(), png(58, 58));
+        f.insert("de.lproj/icon@3x.png".into(), png(87, 87));
+    });
+    doc.localizations
+        .insert("es".into(), passmith_core::strings::Strings::default());
+    let mut fr = passmith_core::strings::Strings::default();
+    // Every kind of localizable text: labels, values, description, organization name.
+    for text in ["Name", "Ada", "Coffee Club card", "Coffee Club"] {
+        fr.set(text, "…");
+    }
+    doc.localizations.insert("fr".into(), fr);
+    assert_eq!(validate(&doc, &ValidationContext::default()), vec![]);
+}
+
+#[test]
 fn date_rejection_forms_from_real_bug_reports() {
     for bad in [
         "2025-07-01T10:00:00+0000",

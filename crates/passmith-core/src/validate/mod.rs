@@ -465,6 +465,42 @@ mod tests {
         assert_eq!(a_style(crate::model::Style::EventTicket), "an event ticket");
     }
 
+    /// Every literal code passed to `finding` in the validation sources is listed, so a code can
+    /// never get the fallback severity by a typo.
+    #[test]
+    fn every_code_in_the_sources_is_listed() {
+        let sources = [
+            include_str!("mod.rs"),
+            include_str!("keys.rs"),
+            include_str!("fields.rs"),
+            include_str!("barcodes.rs"),
+            include_str!("relevance.rs"),
+            include_str!("web.rs"),
+            include_str!("images.rs"),
+            include_str!("localization.rs"),
+            include_str!("typos.rs"),
+        ];
+        let mut seen = 0;
+        for src in sources {
+            // Test modules call `finding` with made-up arguments; only the checks count.
+            let src = src.split("#[cfg(test)]").next().unwrap_or(src);
+            for (i, _) in src.match_indices("finding(") {
+                let rest = src[i + "finding(".len()..].trim_start();
+                let Some(lit) = rest.strip_prefix('"') else {
+                    continue;
+                };
+                let Some(end) = lit.find('"') else { continue };
+                let code = &lit[..end];
+                assert!(
+                    code_info(code).is_some(),
+                    "{code} is used but not listed in CODES"
+                );
+                seen += 1;
+            }
+        }
+        assert!(seen > 50, "only {seen} codes found in the sources");
+    }
+
     #[test]
     fn pointers_escape_keys() {
         assert_eq!(pointer(["a/b", "c~d", "0"]), "/a~1b/c~0d/0");
