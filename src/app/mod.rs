@@ -104,6 +104,8 @@ pub struct App {
     pub frames: u64,
     /// `--smoke-test`: close after this many frames.
     smoke_frames: Option<u64>,
+    /// Why the last open failed, if it did.
+    pub open_error: Option<String>,
     /// Whether the last export produced this file (for the status line and tests).
     pub last_export: Option<PathBuf>,
 }
@@ -142,6 +144,7 @@ impl App {
             frames: 0,
             smoke_frames: None,
             last_export: None,
+            open_error: None,
         }
     }
 
@@ -267,6 +270,7 @@ impl App {
                 self.notify(notice);
             }
             Err(err) => {
+                self.open_error = Some(err.to_string());
                 self.notify(
                     Notice::new(
                         NoticeKind::Error,
@@ -739,18 +743,32 @@ impl App {
     }
 }
 
+/// What a run of the window did, for `--smoke-test`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RunReport {
+    pub frames: u64,
+    /// The title of the open document (e.g. `Event.pkpass`).
+    pub title: String,
+    pub errors: usize,
+    pub warnings: usize,
+    /// Why the pass given to `open` could not be opened.
+    pub open_error: Option<String>,
+    /// Whether the preview produced a picture.
+    pub preview_rendered: bool,
+}
+
 /// Runs the designer window. `open`: a pass to open at start; `smoke_frames`: draw that many
-/// frames and close (for `--smoke-test`). Returns the number of frames drawn.
-pub fn run(open: Option<PathBuf>, smoke_frames: Option<u64>) -> anyhow::Result<u64> {
-    let frames = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
-    let frames_out = frames.clone();
+/// frames and close (for `--smoke-test`).
+pub fn run(open: Option<PathBuf>, smoke_frames: Option<u64>) -> anyhow::Result<RunReport> {
+    let report = std::sync::Arc::new(std::sync::Mutex::new(RunReport::default()));
+    let report_out = report.clone();
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("Passmith")
             .with_inner_size([1240.0, 820.0])
             .with_min_inner_size([760.0, 520.0])
             .with_drag_and_drop(true),
-        // Settings persist between runs, except in the smoke test (no stray files on CI).
+        // The smoke test leaves the user's window geometry alone.
         persist_window: smoke_frames.is_none(),
         renderer: eframe::Renderer::Glow,
         ..Default::default()
@@ -760,27 +778,39 @@ pub fn run(open: Option<PathBuf>, smoke_frames: Option<u64>) -> anyhow::Result<u
         options,
         Box::new(move |cc| {
             let app = App::new(cc, open, smoke_frames);
-            Ok(Box::new(FrameCounter {
+            Ok(Box::new(Reporting {
                 app,
-                frames: frames_out,
+                report: report_out,
             }))
         }),
     )
     .map_err(|e| anyhow::anyhow!("the window could not be opened: {e}"))?;
-    Ok(frames.load(std::sync::atomic::Ordering::SeqCst))
+    let report = report
+        .lock()
+        .map_err(|_| anyhow::anyhow!("the window crashed"))?
+        .clone();
+    Ok(report)
 }
 
-/// Reports frames drawn to the caller of [`run`] (eframe owns the app).
-struct FrameCounter {
+/// Reports what the app did to the caller of [`run`] (eframe owns the app).
+struct Reporting {
     app: App,
-    frames: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    report: std::sync::Arc<std::sync::Mutex<RunReport>>,
 }
 
-impl eframe::App for FrameCounter {
+impl eframe::App for Reporting {
     fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
         eframe::App::ui(&mut self.app, ui, frame);
-        self.frames
-            .store(self.app.frames, std::sync::atomic::Ordering::SeqCst);
+        if let Ok(mut r) = self.report.lock() {
+            let findings = self.app.all_findings();
+            r.frames = self.app.frames;
+            r.title = self.app.title.clone();
+            r.errors = findings.iter().filter(|f| f.is_error()).count();
+            r.warnings = findings.len() - r.errors;
+            r.open_error = self.app.open_error.clone();
+            r.preview_rendered =
+                self.app.preview.renders > 0 && self.app.preview.layout().is_some();
+        }
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {

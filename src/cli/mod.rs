@@ -54,7 +54,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Build(args)) => build::run(args),
         Some(Command::Inspect(args)) => inspect::run(args),
         Some(Command::Bundle(args)) => bundle::run(args),
-        Some(Command::Open { path }) => designer(Some(path), false),
+        Some(Command::Open { path }) => designer(Some(path), cli.smoke_test),
         None => designer(None, cli.smoke_test),
     };
     match result {
@@ -79,12 +79,24 @@ fn designer(open: Option<std::path::PathBuf>, smoke_test: bool) -> anyhow::Resul
                 std::process::exit(i32::from(EXIT_FAILED));
             });
     }
-    let frames = passmith::app::run(open, smoke_test.then_some(SMOKE_FRAMES))?;
+    let report = passmith::app::run(open, smoke_test.then_some(SMOKE_FRAMES))?;
     if smoke_test {
-        if frames < SMOKE_FRAMES {
-            anyhow::bail!("smoke test: only {frames} of {SMOKE_FRAMES} frames were drawn");
+        if let Some(err) = report.open_error {
+            anyhow::bail!("smoke test: the pass could not be opened: {err}");
         }
-        println!("smoke test: drew {frames} frames of the designer on the store card template");
+        if report.frames < SMOKE_FRAMES {
+            anyhow::bail!(
+                "smoke test: only {} of {SMOKE_FRAMES} frames were drawn",
+                report.frames
+            );
+        }
+        if !report.preview_rendered {
+            anyhow::bail!("smoke test: the preview was not rendered");
+        }
+        println!(
+            "smoke test: drew {} frames of {} ({} errors, {} warnings)",
+            report.frames, report.title, report.errors, report.warnings
+        );
     }
     Ok(EXIT_OK)
 }
