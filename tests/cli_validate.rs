@@ -108,6 +108,20 @@ fn errors_exit_1_and_are_listed_before_warnings() {
 }
 
 #[test]
+fn a_pass_json_path_means_its_folder() {
+    let path = fixtures().join("Coupon.pass/pass.json");
+    let (code, stdout, stderr) = run(&["validate", "--json", path.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    // The folder's images were found: only their warnings, no missing icon.
+    let list = json_findings(&stdout);
+    assert!(list.iter().any(|f| f["path"] == "logo@3x.png"), "{stdout}");
+    assert!(
+        !list.iter().any(|f| f["code"] == "image.icon_missing"),
+        "{stdout}"
+    );
+}
+
+#[test]
 fn json_output_is_an_array_of_findings() {
     let (_tmp, dir) = copy_sample("Generic", |j| j.replace("\"8j23fm3\"", "\"\""));
     let (code, stdout, _) = run(&["validate", "--json", dir.to_str().unwrap()]);

@@ -55,6 +55,11 @@ fn check(path: &std::path::Path) -> Result<Vec<Finding>, String> {
             path.display()
         ));
     }
+    // `validate Name.pass/pass.json` means the folder around it.
+    let path = match path.parent() {
+        Some(dir) if path.is_file() && path.file_name().is_some_and(|n| n == "pass.json") => dir,
+        _ => path,
+    };
     match archive::open_path(path) {
         Ok(Opened { document, package }) => {
             let mut findings = Vec::new();

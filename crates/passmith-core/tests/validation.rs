@@ -827,6 +827,30 @@ fn date_rejection_forms_from_real_bug_reports() {
         );
         assert!(f.is_empty(), "{good}: {f:#?}");
     }
+    // Semantic tags carry dates too, at any depth.
+    let doc = with(json!({"semantics": {
+        "eventStartDate": "2025-07-01T19:00:00.000+02:00",
+        "eventEndDate": "2025-07-01T23:00+02:00",
+        "seats": [{"seatNumber": "12"}],
+        "venueName": "2025-07-01",
+        "performerNames": ["Update Date"],
+    }}));
+    let f = validate(&doc, &ValidationContext::default());
+    assert_eq!(
+        codes(&f),
+        pairs(&[("date.format", "/semantics/eventStartDate")])
+    );
+    let doc = generic(
+        json!({"primaryFields": [field("dep", json!({"semantics": {"currentDepartureDate": "tomorrow"}}))]}),
+    );
+    let f = validate(&doc, &ValidationContext::default());
+    assert_eq!(
+        codes(&f),
+        pairs(&[(
+            "date.format",
+            "/generic/primaryFields/0/semantics/currentDepartureDate"
+        )])
+    );
     // Date-typed field values are checked; plain text values are not.
     let doc = generic(json!({"backFields": [
         field("d", json!({"value": "7/22/2025", "dateStyle": "PKDateStyleShort", "timeStyle": "PKDateStyleNone"})),

@@ -56,6 +56,20 @@ pub(super) fn check(doc: &PassDocument, ctx: &ValidationContext, out: &mut Vec<F
             ));
         }
     }
+    if let Some(sem) = &pass.semantics {
+        semantic_dates(sem, "/semantics", out);
+    }
+    for style in pass.styles_present() {
+        let Some(fields) = pass.style_fields(style) else {
+            continue;
+        };
+        for (group, i, f) in fields.all_fields() {
+            if let Some(sem) = &f.semantics {
+                let at = super::pointer([style.key(), group.key(), &i.to_string(), "semantics"]);
+                semantic_dates(sem, &at, out);
+            }
+        }
+    }
     if let Some(d) = &pass.expiration_date
         && let Some(t) = date(d, "/expirationDate", "The expiration date", out)
         && let Some(now) = ctx.clock()
@@ -172,6 +186,36 @@ fn date(value: &str, path: &str, what: &str, out: &mut Vec<Finding>) -> Option<i
             ));
             None
         }
+    }
+}
+
+/// Semantic tags hold dates too (`eventStartDate`, `currentDepartureDate`, …), in the same W3C
+/// form; they are found by their key ending in `Date`, at any depth.
+fn semantic_dates(v: &serde_json::Value, at: &str, out: &mut Vec<Finding>) {
+    use serde_json::Value;
+    match v {
+        Value::Object(map) => {
+            for (k, child) in map {
+                let path = format!("{at}{}", super::pointer([k]));
+                match child {
+                    Value::String(s) if k.ends_with("Date") => {
+                        date(
+                            s,
+                            &path,
+                            "The date in the pass's extra information (semantic tags)",
+                            out,
+                        );
+                    }
+                    _ => semantic_dates(child, &path, out),
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                semantic_dates(child, &format!("{at}/{i}"), out);
+            }
+        }
+        _ => {}
     }
 }
 
