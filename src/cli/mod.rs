@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 pub mod build;
 pub mod bundle;
 pub mod inspect;
+pub mod upload;
 pub mod validate;
 
 /// Success.
@@ -40,6 +41,8 @@ pub enum Command {
     Inspect(inspect::Args),
     /// Put several .pkpass files into one .pkpasses bundle.
     Bundle(bundle::Args),
+    /// Upload signed passes to a passmith-server so devices get updates.
+    Upload(upload::Args),
     /// Open a .pass folder or .pkpass in the designer.
     Open {
         /// The pass to open.
@@ -54,6 +57,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Build(args)) => build::run(args),
         Some(Command::Inspect(args)) => inspect::run(args),
         Some(Command::Bundle(args)) => bundle::run(args),
+        Some(Command::Upload(args)) => upload::run(args),
         Some(Command::Open { path }) => designer(Some(path), cli.smoke_test),
         None => designer(None, cli.smoke_test),
     };
