@@ -201,6 +201,23 @@ fn unreadable_input_exits_2_with_a_clear_message() {
 }
 
 #[test]
+fn hostile_pkpass_is_refused_with_exit_2() {
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, bytes) in [("pass.json", &b"{}"[..]), ("../../evil.png", &b"x"[..])] {
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(bytes).unwrap();
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("Evil.pkpass");
+    std::fs::write(&path, out.finish().unwrap().into_inner()).unwrap();
+    let (code, stdout, stderr) = run(&["validate", path.to_str().unwrap()]);
+    assert_eq!(code, 2, "{stdout}{stderr}");
+    assert!(stderr.contains("evil.png"), "{stderr}");
+    assert!(!tmp.path().parent().unwrap().join("evil.png").exists());
+}
+
+#[test]
 fn apple_signed_pkpass_files_validate() {
     for name in ["BoardingPass", "Coupon", "Event", "Generic", "StoreCard"] {
         let path = fixtures().join(format!("{name}.pkpass"));
