@@ -485,3 +485,55 @@ fn dragging_a_field_onto_another_group_moves_it_there() {
     assert_eq!(fields.group(FieldGroup::Secondary)[0].key, header_key);
     assert!(fields.group(FieldGroup::Header).is_empty());
 }
+
+#[test]
+fn the_identity_dialog_warns_when_the_certificate_is_for_another_pass_type() {
+    let certs = fixtures().join("certs");
+    let dialogs = ScriptedDialogs::new();
+    dialogs.answer(certs.join("test-other-identity.p12"));
+    let mut h = harness(templates::template(Style::StoreCard).unwrap(), &dialogs);
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_label("Signing identity…").click();
+    h.run();
+    press(&mut h, "Choose certificate…");
+    h.get_by_role_and_label(Role::PasswordInput, "Password")
+        .click();
+    h.run();
+    h.get_by_role_and_label(Role::PasswordInput, "Password")
+        .type_text("wrong");
+    h.run();
+    press(&mut h, "Load certificate");
+    assert!(
+        h.query_by_label("OTHERTEAM1").is_none(),
+        "a wrong password loads nothing"
+    );
+    assert!(h.state().identity.is_none());
+
+    h.get_by_role_and_label(Role::PasswordInput, "Password")
+        .click();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_role_and_label(Role::PasswordInput, "Password")
+        .type_text("test-password");
+    h.run();
+    press(&mut h, "Load certificate");
+    assert!(h.query_by_label("OTHERTEAM1").is_some());
+    // The pass says pass.com.example.passmith / TEAM123456: the dialog says they differ.
+    assert!(
+        h.query_by_label_contains("pass.com.example.passmith")
+            .is_some(),
+        "the mismatch names the pass's identifier"
+    );
+    press(&mut h, "Use this identity");
+    let app = h.state();
+    assert!(app.identity.is_some());
+    assert!(
+        app.findings
+            .iter()
+            .any(|f| f.message.contains("OTHERTEAM1")
+                || f.message.contains("pass.com.example.other")),
+        "validation now checks the pass against the chosen identity: {:?}",
+        app.findings
+    );
+}

@@ -819,3 +819,64 @@ impl eframe::App for Reporting {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    #[derive(Default)]
+    struct MemoryStorage(HashMap<String, String>);
+
+    impl eframe::Storage for MemoryStorage {
+        fn get_string(&self, key: &str) -> Option<String> {
+            self.0.get(key).cloned()
+        }
+        fn set_string(&mut self, key: &str, value: String) {
+            self.0.insert(key.to_owned(), value);
+        }
+        fn remove_string(&mut self, key: &str) {
+            self.0.remove(key);
+        }
+        fn flush(&mut self) {}
+    }
+
+    #[test]
+    fn settings_persist_through_eframe_storage() {
+        let doc = templates::template(Style::Coupon).unwrap();
+        let mut app = App::new_for_test(doc, Box::new(ScriptedDialogs::new()));
+        app.settings.add_recent(Path::new("/nowhere/Fern.pass"));
+        app.settings.last_certificate = Some("/keys/pass.p12".into());
+        app.settings.remember_password = true;
+        let mut storage = MemoryStorage::default();
+        eframe::App::save(&mut app, &mut storage);
+        let restored: Settings = eframe::get_value(&storage, SETTINGS_KEY).unwrap();
+        assert_eq!(restored, app.settings);
+    }
+
+    #[test]
+    fn changing_style_keeps_fields_and_says_what_is_hidden() {
+        let mut doc = templates::template(Style::BoardingPass).unwrap();
+        let keys = |d: &PassDocument| d.pass.fields().unwrap().all_fields().count();
+        let before = keys(&doc);
+        let mut app = App::new_for_test(doc.clone(), Box::new(ScriptedDialogs::new()));
+        app.set_style(Style::Coupon);
+        assert_eq!(keys(&app.doc), before);
+        let notice = app.notices.last().unwrap();
+        assert_eq!(notice.kind, NoticeKind::Warning);
+        // Two primary fields on a boarding pass; a coupon shows one.
+        assert!(
+            notice.lines.iter().any(|l| l.contains("\"to\"")),
+            "{notice:?}"
+        );
+        assert!(
+            notice.lines.iter().any(|l| l.contains("footer image")),
+            "{notice:?}"
+        );
+        doc.pass.set_style(Style::Coupon);
+        assert_eq!(
+            app.doc.pass, doc.pass,
+            "the app changes style exactly as the engine does"
+        );
+    }
+}
