@@ -1,6 +1,8 @@
 //! `passmith build`, `inspect` and `bundle` end to end, with the real `openssl` binary checking
 //! what was written.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};

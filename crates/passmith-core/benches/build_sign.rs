@@ -2,6 +2,8 @@
 //! into a signed `.pkpass` with an RSA-2048 identity. The identity is loaded once, outside the
 //! loop, as a server would.
 
+#![allow(clippy::expect_used)]
+
 use std::path::Path;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};

@@ -84,6 +84,12 @@ pub enum ArchiveProblem {
         "the entry \"{name}\" holds more data than its header declares; the archive is damaged or hostile"
     )]
     SizeMismatch { name: String },
+    #[error(
+        "the pass files are inside a folder (\"{folder}/\") instead of at the top of the archive; zip the files themselves, not the folder that holds them"
+    )]
+    NotAtRoot { folder: String },
+    #[error("the archive has no pass.json, so it is not a pass")]
+    NoPassJson,
 }
 
 /// A pass opened from disk or bytes.
@@ -309,6 +315,19 @@ pub fn read_pkpass_at(bytes: &[u8], now_unix: i64) -> Result<Opened, Error> {
         }
     };
 
+    if !map.contains_key("pass.json") {
+        let wrapped = map.keys().find_map(|k| {
+            k.strip_suffix("/pass.json")
+                .filter(|dir| !dir.contains('/'))
+        });
+        return Err(match wrapped {
+            Some(folder) => ArchiveProblem::NotAtRoot {
+                folder: folder.to_owned(),
+            },
+            None => ArchiveProblem::NoPassJson,
+        }
+        .into());
+    }
     let document = PassDocument::from_files(map)?;
     let (identity_findings, signer_expired) = match &signature {
         SignatureStatus::Valid { signer, .. } => (

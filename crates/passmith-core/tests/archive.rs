@@ -1,6 +1,8 @@
 //! Importing `.pkpass` files: Apple's signed samples, tampered packages, and hostile archives
 //! built here byte by byte.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::io::{Cursor, Write};
 use std::path::{Path, PathBuf};
 
@@ -484,4 +486,22 @@ fn an_oversized_file_on_disk_is_not_read() {
         Err(Error::Archive(ArchiveProblem::TotalTooLarge { .. })) => {}
         other => panic!("{other:?}"),
     }
+}
+
+#[test]
+fn a_pass_zipped_inside_its_folder_gets_a_clear_error() {
+    let wrapped = zip_of(&[
+        (
+            "Coupon.pass/pass.json",
+            minimal_pass_json(),
+            CompressionMethod::Deflated,
+        ),
+        ("Coupon.pass/icon.png", b"png", CompressionMethod::Stored),
+    ]);
+    match rejection(&wrapped) {
+        ArchiveProblem::NotAtRoot { folder } => assert_eq!(folder, "Coupon.pass"),
+        other => panic!("{other:?}"),
+    }
+    let no_pass = zip_of(&[("icon.png", b"png", CompressionMethod::Stored)]);
+    assert!(matches!(rejection(&no_pass), ArchiveProblem::NoPassJson));
 }

@@ -1,5 +1,7 @@
 //! Identity loading, signing and packaging, checked with the real `openssl` binary.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
