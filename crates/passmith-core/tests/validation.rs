@@ -544,6 +544,39 @@ fn every_code_has_a_case() {
     assert!(missing.is_empty(), "codes without a test case: {missing:?}");
 }
 
+/// The table of codes in the docs, as `CODES` says it should read.
+fn codes_doc() -> String {
+    let mut out = String::from(
+        "# Validation codes\n\n\
+         Generated from `CODES` in `src/validate/mod.rs`; `cargo test -p passmith-core --test validation` \
+         fails when this file is out of date. Errors block export; warnings do not. Codes of problems \
+         with a signed package itself (`package.*`) come from the `.pkpass` reader.\n\n\
+         | Code | Severity | Meaning |\n|---|---|---|\n",
+    );
+    for c in CODES {
+        out.push_str(&format!(
+            "| `{}` | {} | {} |\n",
+            c.code, c.severity, c.summary
+        ));
+    }
+    out
+}
+
+#[test]
+fn the_codes_document_lists_every_code() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("VALIDATION_CODES.md");
+    let expected = codes_doc();
+    let actual = std::fs::read_to_string(&path).unwrap_or_default();
+    if actual != expected && std::env::var_os("PASSMITH_WRITE_CODES_DOC").is_some() {
+        std::fs::write(&path, &expected).unwrap();
+        return;
+    }
+    assert_eq!(
+        actual, expected,
+        "VALIDATION_CODES.md is out of date; run with PASSMITH_WRITE_CODES_DOC=1 to regenerate"
+    );
+}
+
 fn codes(findings: &[Finding]) -> Vec<(String, String)> {
     let mut v: Vec<(String, String)> = findings
         .iter()
