@@ -211,6 +211,9 @@ fn closest<'a>(key: &str, known: &[&'a str]) -> Option<&'a str> {
     };
     known
         .iter()
+        // Lengths further apart than the allowed edits cannot match; this also keeps a huge
+        // hostile key from costing a full distance computation against every known key.
+        .filter(|k| k.len().abs_diff(lower.len()) <= allowed)
         .map(|k| (distance(&lower, &k.to_ascii_lowercase()), *k))
         .filter(|(d, _)| *d <= allowed)
         .min_by_key(|(d, _)| *d)
