@@ -23,7 +23,8 @@ const FRAME_W: u32 = 390;
 const FRAME_H: u32 = 546;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/wallet-screenshots");
+    let root =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/wallet-screenshots");
     let out_dir = std::env::args()
         .nth(1)
         .map(PathBuf::from)
@@ -41,7 +42,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ..RenderOptions::default()
     };
     let mut rows = Vec::new();
-    println!("{:<18} {:>7} {:>7} {:>7}", "pair", "cssim", "edge_f1", "colour");
+    println!(
+        "{:<18} {:>7} {:>7} {:>7}",
+        "pair", "cssim", "edge_f1", "colour"
+    );
     for name in &names {
         let dir = root.join(name);
         let doc = PassDocument::read_dir(&dir)?;
@@ -100,7 +104,10 @@ fn load(img: &RgbaImage) -> RgbImage {
 /// PIL's "L" conversion.
 fn grey(img: &RgbImage) -> Vec<f64> {
     img.pixels()
-        .map(|p| ((u32::from(p[0]) * 299 + u32::from(p[1]) * 587 + u32::from(p[2]) * 114 + 500) / 1000) as f64)
+        .map(|p| {
+            ((u32::from(p[0]) * 299 + u32::from(p[1]) * 587 + u32::from(p[2]) * 114 + 500) / 1000)
+                as f64
+        })
         .collect()
 }
 
@@ -124,7 +131,9 @@ fn score(ours: &RgbaImage, reference: &RgbaImage) -> (f64, f64, f64) {
     let gb = Plane { w, h, v: grey(&b) };
 
     // SSIM map (skimage: Gaussian σ 1.5, truncate 3.5, sample covariance, reflect borders).
-    let g = |p: &[f64], sigma: f64, truncate: f64, mode: Border| gaussian(p, w, h, sigma, truncate, mode);
+    let g = |p: &[f64], sigma: f64, truncate: f64, mode: Border| {
+        gaussian(p, w, h, sigma, truncate, mode)
+    };
     let mul = |x: &[f64], y: &[f64]| x.iter().zip(y).map(|(a, b)| a * b).collect::<Vec<f64>>();
     let ux = g(&ga.v, 1.5, 3.5, Border::Reflect);
     let uy = g(&gb.v, 1.5, 3.5, Border::Reflect);
@@ -140,15 +149,20 @@ fn score(ours: &RgbaImage, reference: &RgbaImage) -> (f64, f64, f64) {
             let vx = cov_norm * (uxx[i] - ux[i] * ux[i]);
             let vy = cov_norm * (uyy[i] - uy[i] * uy[i]);
             let vxy = cov_norm * (uxy[i] - ux[i] * uy[i]);
-            ((2.0 * ux[i] * uy[i] + c1) * (2.0 * vxy + c2)) / ((ux[i] * ux[i] + uy[i] * uy[i] + c1) * (vx + vy + c2))
+            ((2.0 * ux[i] * uy[i] + c1) * (2.0 * vxy + c2))
+                / ((ux[i] * ux[i] + uy[i] * uy[i] + c1) * (vx + vy + c2))
         })
         .collect();
     // Where the screenshot has structure.
     let m1 = g(&gb.v, 3.0, 4.0, Border::Reflect);
     let m2 = g(&mul(&gb.v, &gb.v), 3.0, 4.0, Border::Reflect);
-    let structured: Vec<bool> = (0..w * h).map(|i| (m2[i] - m1[i] * m1[i]).max(0.0).sqrt() > 8.0).collect();
+    let structured: Vec<bool> = (0..w * h)
+        .map(|i| (m2[i] - m1[i] * m1[i]).max(0.0).sqrt() > 8.0)
+        .collect();
     let mask = dilate_cross(&structured, w, h, 4);
-    let (sum, n) = (0..w * h).filter(|i| mask[*i]).fold((0.0, 0usize), |(s, n), i| (s + smap[i], n + 1));
+    let (sum, n) = (0..w * h)
+        .filter(|i| mask[*i])
+        .fold((0.0, 0usize), |(s, n), i| (s + smap[i], n + 1));
     let cssim = if n > 0 { sum / n as f64 } else { 1.0 };
 
     // Edge F1 within 3 px.
@@ -158,8 +172,16 @@ fn score(ours: &RgbaImage, reference: &RgbaImage) -> (f64, f64, f64) {
         if ea.iter().any(|e| *e) { 0.0 } else { 1.0 }
     } else {
         let recall = near_fraction(&eb, &ea, w, h, 3.0);
-        let precision = if ea.iter().any(|e| *e) { near_fraction(&ea, &eb, w, h, 3.0) } else { 0.0 };
-        if precision + recall == 0.0 { 0.0 } else { 2.0 * precision * recall / (precision + recall) }
+        let precision = if ea.iter().any(|e| *e) {
+            near_fraction(&ea, &eb, w, h, 3.0)
+        } else {
+            0.0
+        };
+        if precision + recall == 0.0 {
+            0.0
+        } else {
+            2.0 * precision * recall / (precision + recall)
+        }
     };
 
     // Colour error on a 39×55 box-averaged grid.
@@ -179,7 +201,9 @@ enum Border {
 
 fn kernel(sigma: f64, truncate: f64) -> Vec<f64> {
     let r = (truncate * sigma + 0.5).floor() as i64;
-    let k: Vec<f64> = (-r..=r).map(|i| (-(i * i) as f64 / (2.0 * sigma * sigma)).exp()).collect();
+    let k: Vec<f64> = (-r..=r)
+        .map(|i| (-(i * i) as f64 / (2.0 * sigma * sigma)).exp())
+        .collect();
     let s: f64 = k.iter().sum();
     k.into_iter().map(|v| v / s).collect()
 }
@@ -196,7 +220,14 @@ fn reflect(i: i64, n: i64) -> Option<usize> {
     Some(j as usize)
 }
 
-fn convolve_1d(src: &[f64], w: usize, h: usize, k: &[f64], horizontal: bool, mode: Border) -> Vec<f64> {
+fn convolve_1d(
+    src: &[f64],
+    w: usize,
+    h: usize,
+    k: &[f64],
+    horizontal: bool,
+    mode: Border,
+) -> Vec<f64> {
     let r = (k.len() / 2) as i64;
     let mut out = vec![0.0; w * h];
     for y in 0..h {
@@ -204,13 +235,21 @@ fn convolve_1d(src: &[f64], w: usize, h: usize, k: &[f64], horizontal: bool, mod
             let mut acc = 0.0;
             for (t, kv) in k.iter().enumerate() {
                 let d = t as i64 - r;
-                let (n, i) = if horizontal { (w as i64, x as i64 + d) } else { (h as i64, y as i64 + d) };
+                let (n, i) = if horizontal {
+                    (w as i64, x as i64 + d)
+                } else {
+                    (h as i64, y as i64 + d)
+                };
                 let idx = match mode {
                     Border::Reflect => reflect(i, n),
                     Border::Constant => (0..n).contains(&i).then_some(i as usize),
                 };
                 if let Some(j) = idx {
-                    let v = if horizontal { src[y * w + j] } else { src[j * w + x] };
+                    let v = if horizontal {
+                        src[y * w + j]
+                    } else {
+                        src[j * w + x]
+                    };
                     acc += kv * v;
                 }
             }
@@ -256,7 +295,11 @@ fn canny(img: &Plane, sigma: f64) -> Vec<bool> {
     let ones = vec![1.0; w * h];
     let num = gaussian(&img.v, w, h, sigma, 4.0, Border::Constant);
     let den = gaussian(&ones, w, h, sigma, 4.0, Border::Constant);
-    let sm: Vec<f64> = num.iter().zip(&den).map(|(n, d)| if *d > 0.0 { n / d } else { 0.0 }).collect();
+    let sm: Vec<f64> = num
+        .iter()
+        .zip(&den)
+        .map(|(n, d)| if *d > 0.0 { n / d } else { 0.0 })
+        .collect();
     let s = Plane { w, h, v: sm };
     let at = |x: i64, y: i64| {
         let xx = reflect(x, w as i64).unwrap_or(0);
@@ -268,8 +311,12 @@ fn canny(img: &Plane, sigma: f64) -> Vec<bool> {
     let mut gy = vec![0.0; w * h];
     for y in 0..h as i64 {
         for x in 0..w as i64 {
-            let dx = (at(x + 1, y - 1) - at(x - 1, y - 1)) + 2.0 * (at(x + 1, y) - at(x - 1, y)) + (at(x + 1, y + 1) - at(x - 1, y + 1));
-            let dy = (at(x - 1, y + 1) - at(x - 1, y - 1)) + 2.0 * (at(x, y + 1) - at(x, y - 1)) + (at(x + 1, y + 1) - at(x + 1, y - 1));
+            let dx = (at(x + 1, y - 1) - at(x - 1, y - 1))
+                + 2.0 * (at(x + 1, y) - at(x - 1, y))
+                + (at(x + 1, y + 1) - at(x - 1, y + 1));
+            let dy = (at(x - 1, y + 1) - at(x - 1, y - 1))
+                + 2.0 * (at(x, y + 1) - at(x, y - 1))
+                + (at(x + 1, y + 1) - at(x + 1, y - 1));
             gx[(y as usize) * w + x as usize] = dx;
             gy[(y as usize) * w + x as usize] = dy;
         }
@@ -292,17 +339,29 @@ fn canny(img: &Plane, sigma: f64) -> Vec<bool> {
             let is_max = if ax >= ay {
                 let wgt = if ax > 0.0 { ay / ax } else { 0.0 };
                 let (n1, n2) = if same_sign {
-                    (m(x + 1, y) * (1.0 - wgt) + m(x + 1, y + 1) * wgt, m(x - 1, y) * (1.0 - wgt) + m(x - 1, y - 1) * wgt)
+                    (
+                        m(x + 1, y) * (1.0 - wgt) + m(x + 1, y + 1) * wgt,
+                        m(x - 1, y) * (1.0 - wgt) + m(x - 1, y - 1) * wgt,
+                    )
                 } else {
-                    (m(x + 1, y) * (1.0 - wgt) + m(x + 1, y - 1) * wgt, m(x - 1, y) * (1.0 - wgt) + m(x - 1, y + 1) * wgt)
+                    (
+                        m(x + 1, y) * (1.0 - wgt) + m(x + 1, y - 1) * wgt,
+                        m(x - 1, y) * (1.0 - wgt) + m(x - 1, y + 1) * wgt,
+                    )
                 };
                 c >= n1 && c >= n2
             } else {
                 let wgt = ax / ay;
                 let (n1, n2) = if same_sign {
-                    (m(x, y + 1) * (1.0 - wgt) + m(x + 1, y + 1) * wgt, m(x, y - 1) * (1.0 - wgt) + m(x - 1, y - 1) * wgt)
+                    (
+                        m(x, y + 1) * (1.0 - wgt) + m(x + 1, y + 1) * wgt,
+                        m(x, y - 1) * (1.0 - wgt) + m(x - 1, y - 1) * wgt,
+                    )
                 } else {
-                    (m(x, y + 1) * (1.0 - wgt) + m(x - 1, y + 1) * wgt, m(x, y - 1) * (1.0 - wgt) + m(x + 1, y - 1) * wgt)
+                    (
+                        m(x, y + 1) * (1.0 - wgt) + m(x - 1, y + 1) * wgt,
+                        m(x, y - 1) * (1.0 - wgt) + m(x + 1, y - 1) * wgt,
+                    )
                 };
                 c >= n1 && c >= n2
             };
@@ -353,7 +412,12 @@ fn near_fraction(from: &[bool], to: &[bool], w: usize, h: usize, r: f64) -> f64 
                         continue;
                     }
                     let (nx, ny) = (x + dx, y + dy);
-                    if nx >= 0 && ny >= 0 && nx < w as i64 && ny < h as i64 && to[ny as usize * w + nx as usize] {
+                    if nx >= 0
+                        && ny >= 0
+                        && nx < w as i64
+                        && ny < h as i64
+                        && to[ny as usize * w + nx as usize]
+                    {
                         hits += 1;
                         break 'search;
                     }
@@ -361,7 +425,11 @@ fn near_fraction(from: &[bool], to: &[bool], w: usize, h: usize, r: f64) -> f64 
             }
         }
     }
-    if total == 0 { 0.0 } else { hits as f64 / total as f64 }
+    if total == 0 {
+        0.0
+    } else {
+        hits as f64 / total as f64
+    }
 }
 
 /// PIL's BOX resize: each output pixel averages the source area it covers (fractional edges).

@@ -13,7 +13,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let doc = PassDocument::read_dir(std::path::Path::new(pass))?;
     let opts = RenderOptions {
         scale: args.get(2).and_then(|s| s.parse().ok()).unwrap_or(2.0),
-        side: if args.get(3).is_some_and(|s| s == "back") { Side::Back } else { Side::Front },
+        side: if args.get(3).is_some_and(|s| s == "back") {
+            Side::Back
+        } else {
+            Side::Front
+        },
         ..RenderOptions::default()
     };
     let (png, layout) = render_png(&doc, &opts)?;

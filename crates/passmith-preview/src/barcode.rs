@@ -34,13 +34,22 @@ impl Modules {
 
 /// Encodes `message` in `format`. `Err` carries a plain-words reason (e.g. a character Code 128
 /// cannot hold).
-pub(crate) fn encode(format: &BarcodeFormat, message: &str, encoding: &str) -> Result<Modules, String> {
+pub(crate) fn encode(
+    format: &BarcodeFormat,
+    message: &str,
+    encoding: &str,
+) -> Result<Modules, String> {
     match format {
         BarcodeFormat::Qr => {
             let bytes = message_bytes(message, encoding);
-            let code = byte_mode_qr(&bytes).ok_or_else(|| "the message is too long for a QR code".to_owned())?;
+            let code = byte_mode_qr(&bytes)
+                .ok_or_else(|| "the message is too long for a QR code".to_owned())?;
             let width = code.width();
-            let dark = code.to_colors().into_iter().map(|c| c == qrcode::Color::Dark).collect();
+            let dark = code
+                .to_colors()
+                .into_iter()
+                .map(|c| c == qrcode::Color::Dark)
+                .collect();
             Ok(Modules {
                 width,
                 height: width,
@@ -62,12 +71,24 @@ pub(crate) fn encode(format: &BarcodeFormat, message: &str, encoding: &str) -> R
             };
             let matrix = rxing::MultiFormatWriter
                 .encode_with_hints(message, &rx_format, 0, 0, &hints)
-                .map_err(|e| format!("the message cannot be put in a {} barcode: {e}", format.label()))?;
+                .map_err(|e| {
+                    format!(
+                        "the message cannot be put in a {} barcode: {e}",
+                        format.label()
+                    )
+                })?;
             let (w, h) = (matrix.getWidth() as usize, matrix.getHeight() as usize);
             if w == 0 || h == 0 {
-                return Err(format!("the message gives an empty {} barcode", format.label()));
+                return Err(format!(
+                    "the message gives an empty {} barcode",
+                    format.label()
+                ));
             }
-            let repeat = if *format == BarcodeFormat::Pdf417 && h % 4 == 0 { 4 } else { 1 };
+            let repeat = if *format == BarcodeFormat::Pdf417 && h % 4 == 0 {
+                4
+            } else {
+                1
+            };
             let h = h / repeat;
             let mut dark = Vec::with_capacity(w * h);
             for y in (0..h).map(|y| y * repeat) {
@@ -82,7 +103,9 @@ pub(crate) fn encode(format: &BarcodeFormat, message: &str, encoding: &str) -> R
                 row_height,
             })
         }
-        BarcodeFormat::Other(name) => Err(format!("\"{name}\" is not a barcode format Wallet knows")),
+        BarcodeFormat::Other(name) => {
+            Err(format!("\"{name}\" is not a barcode format Wallet knows"))
+        }
     }
 }
 
@@ -126,7 +149,12 @@ mod tests {
 
     #[test]
     fn every_format_encodes() {
-        for f in [BarcodeFormat::Qr, BarcodeFormat::Pdf417, BarcodeFormat::Aztec, BarcodeFormat::Code128] {
+        for f in [
+            BarcodeFormat::Qr,
+            BarcodeFormat::Pdf417,
+            BarcodeFormat::Aztec,
+            BarcodeFormat::Code128,
+        ] {
             let m = encode(&f, "PASSMITH-123", "iso-8859-1").unwrap();
             assert!(m.width > 10, "{f:?} {}", m.width);
             assert!(m.dark.iter().any(|d| *d) && m.dark.iter().any(|d| !*d));

@@ -40,7 +40,12 @@ impl Palette {
 }
 
 pub(crate) fn with_alpha(c: Rgba, a: f32) -> Rgba {
-    [c[0], c[1], c[2], (f32::from(c[3]) * a.clamp(0.0, 1.0)).round() as u8]
+    [
+        c[0],
+        c[1],
+        c[2],
+        (f32::from(c[3]) * a.clamp(0.0, 1.0)).round() as u8,
+    ]
 }
 
 #[cfg(test)]

@@ -17,8 +17,15 @@ pub fn format_field_value(field: &Field, text: &str, lang: Option<&str>) -> Stri
     let lang = Lang::of(lang);
     let value = field.attributed_value.as_ref().unwrap_or(&field.value);
     if let FieldValue::Number(n) = value {
-        let Some(v) = n.as_f64() else { return n.to_string() };
-        return format_number(v, field.number_style.as_ref(), field.currency_code.as_deref(), lang);
+        let Some(v) = n.as_f64() else {
+            return n.to_string();
+        };
+        return format_number(
+            v,
+            field.number_style.as_ref(),
+            field.currency_code.as_deref(),
+            lang,
+        );
     }
     if field.is_date() {
         let date_style = field.date_style.clone().unwrap_or(DateStyle::None);
@@ -49,7 +56,10 @@ pub(crate) fn strip_tags(text: &str) -> String {
             _ => {}
         }
     }
-    out.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"")
+    out.replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,61 +116,266 @@ impl Lang {
     fn months(self) -> [&'static str; 12] {
         match self {
             Lang::Fr => [
-                "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-                "novembre", "décembre",
+                "janvier",
+                "février",
+                "mars",
+                "avril",
+                "mai",
+                "juin",
+                "juillet",
+                "août",
+                "septembre",
+                "octobre",
+                "novembre",
+                "décembre",
             ],
             Lang::De => [
-                "Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
-                "November", "Dezember",
+                "Januar",
+                "Februar",
+                "März",
+                "April",
+                "Mai",
+                "Juni",
+                "Juli",
+                "August",
+                "September",
+                "Oktober",
+                "November",
+                "Dezember",
             ],
             Lang::Es => [
-                "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
-                "noviembre", "diciembre",
+                "enero",
+                "febrero",
+                "marzo",
+                "abril",
+                "mayo",
+                "junio",
+                "julio",
+                "agosto",
+                "septiembre",
+                "octubre",
+                "noviembre",
+                "diciembre",
             ],
             Lang::It => [
-                "gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre",
-                "ottobre", "novembre", "dicembre",
+                "gennaio",
+                "febbraio",
+                "marzo",
+                "aprile",
+                "maggio",
+                "giugno",
+                "luglio",
+                "agosto",
+                "settembre",
+                "ottobre",
+                "novembre",
+                "dicembre",
             ],
             Lang::Nl => [
-                "januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
-                "november", "december",
+                "januari",
+                "februari",
+                "maart",
+                "april",
+                "mei",
+                "juni",
+                "juli",
+                "augustus",
+                "september",
+                "oktober",
+                "november",
+                "december",
             ],
             Lang::Pt => [
-                "janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto", "setembro", "outubro",
-                "novembro", "dezembro",
+                "janeiro",
+                "fevereiro",
+                "março",
+                "abril",
+                "maio",
+                "junho",
+                "julho",
+                "agosto",
+                "setembro",
+                "outubro",
+                "novembro",
+                "dezembro",
             ],
             Lang::Cs => [
-                "ledna", "února", "března", "dubna", "května", "června", "července", "srpna", "září", "října",
-                "listopadu", "prosince",
+                "ledna",
+                "února",
+                "března",
+                "dubna",
+                "května",
+                "června",
+                "července",
+                "srpna",
+                "září",
+                "října",
+                "listopadu",
+                "prosince",
             ],
             Lang::Pl => [
-                "stycznia", "lutego", "marca", "kwietnia", "maja", "czerwca", "lipca", "sierpnia", "września",
-                "października", "listopada", "grudnia",
+                "stycznia",
+                "lutego",
+                "marca",
+                "kwietnia",
+                "maja",
+                "czerwca",
+                "lipca",
+                "sierpnia",
+                "września",
+                "października",
+                "listopada",
+                "grudnia",
             ],
             _ => [
-                "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-                "November", "December",
+                "January",
+                "February",
+                "March",
+                "April",
+                "May",
+                "June",
+                "July",
+                "August",
+                "September",
+                "October",
+                "November",
+                "December",
             ],
+        }
+    }
+
+    /// Abbreviated month names (CLDR "MMM"); languages without a table use the full name.
+    fn short_months(self) -> [&'static str; 12] {
+        match self {
+            Lang::En => [
+                "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+            ],
+            Lang::Fr => [
+                "janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.",
+                "nov.", "déc.",
+            ],
+            Lang::Es => [
+                "ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sept", "oct", "nov", "dic",
+            ],
+            Lang::It => [
+                "gen", "feb", "mar", "apr", "mag", "giu", "lug", "ago", "set", "ott", "nov", "dic",
+            ],
+            Lang::Nl => [
+                "jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec",
+            ],
+            Lang::Pt => [
+                "jan.", "fev.", "mar.", "abr.", "mai.", "jun.", "jul.", "ago.", "set.", "out.",
+                "nov.", "dez.",
+            ],
+            _ => self.months(),
         }
     }
 
     fn weekdays(self) -> [&'static str; 7] {
         // Monday first.
         match self {
-            Lang::Fr => ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"],
-            Lang::De => ["Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"],
-            Lang::Es => ["lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"],
-            Lang::It => ["lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato", "domenica"],
-            Lang::Nl => ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"],
-            Lang::Pt => [
-                "segunda-feira", "terça-feira", "quarta-feira", "quinta-feira", "sexta-feira", "sábado", "domingo",
+            Lang::Fr => [
+                "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
             ],
-            Lang::Cs => ["pondělí", "úterý", "středa", "čtvrtek", "pátek", "sobota", "neděle"],
-            Lang::Pl => ["poniedziałek", "wtorek", "środa", "czwartek", "piątek", "sobota", "niedziela"],
-            Lang::Ja => ["月曜日", "火曜日", "水曜日", "木曜日", "金曜日", "土曜日", "日曜日"],
-            Lang::Zh => ["星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日"],
-            Lang::Ko => ["월요일", "화요일", "수요일", "목요일", "금요일", "토요일", "일요일"],
-            Lang::En => ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
+            Lang::De => [
+                "Montag",
+                "Dienstag",
+                "Mittwoch",
+                "Donnerstag",
+                "Freitag",
+                "Samstag",
+                "Sonntag",
+            ],
+            Lang::Es => [
+                "lunes",
+                "martes",
+                "miércoles",
+                "jueves",
+                "viernes",
+                "sábado",
+                "domingo",
+            ],
+            Lang::It => [
+                "lunedì",
+                "martedì",
+                "mercoledì",
+                "giovedì",
+                "venerdì",
+                "sabato",
+                "domenica",
+            ],
+            Lang::Nl => [
+                "maandag",
+                "dinsdag",
+                "woensdag",
+                "donderdag",
+                "vrijdag",
+                "zaterdag",
+                "zondag",
+            ],
+            Lang::Pt => [
+                "segunda-feira",
+                "terça-feira",
+                "quarta-feira",
+                "quinta-feira",
+                "sexta-feira",
+                "sábado",
+                "domingo",
+            ],
+            Lang::Cs => [
+                "pondělí",
+                "úterý",
+                "středa",
+                "čtvrtek",
+                "pátek",
+                "sobota",
+                "neděle",
+            ],
+            Lang::Pl => [
+                "poniedziałek",
+                "wtorek",
+                "środa",
+                "czwartek",
+                "piątek",
+                "sobota",
+                "niedziela",
+            ],
+            Lang::Ja => [
+                "月曜日",
+                "火曜日",
+                "水曜日",
+                "木曜日",
+                "金曜日",
+                "土曜日",
+                "日曜日",
+            ],
+            Lang::Zh => [
+                "星期一",
+                "星期二",
+                "星期三",
+                "星期四",
+                "星期五",
+                "星期六",
+                "星期日",
+            ],
+            Lang::Ko => [
+                "월요일",
+                "화요일",
+                "수요일",
+                "목요일",
+                "금요일",
+                "토요일",
+                "일요일",
+            ],
+            Lang::En => [
+                "Monday",
+                "Tuesday",
+                "Wednesday",
+                "Thursday",
+                "Friday",
+                "Saturday",
+                "Sunday",
+            ],
         }
     }
 }
@@ -188,7 +403,11 @@ impl DateTime {
         let year: i32 = parts.next()?.parse().ok()?;
         let month: u32 = parts.next()?.parse().ok()?;
         let day: u32 = parts.next()?.parse().ok()?;
-        if parts.next().is_some() || !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
+        if parts.next().is_some()
+            || !(1..=12).contains(&month)
+            || day == 0
+            || day > days_in_month(year, month)
+        {
             return None;
         }
         let (hour, minute, has_time) = match time {
@@ -237,7 +456,12 @@ fn days_in_month(year: i32, month: u32) -> u32 {
     }
 }
 
-fn format_date(dt: &DateTime, date_style: &DateStyle, time_style: &DateStyle, lang: Lang) -> String {
+fn format_date(
+    dt: &DateTime,
+    date_style: &DateStyle,
+    time_style: &DateStyle,
+    lang: Lang,
+) -> String {
     let date = format_date_part(dt, date_style, lang);
     let time = if dt.has_time || *time_style != DateStyle::None {
         format_time_part(dt, time_style, lang)
@@ -249,7 +473,9 @@ fn format_date(dt: &DateTime, date_style: &DateStyle, time_style: &DateStyle, la
         (false, true) => date,
         (true, false) => time,
         (false, false) => match lang {
-            Lang::En if matches!(date_style, DateStyle::Long | DateStyle::Full) => format!("{date} at {time}"),
+            Lang::En if matches!(date_style, DateStyle::Long | DateStyle::Full) => {
+                format!("{date} at {time}")
+            }
             Lang::Ja | Lang::Zh | Lang::Ko => format!("{date} {time}"),
             Lang::En => format!("{date}, {time}"),
             _ => format!("{date} {time}"),
@@ -260,7 +486,7 @@ fn format_date(dt: &DateTime, date_style: &DateStyle, time_style: &DateStyle, la
 fn format_date_part(dt: &DateTime, style: &DateStyle, lang: Lang) -> String {
     let (y, m, d) = (dt.year, dt.month, dt.day);
     let month_name = lang.months()[(m - 1) as usize];
-    let short_month: String = month_name.chars().take(3).collect();
+    let short_month = lang.short_months()[(m - 1) as usize];
     let weekday = lang.weekdays()[dt.weekday()];
     let yy = y.rem_euclid(100);
     match style {
@@ -275,7 +501,9 @@ fn format_date_part(dt: &DateTime, style: &DateStyle, lang: Lang) -> String {
         },
         DateStyle::Medium => match lang {
             Lang::En => format!("{short_month} {d}, {y}"),
-            Lang::Fr | Lang::Es | Lang::It | Lang::Pt | Lang::Nl => format!("{d} {short_month} {y}"),
+            Lang::Fr | Lang::Es | Lang::It | Lang::Pt | Lang::Nl => {
+                format!("{d} {short_month} {y}")
+            }
             Lang::De => format!("{d:02}.{m:02}.{y}"),
             Lang::Cs => format!("{d}. {m}. {y}"),
             Lang::Pl => format!("{d:02}.{m:02}.{y}"),
@@ -308,7 +536,11 @@ fn format_time_part(dt: &DateTime, style: &DateStyle, lang: Lang) -> String {
         DateStyle::None | DateStyle::Other(_) => String::new(),
         _ => match lang {
             Lang::En => {
-                let h12 = if dt.hour % 12 == 0 { 12 } else { dt.hour % 12 };
+                let h12 = if dt.hour.is_multiple_of(12) {
+                    12
+                } else {
+                    dt.hour % 12
+                };
                 let ampm = if dt.hour < 12 { "AM" } else { "PM" };
                 format!("{h12}:{:02}\u{202f}{ampm}", dt.minute)
             }
@@ -317,10 +549,19 @@ fn format_time_part(dt: &DateTime, style: &DateStyle, lang: Lang) -> String {
     }
 }
 
-fn format_number(v: f64, style: Option<&NumberStyle>, currency: Option<&str>, lang: Lang) -> String {
+fn format_number(
+    v: f64,
+    style: Option<&NumberStyle>,
+    currency: Option<&str>,
+    lang: Lang,
+) -> String {
     if let Some(code) = currency.filter(|c| !c.trim().is_empty()) {
         let code = code.trim().to_ascii_uppercase();
-        let digits = if matches!(code.as_str(), "JPY" | "KRW" | "HUF" | "ISK" | "CLP") { 0 } else { 2 };
+        let digits = if matches!(code.as_str(), "JPY" | "KRW" | "HUF" | "ISK" | "CLP") {
+            0
+        } else {
+            2
+        };
         let amount = grouped(v.abs(), digits, lang);
         let sign = if v < 0.0 { "-" } else { "" };
         let symbol = match code.as_str() {
@@ -338,7 +579,9 @@ fn format_number(v: f64, style: Option<&NumberStyle>, currency: Option<&str>, la
         }
         .to_owned();
         return match lang {
-            Lang::En | Lang::Ja | Lang::Zh | Lang::Ko | Lang::Nl => format!("{sign}{symbol}{amount}"),
+            Lang::En | Lang::Ja | Lang::Zh | Lang::Ko | Lang::Nl => {
+                format!("{sign}{symbol}{amount}")
+            }
             _ => format!("{sign}{amount}\u{a0}{symbol}"),
         };
     }
@@ -346,7 +589,9 @@ fn format_number(v: f64, style: Option<&NumberStyle>, currency: Option<&str>, la
         Some(NumberStyle::Percent) => {
             let n = grouped(v * 100.0, 0, lang);
             match lang {
-                Lang::En | Lang::Ja | Lang::Zh | Lang::Ko | Lang::Nl | Lang::It | Lang::Pt => format!("{n}%"),
+                Lang::En | Lang::Ja | Lang::Zh | Lang::Ko | Lang::Nl | Lang::It | Lang::Pt => {
+                    format!("{n}%")
+                }
                 _ => format!("{n}\u{a0}%"),
             }
         }
@@ -408,10 +653,30 @@ fn grouped(v: f64, digits: usize, lang: Lang) -> String {
 
 fn spell_out(n: i64) -> String {
     const ONES: [&str; 20] = [
-        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
-        "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
     ];
-    const TENS: [&str; 10] = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"];
+    const TENS: [&str; 10] = [
+        "", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+    ];
     fn below_thousand(n: u64) -> String {
         let mut parts = Vec::new();
         let (h, rest) = (n / 100, n % 100);
@@ -424,7 +689,11 @@ fn spell_out(n: i64) -> String {
             } else if rest % 10 == 0 {
                 parts.push(TENS[(rest / 10) as usize].to_owned());
             } else {
-                parts.push(format!("{}-{}", TENS[(rest / 10) as usize], ONES[(rest % 10) as usize]));
+                parts.push(format!(
+                    "{}-{}",
+                    TENS[(rest / 10) as usize],
+                    ONES[(rest % 10) as usize]
+                ));
             }
         }
         parts.join(" ")
@@ -463,10 +732,19 @@ mod tests {
     #[test]
     fn dates_follow_style_and_language() {
         let f = date_field("PKDateStyleMedium", "PKDateStyleShort");
-        assert_eq!(format_field_value(&f, "2027-06-17T20:30:00+02:00", None), "Jun 17, 2027, 8:30\u{202f}PM");
-        assert_eq!(format_field_value(&f, "2027-06-17T20:30:00+02:00", Some("de")), "17.06.2027 20:30");
+        assert_eq!(
+            format_field_value(&f, "2027-06-17T20:30:00+02:00", None),
+            "Jun 17, 2027, 8:30\u{202f}PM"
+        );
+        assert_eq!(
+            format_field_value(&f, "2027-06-17T20:30:00+02:00", Some("de")),
+            "17.06.2027 20:30"
+        );
         let f = date_field("PKDateStyleFull", "PKDateStyleNone");
-        assert_eq!(format_field_value(&f, "2027-06-17T20:30Z", Some("fr")), "jeudi, 17 juin 2027");
+        assert_eq!(
+            format_field_value(&f, "2027-06-17T20:30Z", Some("fr")),
+            "jeudi, 17 juin 2027"
+        );
         let f = date_field("PKDateStyleShort", "PKDateStyleNone");
         assert_eq!(format_field_value(&f, "2027-06-17", None), "6/17/27");
         // Not a date: shown as written.
@@ -475,9 +753,11 @@ mod tests {
 
     #[test]
     fn numbers_and_currencies() {
-        let mut f = Field::default();
-        f.value = FieldValue::Number(serde_json::Number::from_f64(1234.5).unwrap());
-        f.currency_code = Some("USD".into());
+        let mut f = Field {
+            value: FieldValue::Number(serde_json::Number::from_f64(1234.5).unwrap()),
+            currency_code: Some("USD".into()),
+            ..Field::default()
+        };
         assert_eq!(format_field_value(&f, "", None), "$1,234.50");
         assert_eq!(format_field_value(&f, "", Some("de")), "1.234,50\u{a0}$");
         f.currency_code = None;
@@ -496,8 +776,13 @@ mod tests {
     #[test]
     fn attributed_values_show_link_text() {
         let mut f = Field::text("a", "", "x");
-        f.attributed_value = Some(FieldValue::Text("<a href='https://x.y'>Open</a> now".into()));
-        assert_eq!(format_field_value(&f, "<a href='https://x.y'>Open</a> now", None), "Open now");
+        f.attributed_value = Some(FieldValue::Text(
+            "<a href='https://x.y'>Open</a> now".into(),
+        ));
+        assert_eq!(
+            format_field_value(&f, "<a href='https://x.y'>Open</a> now", None),
+            "Open now"
+        );
     }
 
     #[test]

@@ -42,10 +42,13 @@ impl Ctx {
         let style = doc.pass.style();
         let lang = opts.language.as_deref();
         let has = |name: &str| images::dimensions(doc, name, opts.scale, lang).is_some();
-        let strip = matches!(style, Some(Style::Coupon | Style::StoreCard | Style::EventTicket)) && has("strip");
+        let strip = matches!(
+            style,
+            Some(Style::Coupon | Style::StoreCard | Style::EventTicket)
+        ) && has("strip");
         let background = style == Some(Style::EventTicket) && !strip && has("background");
-        let thumbnail = matches!(style, Some(Style::Generic))
-            || (style == Some(Style::EventTicket) && !strip);
+        let thumbnail =
+            matches!(style, Some(Style::Generic)) || (style == Some(Style::EventTicket) && !strip);
         let thumbnail = thumbnail && has("thumbnail");
         let first = crate::barcode::shown_barcode(doc);
         Ctx {
@@ -63,7 +66,11 @@ impl Ctx {
     /// Where the strip image goes (coupon, store card, event ticket).
     pub(crate) fn strip_rect(&self) -> (f32, f32) {
         let top = 64.0;
-        let ratio = if self.style == Some(Style::EventTicket) { 98.0 / 375.0 } else { 144.0 / 375.0 };
+        let ratio = if self.style == Some(Style::EventTicket) {
+            98.0 / 375.0
+        } else {
+            144.0 / 375.0
+        };
         (top, top + self.width * ratio)
     }
 
@@ -93,8 +100,20 @@ impl Ctx {
             TextRole::AltText | TextRole::Other => Weight::Regular,
             TextRole::Label => match (self.style, source) {
                 // Coupons and store cards show the primary label under the value, in value style.
-                (Some(Style::Coupon), Source::Field { group: FieldGroup::Primary, .. }) => Weight::Bold,
-                (Some(Style::StoreCard), Source::Field { group: FieldGroup::Primary, .. }) => Weight::Light,
+                (
+                    Some(Style::Coupon),
+                    Source::Field {
+                        group: FieldGroup::Primary,
+                        ..
+                    },
+                ) => Weight::Bold,
+                (
+                    Some(Style::StoreCard),
+                    Source::Field {
+                        group: FieldGroup::Primary,
+                        ..
+                    },
+                ) => Weight::Light,
                 _ => Weight::Bold,
             },
             TextRole::Value => {
@@ -105,12 +124,15 @@ impl Ctx {
                 match (self.style, group) {
                     (_, FieldGroup::Header) => Weight::Regular,
                     (Some(Style::BoardingPass), FieldGroup::Primary) => Weight::Light,
-                    (Some(Style::Generic), FieldGroup::Secondary | FieldGroup::Auxiliary) => Weight::Light,
-                    (Some(Style::EventTicket), FieldGroup::Primary) if self.strip => Weight::Light,
-                    (Some(Style::Coupon | Style::StoreCard), FieldGroup::Primary) => Weight::Light,
-                    (Some(Style::Coupon | Style::StoreCard), FieldGroup::Secondary | FieldGroup::Auxiliary) => {
+                    (Some(Style::Generic), FieldGroup::Secondary | FieldGroup::Auxiliary) => {
                         Weight::Light
                     }
+                    (Some(Style::EventTicket), FieldGroup::Primary) if self.strip => Weight::Light,
+                    (Some(Style::Coupon | Style::StoreCard), FieldGroup::Primary) => Weight::Light,
+                    (
+                        Some(Style::Coupon | Style::StoreCard),
+                        FieldGroup::Secondary | FieldGroup::Auxiliary,
+                    ) => Weight::Light,
                     _ => Weight::Regular,
                 }
             }

@@ -21,7 +21,12 @@ pub(crate) fn density(scale: f32) -> u8 {
 
 /// `(width, height, file density)` of image `name`, or `None` when the pass has no readable
 /// image of that name.
-pub(crate) fn dimensions(doc: &PassDocument, name: &str, scale: f32, lang: Option<&str>) -> Option<(u32, u32, u8)> {
+pub(crate) fn dimensions(
+    doc: &PassDocument,
+    name: &str,
+    scale: f32,
+    lang: Option<&str>,
+) -> Option<(u32, u32, u8)> {
     let img = doc.image(name, density(scale), lang)?;
     let reader = image::ImageReader::with_format(Cursor::new(img.bytes), image::ImageFormat::Png);
     let (w, h) = reader.into_dimensions().ok()?;
@@ -32,21 +37,37 @@ pub(crate) fn dimensions(doc: &PassDocument, name: &str, scale: f32, lang: Optio
 }
 
 /// The size of image `name` in points.
-pub(crate) fn size_pt(doc: &PassDocument, name: &str, scale: f32, lang: Option<&str>) -> Option<(f32, f32)> {
+pub(crate) fn size_pt(
+    doc: &PassDocument,
+    name: &str,
+    scale: f32,
+    lang: Option<&str>,
+) -> Option<(f32, f32)> {
     let (w, h, s) = dimensions(doc, name, scale, lang)?;
     Some((w as f32 / f32::from(s), h as f32 / f32::from(s)))
 }
 
 /// The path of the file that would be used for image `name`.
-pub(crate) fn file_path(doc: &PassDocument, name: &str, scale: f32, lang: Option<&str>) -> Option<String> {
-    doc.image(name, density(scale), lang).map(|i| i.path.to_owned())
+pub(crate) fn file_path(
+    doc: &PassDocument,
+    name: &str,
+    scale: f32,
+    lang: Option<&str>,
+) -> Option<String> {
+    doc.image(name, density(scale), lang)
+        .map(|i| i.path.to_owned())
 }
 
 type Cache = HashMap<u64, Option<Arc<Pixmap>>>;
 static DECODED: LazyLock<Mutex<Cache>> = LazyLock::new(|| Mutex::new(HashMap::new()));
 
 /// Image `name` decoded into a premultiplied pixmap; `None` when missing or unreadable.
-pub(crate) fn decode(doc: &PassDocument, name: &str, scale: f32, lang: Option<&str>) -> Option<Arc<Pixmap>> {
+pub(crate) fn decode(
+    doc: &PassDocument,
+    name: &str,
+    scale: f32,
+    lang: Option<&str>,
+) -> Option<Arc<Pixmap>> {
     dimensions(doc, name, scale, lang)?;
     let img = doc.image(name, density(scale), lang)?;
     let key = content_key(img.bytes);
@@ -77,7 +98,11 @@ fn decode_png(bytes: &[u8]) -> Option<Pixmap> {
     let rgba = reader.decode().ok()?.to_rgba8();
     let (w, h) = rgba.dimensions();
     let mut pixmap = Pixmap::new(w, h)?;
-    for (dst, src) in pixmap.data_mut().chunks_exact_mut(4).zip(rgba.as_raw().chunks_exact(4)) {
+    for (dst, src) in pixmap
+        .data_mut()
+        .chunks_exact_mut(4)
+        .zip(rgba.as_raw().chunks_exact(4))
+    {
         let a = u16::from(src[3]);
         dst[0] = ((u16::from(src[0]) * a + 127) / 255) as u8;
         dst[1] = ((u16::from(src[1]) * a + 127) / 255) as u8;
@@ -94,7 +119,10 @@ mod tests {
     #[test]
     fn garbage_bytes_are_not_an_image() {
         let mut doc = PassDocument::default();
-        doc.files.insert("logo.png".into(), b"\x89PNG\r\n\x1a\nthis is not a png".to_vec());
+        doc.files.insert(
+            "logo.png".into(),
+            b"\x89PNG\r\n\x1a\nthis is not a png".to_vec(),
+        );
         assert!(dimensions(&doc, "logo", 2.0, None).is_none());
         assert!(decode(&doc, "logo", 2.0, None).is_none());
         assert!(decode(&doc, "strip", 2.0, None).is_none());

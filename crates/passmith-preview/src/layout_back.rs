@@ -105,7 +105,16 @@ pub(crate) fn layout(doc: &PassDocument, opts: &RenderOptions) -> Layout {
         }
         let (value, links) = value_and_links(doc, field, lang);
         for line in fonts.wrap(&value, value_font, text_w) {
-            place_line(&mut fonts, &mut elements, &line, &links, value_font, OUTER + INSET, y, &source);
+            place_line(
+                &mut fonts,
+                &mut elements,
+                &line,
+                &links,
+                value_font,
+                OUTER + INSET,
+                y,
+                &source,
+            );
             y += value_font.line_height();
         }
         y += ROW_PAD;
@@ -132,7 +141,9 @@ fn value_and_links(doc: &PassDocument, field: &Field, lang: Option<&str>) -> (St
     let mut rest = raw.as_str();
     while let Some(start) = rest.find("<a ") {
         let after = &rest[start..];
-        let (Some(open_end), Some(close)) = (after.find('>'), after.find("</a>")) else { break };
+        let (Some(open_end), Some(close)) = (after.find('>'), after.find("</a>")) else {
+            break;
+        };
         if open_end < close {
             links.push(format::strip_tags(&after[open_end + 1..close]));
         }
@@ -141,12 +152,21 @@ fn value_and_links(doc: &PassDocument, field: &Field, lang: Option<&str>) -> (St
             rest = &rest[4..];
         }
     }
-    let shown = if raw.contains('<') { format::strip_tags(&raw) } else { format::format_field_value(field, &raw, lang) };
+    let shown = if raw.contains('<') {
+        format::strip_tags(&raw)
+    } else {
+        format::format_field_value(field, &raw, lang)
+    };
     let detectors = field.data_detector_types.clone();
     let allow = |t: DataDetectorType| detectors.as_ref().is_none_or(|list| list.contains(&t));
     for word in shown.split_whitespace() {
-        let w = word.trim_matches(|c: char| matches!(c, ',' | ';' | '(' | ')' | '"' | '\'' | '.' | '·' | ':'));
-        let is_url = w.starts_with("http://") || w.starts_with("https://") || w.starts_with("www.") || looks_like_domain(w);
+        let w = word.trim_matches(|c: char| {
+            matches!(c, ',' | ';' | '(' | ')' | '"' | '\'' | '.' | '·' | ':')
+        });
+        let is_url = w.starts_with("http://")
+            || w.starts_with("https://")
+            || w.starts_with("www.")
+            || looks_like_domain(w);
         let is_mail = w.contains('@') && w.split('@').nth(1).is_some_and(|d| d.contains('.'));
         if (is_url || is_mail) && allow(DataDetectorType::Link) {
             links.push(w.to_owned());
@@ -159,8 +179,12 @@ fn value_and_links(doc: &PassDocument, field: &Field, lang: Option<&str>) -> (St
 }
 
 fn looks_like_domain(w: &str) -> bool {
-    let tlds = [".com", ".org", ".net", ".io", ".cz", ".de", ".fr", ".uk", ".eu", ".app"];
-    !w.contains('@') && tlds.iter().any(|t| w.contains(t)) && w.chars().next().is_some_and(char::is_alphanumeric)
+    let tlds = [
+        ".com", ".org", ".net", ".io", ".cz", ".de", ".fr", ".uk", ".eu", ".app",
+    ];
+    !w.contains('@')
+        && tlds.iter().any(|t| w.contains(t))
+        && w.chars().next().is_some_and(char::is_alphanumeric)
 }
 
 /// Runs like `+420 000 000 000` or `(555) 123-4567`: at least 7 digits.
@@ -168,14 +192,21 @@ fn phone_numbers(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut current = String::new();
     let flush = |current: &mut String, out: &mut Vec<String>| {
-        let t = current.trim().trim_end_matches(['-', '(']).trim().to_owned();
+        let t = current
+            .trim()
+            .trim_end_matches(['-', '('])
+            .trim()
+            .to_owned();
         if t.chars().filter(char::is_ascii_digit).count() >= 7 {
             out.push(t);
         }
         current.clear();
     };
     for c in text.chars() {
-        if c.is_ascii_digit() || (matches!(c, '+' | '(' | ')' | '-' | ' ' | '\u{a0}') && !current.is_empty()) || (c == '+' && current.is_empty()) {
+        if c.is_ascii_digit()
+            || (matches!(c, '+' | '(' | ')' | '-' | ' ' | '\u{a0}') && !current.is_empty())
+            || (c == '+' && current.is_empty())
+        {
             current.push(c);
         } else {
             flush(&mut current, &mut out);
@@ -203,7 +234,9 @@ fn place_line(
         let mut from = 0;
         while let Some(pos) = line[from..].find(link.as_str()) {
             let start = from + pos;
-            is_link[start..start + link.len()].iter_mut().for_each(|b| *b = true);
+            is_link[start..start + link.len()]
+                .iter_mut()
+                .for_each(|b| *b = true);
             from = start + link.len();
         }
     }
@@ -242,7 +275,11 @@ mod tests {
 
     #[test]
     fn finds_phone_numbers_and_links() {
-        let f = Field::text("c", "Contacts", "Email info@example.com · Phone +420 000 000 000 or see example.com/x.");
+        let f = Field::text(
+            "c",
+            "Contacts",
+            "Email info@example.com · Phone +420 000 000 000 or see example.com/x.",
+        );
         let doc = PassDocument::default();
         let (shown, links) = value_and_links(&doc, &f, None);
         assert_eq!(shown, f.value.to_display_string());
@@ -253,7 +290,11 @@ mod tests {
 
     #[test]
     fn anchor_text_is_a_link_and_tags_are_hidden() {
-        let f = Field::text("c", "", "Read <a href=\"https://example.com/\">Learn more</a> today");
+        let f = Field::text(
+            "c",
+            "",
+            "Read <a href=\"https://example.com/\">Learn more</a> today",
+        );
         let (shown, links) = value_and_links(&PassDocument::default(), &f, None);
         assert_eq!(shown, "Read Learn more today");
         assert_eq!(links, vec!["Learn more".to_owned()]);

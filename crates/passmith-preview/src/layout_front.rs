@@ -84,7 +84,11 @@ struct Builder<'a, 'f> {
 impl<'a> Builder<'a, '_> {
     fn build(&mut self) {
         let w = self.ctx.width;
-        self.push(Rect::new(0.0, 0.0, w, CARD_HEIGHT), ElementKind::Shape, Source::Card);
+        self.push(
+            Rect::new(0.0, 0.0, w, CARD_HEIGHT),
+            ElementKind::Shape,
+            Source::Card,
+        );
         let Some(style) = self.ctx.style else {
             self.warnings.push(Finding::warning(
                 "layout.no-style",
@@ -95,7 +99,9 @@ impl<'a> Builder<'a, '_> {
             self.barcode();
             return;
         };
-        let Some(fields) = self.doc.pass.style_fields(style) else { return };
+        let Some(fields) = self.doc.pass.style_fields(style) else {
+            return;
+        };
         self.images(style);
         let logo_right = self.logo();
         let header_left = self.header(fields.group(FieldGroup::Header), logo_right);
@@ -128,7 +134,9 @@ impl<'a> Builder<'a, '_> {
             self.push(
                 Rect::new(0.0, 0.0, w, CARD_HEIGHT),
                 ElementKind::Image,
-                Source::Image { name: "background".into() },
+                Source::Image {
+                    name: "background".into(),
+                },
             );
         }
         if self.ctx.strip {
@@ -136,12 +144,15 @@ impl<'a> Builder<'a, '_> {
             self.push(
                 Rect::new(0.0, top, w, bottom - top),
                 ElementKind::Image,
-                Source::Image { name: "strip".into() },
+                Source::Image {
+                    name: "strip".into(),
+                },
             );
             if style == Style::EventTicket {
                 for ignored in ["background", "thumbnail"] {
                     if self.has_image(ignored) {
-                        let path = images::file_path(self.doc, ignored, self.opts.scale, self.lang).unwrap_or_default();
+                        let path = images::file_path(self.doc, ignored, self.opts.scale, self.lang)
+                            .unwrap_or_default();
                         self.warnings.push(Finding::warning(
                             "layout.image-ignored",
                             path,
@@ -153,14 +164,21 @@ impl<'a> Builder<'a, '_> {
             }
         }
         if self.ctx.thumbnail
-            && let Some((tw, th)) = images::size_pt(self.doc, "thumbnail", self.opts.scale, self.lang)
+            && let Some((tw, th)) =
+                images::size_pt(self.doc, "thumbnail", self.opts.scale, self.lang)
         {
             let (bw, bh) = fit(tw, th, 80.0, 80.0);
-            let top = if style == Style::EventTicket { 68.0 } else { 76.0 };
+            let top = if style == Style::EventTicket {
+                68.0
+            } else {
+                76.0
+            };
             self.push(
                 Rect::new(w - 19.0 - bw, top, bw, bh),
                 ElementKind::Image,
-                Source::Image { name: "thumbnail".into() },
+                Source::Image {
+                    name: "thumbnail".into(),
+                },
             );
         }
     }
@@ -169,7 +187,8 @@ impl<'a> Builder<'a, '_> {
     fn logo(&mut self) -> f32 {
         let Some((lw, lh)) = images::size_pt(self.doc, "logo", self.opts.scale, self.lang) else {
             if self.doc.image("logo", 2, self.lang).is_some() {
-                let path = images::file_path(self.doc, "logo", self.opts.scale, self.lang).unwrap_or_default();
+                let path = images::file_path(self.doc, "logo", self.opts.scale, self.lang)
+                    .unwrap_or_default();
                 self.warnings.push(unreadable_image(path));
             }
             return MARGIN;
@@ -178,7 +197,9 @@ impl<'a> Builder<'a, '_> {
         self.push(
             Rect::new(MARGIN, 30.0 - h / 2.0, w, h),
             ElementKind::Image,
-            Source::Image { name: "logo".into() },
+            Source::Image {
+                name: "logo".into(),
+            },
         );
         MARGIN + w
     }
@@ -210,10 +231,22 @@ impl<'a> Builder<'a, '_> {
 
     /// logoText, bold 18, after the logo and before the header, vertically centred on the logo.
     fn logo_text(&mut self, logo_right: f32, header_left: f32) {
-        let Some(text) = self.doc.pass.logo_text.as_deref().filter(|t| !t.trim().is_empty()) else { return };
+        let Some(text) = self
+            .doc
+            .pass
+            .logo_text
+            .as_deref()
+            .filter(|t| !t.trim().is_empty())
+        else {
+            return;
+        };
         let text = self.doc.localized(self.lang, text).to_owned();
         let font = Font::new(Weight::Bold, 18.0);
-        let x = if logo_right > MARGIN { logo_right + 8.0 } else { MARGIN };
+        let x = if logo_right > MARGIN {
+            logo_right + 8.0
+        } else {
+            MARGIN
+        };
         let max = (header_left - 8.0 - x).max(10.0);
         let shown = self.fonts.truncate(&text, font, max);
         if shown != text {
@@ -258,9 +291,19 @@ impl<'a> Builder<'a, '_> {
         self.row(primary, &spec);
         // The transit icon sits between the two primary values, tinted in the label colour.
         let size = 34.0;
-        let icon_y = 68.0 + spec.label.line_height() + spec.vpad + spec.value.size * 0.952 - spec.value.size * 0.36 - size / 2.0;
-        self.push(Rect::new(w / 2.0 - size / 2.0, icon_y, size, size), ElementKind::Shape, Source::TransitIcon);
-        let aux = self.take_visible(FieldGroup::Auxiliary, fields.group(FieldGroup::Auxiliary), 5);
+        let icon_y = 68.0 + spec.label.line_height() + spec.vpad + spec.value.size * 0.952
+            - spec.value.size * 0.36
+            - size / 2.0;
+        self.push(
+            Rect::new(w / 2.0 - size / 2.0, icon_y, size, size),
+            ElementKind::Shape,
+            Source::TransitIcon,
+        );
+        let aux = self.take_visible(
+            FieldGroup::Auxiliary,
+            fields.group(FieldGroup::Auxiliary),
+            5,
+        );
         let row = |y: f32, b: &Self| RowSpec {
             rect: Rect::new(MARGIN, y, inner, 40.0),
             label: Font::new(Weight::Bold, 11.0),
@@ -275,7 +318,11 @@ impl<'a> Builder<'a, '_> {
         };
         let aux_spec = row(137.0, self);
         self.row(aux, &aux_spec);
-        let sec = self.take_visible(FieldGroup::Secondary, fields.group(FieldGroup::Secondary), 4);
+        let sec = self.take_visible(
+            FieldGroup::Secondary,
+            fields.group(FieldGroup::Secondary),
+            4,
+        );
         let sec_spec = row(192.0, self);
         self.row(sec, &sec_spec);
     }
@@ -286,7 +333,12 @@ impl<'a> Builder<'a, '_> {
         let t = self
             .elements
             .iter()
-            .find(|e| e.source == Source::Image { name: "thumbnail".into() })
+            .find(|e| {
+                e.source
+                    == Source::Image {
+                        name: "thumbnail".into(),
+                    }
+            })
             .map_or(0.0, |e| e.rect.w + 17.0);
         let primary = self.take_visible(FieldGroup::Primary, fields.group(FieldGroup::Primary), 1);
         let spec = RowSpec {
@@ -303,9 +355,21 @@ impl<'a> Builder<'a, '_> {
         };
         self.row(primary, &spec);
         // With a square barcode, secondary and auxiliary fields share four places.
-        let sec = self.take_visible(FieldGroup::Secondary, fields.group(FieldGroup::Secondary), 4);
-        let aux_max = if self.ctx.square_barcode { 4usize.saturating_sub(sec.len()) } else { 4 };
-        let aux = self.take_visible(FieldGroup::Auxiliary, fields.group(FieldGroup::Auxiliary), aux_max);
+        let sec = self.take_visible(
+            FieldGroup::Secondary,
+            fields.group(FieldGroup::Secondary),
+            4,
+        );
+        let aux_max = if self.ctx.square_barcode {
+            4usize.saturating_sub(sec.len())
+        } else {
+            4
+        };
+        let aux = self.take_visible(
+            FieldGroup::Auxiliary,
+            fields.group(FieldGroup::Auxiliary),
+            aux_max,
+        );
         let row = |y: f32, size: f32, vpad: f32, b: &Self| RowSpec {
             rect: Rect::new(MARGIN, y, inner, 40.0),
             label: Font::new(Weight::Bold, 11.0),
@@ -329,13 +393,17 @@ impl<'a> Builder<'a, '_> {
         let inner = w - 2.0 * MARGIN;
         let all_aux = fields.group(FieldGroup::Auxiliary);
         // Auxiliary fields with `row: 1` form their own row (reference §3).
-        let (aux0, aux1): (Vec<(usize, &Field)>, Vec<(usize, &Field)>) =
-            all_aux.iter().enumerate().partition(|(_, f)| f.row.unwrap_or(0) != 1);
+        type Indexed<'f> = Vec<(usize, &'f Field)>;
+        let (aux0, aux1): (Indexed, Indexed) = all_aux
+            .iter()
+            .enumerate()
+            .partition(|(_, f)| f.row.unwrap_or(0) != 1);
         let label_c = self.label_color(false);
         let value_c = self.value_color(false);
         if self.ctx.strip {
             let (_, strip_bottom) = self.ctx.strip_rect();
-            let primary = self.take_visible(FieldGroup::Primary, fields.group(FieldGroup::Primary), 1);
+            let primary =
+                self.take_visible(FieldGroup::Primary, fields.group(FieldGroup::Primary), 1);
             let spec = RowSpec {
                 rect: Rect::new(MARGIN, 73.0, inner, 74.0),
                 label: Font::new(Weight::Bold, 11.0),
@@ -361,7 +429,11 @@ impl<'a> Builder<'a, '_> {
                 label_color: label_c,
                 value_color: value_c,
             };
-            let sec = self.take_visible(FieldGroup::Secondary, fields.group(FieldGroup::Secondary), 4);
+            let sec = self.take_visible(
+                FieldGroup::Secondary,
+                fields.group(FieldGroup::Secondary),
+                4,
+            );
             self.row(sec, &row(strip_bottom + 8.0));
             let a0 = self.take_visible_indexed(FieldGroup::Auxiliary, &aux0, 4);
             self.row(a0, &row(strip_bottom + 56.0));
@@ -371,7 +443,12 @@ impl<'a> Builder<'a, '_> {
             let t = self
                 .elements
                 .iter()
-                .find(|e| e.source == Source::Image { name: "thumbnail".into() })
+                .find(|e| {
+                    e.source
+                        == Source::Image {
+                            name: "thumbnail".into(),
+                        }
+                })
                 .map_or(0.0, |e| e.rect.w + 17.0);
             let spec = |rect: Rect, label: f32, value: f32, wraps: bool| RowSpec {
                 rect,
@@ -385,14 +462,31 @@ impl<'a> Builder<'a, '_> {
                 label_color: label_c,
                 value_color: value_c,
             };
-            let primary = self.take_visible(FieldGroup::Primary, fields.group(FieldGroup::Primary), 1);
-            self.row(primary, &spec(Rect::new(MARGIN, 68.0, inner - t, 46.0), 11.0, 20.0, true));
-            let sec = self.take_visible(FieldGroup::Secondary, fields.group(FieldGroup::Secondary), 4);
-            self.row(sec, &spec(Rect::new(MARGIN, 120.0, inner - t, 44.0), 11.0, 16.0, false));
+            let primary =
+                self.take_visible(FieldGroup::Primary, fields.group(FieldGroup::Primary), 1);
+            self.row(
+                primary,
+                &spec(Rect::new(MARGIN, 68.0, inner - t, 46.0), 11.0, 20.0, true),
+            );
+            let sec = self.take_visible(
+                FieldGroup::Secondary,
+                fields.group(FieldGroup::Secondary),
+                4,
+            );
+            self.row(
+                sec,
+                &spec(Rect::new(MARGIN, 120.0, inner - t, 44.0), 11.0, 16.0, false),
+            );
             let a0 = self.take_visible_indexed(FieldGroup::Auxiliary, &aux0, 4);
-            self.row(a0, &spec(Rect::new(MARGIN, 168.0, inner, 52.0), 11.0, 14.0, true));
+            self.row(
+                a0,
+                &spec(Rect::new(MARGIN, 168.0, inner, 52.0), 11.0, 14.0, true),
+            );
             let a1 = self.take_visible_indexed(FieldGroup::Auxiliary, &aux1, 4);
-            self.row(a1, &spec(Rect::new(MARGIN, 224.0, inner, 46.0), 10.0, 20.0, false));
+            self.row(
+                a1,
+                &spec(Rect::new(MARGIN, 224.0, inner, 46.0), 10.0, 20.0, false),
+            );
         }
     }
 
@@ -405,7 +499,12 @@ impl<'a> Builder<'a, '_> {
         // The primary label is drawn under the value, in value style, not upper-cased.
         let primary_label = primary.first().map(|f| {
             let raw = f.field.label.as_deref().unwrap_or("");
-            (f.group, f.index, f.field.key.clone(), self.doc.localized(self.lang, raw).to_owned())
+            (
+                f.group,
+                f.index,
+                f.field.key.clone(),
+                self.doc.localized(self.lang, raw).to_owned(),
+            )
         });
         let spec = RowSpec {
             rect: Rect::new(MARGIN, 73.0, inner, 74.0),
@@ -421,7 +520,11 @@ impl<'a> Builder<'a, '_> {
         };
         self.row(primary, &spec);
         if let Some((group, index, key, label)) = primary_label.filter(|p| !p.3.trim().is_empty()) {
-            let weight = if style == Style::Coupon { Weight::Bold } else { Weight::Light };
+            let weight = if style == Style::Coupon {
+                Weight::Bold
+            } else {
+                Weight::Light
+            };
             let font = Font::new(weight, 18.0);
             let lines = self.fonts.wrap(&label, font, inner);
             let max_lines = 2;
@@ -432,7 +535,10 @@ impl<'a> Builder<'a, '_> {
                 *last = self.fonts.truncate(&format!("{last}…"), font, inner);
                 self.truncated(group, index, &key, "label");
             }
-            let width = shown.iter().map(|l| self.fonts.width(l, font)).fold(0.0, f32::max);
+            let width = shown
+                .iter()
+                .map(|l| self.fonts.width(l, font))
+                .fold(0.0, f32::max);
             let color = self.value_color(on_strip);
             let n = shown.len() as f32;
             self.push(
@@ -447,9 +553,17 @@ impl<'a> Builder<'a, '_> {
             );
         }
         // Secondary and auxiliary fields share one row of four.
-        let mut combined = self.take_visible(FieldGroup::Secondary, fields.group(FieldGroup::Secondary), 4);
+        let mut combined = self.take_visible(
+            FieldGroup::Secondary,
+            fields.group(FieldGroup::Secondary),
+            4,
+        );
         let room = 4 - combined.len();
-        combined.extend(self.take_visible(FieldGroup::Auxiliary, fields.group(FieldGroup::Auxiliary), room));
+        combined.extend(self.take_visible(
+            FieldGroup::Auxiliary,
+            fields.group(FieldGroup::Auxiliary),
+            room,
+        ));
         let spec = RowSpec {
             rect: Rect::new(MARGIN, strip_bottom + 10.0, inner, 46.0),
             label: Font::new(Weight::Bold, 11.0),
@@ -485,12 +599,22 @@ impl<'a> Builder<'a, '_> {
     }
 
     /// The first `max` fields of a group, with their texts; the rest are reported as hidden.
-    fn take_visible(&mut self, group: FieldGroup, fields: &'a [Field], max: usize) -> Vec<RowField<'a>> {
+    fn take_visible(
+        &mut self,
+        group: FieldGroup,
+        fields: &'a [Field],
+        max: usize,
+    ) -> Vec<RowField<'a>> {
         let indexed: Vec<(usize, &'a Field)> = fields.iter().enumerate().collect();
         self.take_visible_indexed(group, &indexed, max)
     }
 
-    fn take_visible_indexed(&mut self, group: FieldGroup, fields: &[(usize, &'a Field)], max: usize) -> Vec<RowField<'a>> {
+    fn take_visible_indexed(
+        &mut self,
+        group: FieldGroup,
+        fields: &[(usize, &'a Field)],
+        max: usize,
+    ) -> Vec<RowField<'a>> {
         let mut out = Vec::new();
         for (n, &(index, field)) in fields.iter().enumerate() {
             if n >= max {
@@ -498,7 +622,11 @@ impl<'a> Builder<'a, '_> {
                 self.warnings.push(Finding::warning(
                     "layout.hidden-field",
                     format!("/{}/{}/{index}", self.style_key(), group.key()),
-                    format!("{} field '{}' is not shown: a {style} shows at most {max} here", group.label(), field.key),
+                    format!(
+                        "{} field '{}' is not shown: a {style} shows at most {max} here",
+                        group.label(),
+                        field.key
+                    ),
                     "Remove the field, or move it to another group or to the back of the pass.",
                 ));
                 continue;
@@ -543,9 +671,21 @@ impl<'a> Builder<'a, '_> {
         }
         let rect = spec.rect;
         let pads = spec.pad * (n - 1) as f32;
-        let labels: Vec<String> = fields.iter().map(|f| if spec.labels { f.label.clone() } else { String::new() }).collect();
+        let labels: Vec<String> = fields
+            .iter()
+            .map(|f| {
+                if spec.labels {
+                    f.label.clone()
+                } else {
+                    String::new()
+                }
+            })
+            .collect();
         let mut values: Vec<String> = fields.iter().map(|f| f.value.clone()).collect();
-        let lw: Vec<f32> = labels.iter().map(|l| self.fonts.width(l, spec.label)).collect();
+        let lw: Vec<f32> = labels
+            .iter()
+            .map(|l| self.fonts.width(l, spec.label))
+            .collect();
         let mut value_font = spec.value;
         // The floor: values never get smaller than labels (equal x-heights, same family).
         let floor = spec.label.size.min(spec.value.size);
@@ -553,7 +693,10 @@ impl<'a> Builder<'a, '_> {
 
         // 1. Shrink, one size for the whole row.
         if !wraps {
-            let vw: Vec<f32> = values.iter().map(|v| self.fonts.width(v, value_font)).collect();
+            let vw: Vec<f32> = values
+                .iter()
+                .map(|v| self.fonts.width(v, value_font))
+                .collect();
             let size = match spec.mode {
                 Mode::Columns => {
                     let slot = (rect.w - pads) / n as f32;
@@ -565,10 +708,22 @@ impl<'a> Builder<'a, '_> {
                 Mode::Right | Mode::Spread => {
                     let total: f32 = lw.iter().zip(&vw).map(|(l, v)| l.max(*v)).sum::<f32>() + pads;
                     if total > rect.w {
-                        let fixed: f32 = pads + lw.iter().zip(&vw).filter(|(l, v)| v <= l).map(|(l, _)| *l).sum::<f32>();
-                        let shrinkable: f32 = lw.iter().zip(&vw).filter(|(l, v)| v > l).map(|(_, v)| *v).sum();
+                        let fixed: f32 = pads
+                            + lw.iter()
+                                .zip(&vw)
+                                .filter(|(l, v)| v <= l)
+                                .map(|(l, _)| *l)
+                                .sum::<f32>();
+                        let shrinkable: f32 = lw
+                            .iter()
+                            .zip(&vw)
+                            .filter(|(l, v)| v > l)
+                            .map(|(_, v)| *v)
+                            .sum();
                         if shrinkable > 0.0 {
-                            (value_font.size * ((rect.w - fixed) / shrinkable)).floor().min(value_font.size)
+                            (value_font.size * ((rect.w - fixed) / shrinkable))
+                                .floor()
+                                .min(value_font.size)
                         } else {
                             value_font.size
                         }
@@ -580,7 +735,9 @@ impl<'a> Builder<'a, '_> {
             value_font = value_font.with_size(size.max(floor));
             // Widths are not exactly proportional to the size (hinting-free, but the font switches
             // from Inter Display to Inter below 20 pt), so step down until the row fits.
-            while value_font.size > floor && !self.row_fits(&lw, &values, value_font, spec, rect.w, pads) {
+            while value_font.size > floor
+                && !self.row_fits(&lw, &values, value_font, spec, rect.w, pads)
+            {
                 value_font = value_font.with_size((value_font.size - 1.0).max(floor));
             }
         }
@@ -589,14 +746,23 @@ impl<'a> Builder<'a, '_> {
         let mut value_lines: Vec<Vec<String>> = Vec::with_capacity(n);
         let mut shown_labels = labels.clone();
         if wraps {
-            let label_h = if labels[0].is_empty() { 0.0 } else { spec.label.line_height() + spec.vpad };
-            let max_lines = (((rect.h - label_h) / value_font.line_height()).floor() as usize).max(1);
+            let label_h = if labels[0].is_empty() {
+                0.0
+            } else {
+                spec.label.line_height() + spec.vpad
+            };
+            let max_lines =
+                (((rect.h - label_h) / value_font.line_height()).floor() as usize).max(1);
             let lines = self.fonts.wrap(&values[0], value_font, rect.w);
             let mut shown: Vec<String> = lines.iter().take(max_lines).cloned().collect();
             if lines.len() > max_lines
                 && let Some(last) = shown.last_mut()
             {
-                *last = self.fonts.truncate(&format!("{last} {}", lines[max_lines]), value_font, rect.w);
+                *last = self.fonts.truncate(
+                    &format!("{last} {}", lines[max_lines]),
+                    value_font,
+                    rect.w,
+                );
                 let f = &fields[0];
                 self.truncated(f.group, f.index, &f.field.key, "value");
             }
@@ -607,10 +773,11 @@ impl<'a> Builder<'a, '_> {
             }
             value_lines.push(shown);
         } else {
-            let mut widths: Vec<f32> = Vec::with_capacity(n);
-            for i in 0..n {
-                widths.push(lw[i].max(self.fonts.width(&values[i], value_font)));
-            }
+            let widths: Vec<f32> = lw
+                .iter()
+                .zip(&values)
+                .map(|(l, v)| l.max(self.fonts.width(v, value_font)))
+                .collect();
             let mut limits: Vec<f32> = widths.clone();
             match spec.mode {
                 Mode::Columns => {
@@ -621,7 +788,10 @@ impl<'a> Builder<'a, '_> {
                     let mut overflow = limits.iter().sum::<f32>() + pads - rect.w;
                     // Wallet cuts labels that are wider than their values before any value.
                     let mut by_surplus: Vec<usize> = (0..n).collect();
-                    let vws: Vec<f32> = values.iter().map(|v| self.fonts.width(v, value_font)).collect();
+                    let vws: Vec<f32> = values
+                        .iter()
+                        .map(|v| self.fonts.width(v, value_font))
+                        .collect();
                     by_surplus.sort_by(|a, b| (lw[*b] - vws[*b]).total_cmp(&(lw[*a] - vws[*a])));
                     for i in by_surplus {
                         if overflow <= 0.01 {
@@ -639,10 +809,14 @@ impl<'a> Builder<'a, '_> {
                         if overflow <= 0.01 {
                             break;
                         }
-                        let (widest, _) = limits
-                            .iter()
-                            .enumerate()
-                            .fold((0, f32::MIN), |acc, (i, w)| if *w > acc.1 { (i, *w) } else { acc });
+                        let (widest, _) =
+                            limits
+                                .iter()
+                                .enumerate()
+                                .fold(
+                                    (0, f32::MIN),
+                                    |acc, (i, w)| if *w > acc.1 { (i, *w) } else { acc },
+                                );
                         let floor = rect.w / n as f32 / 2.0;
                         let cut = overflow.min((limits[widest] - floor).max(0.0));
                         if cut <= 0.0 {
@@ -673,7 +847,10 @@ impl<'a> Builder<'a, '_> {
         let col_w: Vec<f32> = (0..n)
             .map(|i| {
                 let lwi = self.fonts.width(&shown_labels[i], spec.label);
-                let vwi = value_lines[i].iter().map(|l| self.fonts.width(l, value_font)).fold(0.0, f32::max);
+                let vwi = value_lines[i]
+                    .iter()
+                    .map(|l| self.fonts.width(l, value_font))
+                    .fold(0.0, f32::max);
                 lwi.max(vwi)
             })
             .collect();
@@ -682,9 +859,9 @@ impl<'a> Builder<'a, '_> {
         match spec.mode {
             Mode::Columns => {
                 let slot = (rect.w - pads) / n as f32;
-                for i in 0..n {
+                for (i, w) in widths.iter_mut().enumerate() {
                     xs.push(rect.x + i as f32 * (slot + spec.pad));
-                    widths[i] = slot;
+                    *w = slot;
                 }
             }
             Mode::Right => {
@@ -698,7 +875,11 @@ impl<'a> Builder<'a, '_> {
             }
             Mode::Spread => {
                 let sum: f32 = col_w.iter().sum();
-                let gap = if n > 1 { ((rect.w - sum) / (n - 1) as f32).max(spec.pad) } else { 0.0 };
+                let gap = if n > 1 {
+                    ((rect.w - sum) / (n - 1) as f32).max(spec.pad)
+                } else {
+                    0.0
+                };
                 let mut x = rect.x;
                 for w in &col_w {
                     xs.push(x);
@@ -719,7 +900,11 @@ impl<'a> Builder<'a, '_> {
                     None | Some(TextAlignment::Natural) => TextAlignment::Right,
                     Some(a) => a,
                 },
-                _ => f.field.text_alignment.clone().unwrap_or(TextAlignment::Natural),
+                _ => f
+                    .field
+                    .text_alignment
+                    .clone()
+                    .unwrap_or(TextAlignment::Natural),
             };
             let source = Source::Field {
                 group: f.group,
@@ -751,7 +936,10 @@ impl<'a> Builder<'a, '_> {
             let lines = &value_lines[i];
             let text = lines.join("\n");
             if !text.is_empty() {
-                let w = lines.iter().map(|l| self.fonts.width(l, value_font)).fold(0.0, f32::max);
+                let w = lines
+                    .iter()
+                    .map(|l| self.fonts.width(l, value_font))
+                    .fold(0.0, f32::max);
                 let x = aligned(xs[i], widths[i], w, &align);
                 let h = lines.len() as f32 * value_font.line_height();
                 self.push(
@@ -776,7 +964,9 @@ impl<'a> Builder<'a, '_> {
         }
         // A field whose characters no font can draw would show boxes.
         for f in &fields {
-            if self.fonts.has_missing_glyphs(&f.value, value_font) || self.fonts.has_missing_glyphs(&f.label, spec.label) {
+            if self.fonts.has_missing_glyphs(&f.value, value_font)
+                || self.fonts.has_missing_glyphs(&f.label, spec.label)
+            {
                 self.warnings.push(Finding::warning(
                     "layout.missing-glyphs",
                     format!("/{}/{}/{}", self.style_key(), f.group.key(), f.index),
@@ -788,7 +978,15 @@ impl<'a> Builder<'a, '_> {
         occupied
     }
 
-    fn row_fits(&mut self, lw: &[f32], values: &[String], font: Font, spec: &RowSpec, avail: f32, pads: f32) -> bool {
+    fn row_fits(
+        &mut self,
+        lw: &[f32],
+        values: &[String],
+        font: Font,
+        spec: &RowSpec,
+        avail: f32,
+        pads: f32,
+    ) -> bool {
         let n = values.len().max(1) as f32;
         let vw: Vec<f32> = values.iter().map(|v| self.fonts.width(v, font)).collect();
         match spec.mode {
@@ -796,7 +994,9 @@ impl<'a> Builder<'a, '_> {
                 let slot = (avail - pads) / n;
                 vw.iter().all(|w| *w <= slot + 0.01)
             }
-            Mode::Right | Mode::Spread => lw.iter().zip(&vw).map(|(l, v)| l.max(*v)).sum::<f32>() + pads <= avail + 0.01,
+            Mode::Right | Mode::Spread => {
+                lw.iter().zip(&vw).map(|(l, v)| l.max(*v)).sum::<f32>() + pads <= avail + 0.01
+            }
         }
     }
 
@@ -818,7 +1018,9 @@ impl<'a> Builder<'a, '_> {
         let modules = match barcode::encode(&bc.format, &bc.message, &bc.message_encoding) {
             Ok(m) => m,
             Err(reason) => {
-                let path = Source::Barcode { index }.json_path(self.doc).unwrap_or_default();
+                let path = Source::Barcode { index }
+                    .json_path(self.doc)
+                    .unwrap_or_default();
                 self.warnings.push(Finding::warning(
                     "layout.barcode",
                     format!("{path}/message"),
@@ -829,15 +1031,30 @@ impl<'a> Builder<'a, '_> {
             }
         };
         let bottom = self.ctx.barcode_bottom();
-        let alt = bc.alt_text.as_deref().map(|t| self.doc.localized(self.lang, t).to_owned()).filter(|t| !t.trim().is_empty());
+        let alt = bc
+            .alt_text
+            .as_deref()
+            .map(|t| self.doc.localized(self.lang, t).to_owned())
+            .filter(|t| !t.trim().is_empty());
         let invalid = invalid_notice(self.doc);
         let alt = invalid.clone().or(alt);
         let geom = barcode_geometry(&bc.format, &modules, scale, alt.is_some());
         let alt_font = Font::new(Weight::Regular, 14.0);
         // The plate widens for a long alt text (up to the card's margins).
-        let alt_w = alt.as_deref().map_or(0.0, |t| self.fonts.width(t, alt_font) + 22.0);
-        let plate_w = geom.plate_w.max(alt_w).min(w - 2.0 * MARGIN).max(geom.code_w.min(w));
-        let plate = Rect::new((w - plate_w) / 2.0, bottom - geom.plate_h, plate_w, geom.plate_h);
+        let alt_w = alt
+            .as_deref()
+            .map_or(0.0, |t| self.fonts.width(t, alt_font) + 22.0);
+        let plate_w = geom
+            .plate_w
+            .max(alt_w)
+            .min(w - 2.0 * MARGIN)
+            .max(geom.code_w.min(w));
+        let plate = Rect::new(
+            (w - plate_w) / 2.0,
+            bottom - geom.plate_h,
+            plate_w,
+            geom.plate_h,
+        );
         let source = Source::Barcode { index };
         self.push(plate, ElementKind::Shape, source.clone());
         // Whole device pixels, so modules stay sharp.
@@ -864,10 +1081,19 @@ impl<'a> Builder<'a, '_> {
                 ));
             }
             let tw = self.fonts.width(&shown, alt_font);
-            let color = if invalid.is_some() { [128, 128, 128, 255] } else { color::BLACK };
+            let color = if invalid.is_some() {
+                [128, 128, 128, 255]
+            } else {
+                color::BLACK
+            };
             let baseline = plate.bottom() - geom.alt_baseline;
             self.push(
-                Rect::new((w - tw) / 2.0, baseline - crate::text::baseline(0.0, alt_font.size), tw, alt_font.line_height()),
+                Rect::new(
+                    (w - tw) / 2.0,
+                    baseline - crate::text::baseline(0.0, alt_font.size),
+                    tw,
+                    alt_font.line_height(),
+                ),
                 ElementKind::Text {
                     text: shown,
                     size: alt_font.size,
@@ -884,7 +1110,9 @@ impl<'a> Builder<'a, '_> {
             self.push(
                 Rect::new((w - bw) / 2.0, plate.y - 6.0 - bh, bw, bh),
                 ElementKind::Image,
-                Source::Image { name: "footer".into() },
+                Source::Image {
+                    name: "footer".into(),
+                },
             );
         }
     }
@@ -926,7 +1154,9 @@ pub(crate) fn barcode_geometry(
         F::Pdf417 => {
             let module = whole(276.0, cols);
             let code_w = cols * module / scale;
-            let row = (60.0 * scale / rows).floor().clamp(2.0 * module, 4.0 * module);
+            let row = (60.0 * scale / rows)
+                .floor()
+                .clamp(2.0 * module, 4.0 * module);
             let code_h = rows * row / scale;
             let plate_h = if has_alt { 98.2f32 } else { 81.0 }.max(code_h + 27.0);
             BarcodeGeometry {

@@ -92,12 +92,20 @@ pub enum Source {
     /// The card background and shape.
     Card,
     /// A field's label or value.
-    Field { group: FieldGroup, index: usize, key: String },
+    Field {
+        group: FieldGroup,
+        index: usize,
+        key: String,
+    },
     LogoText,
     /// `"logo"`, `"strip"`, `"thumbnail"`, `"background"`, `"footer"`.
-    Image { name: String },
+    Image {
+        name: String,
+    },
     /// Index into the effective barcode list (`barcodes`, else the legacy `barcode`).
-    Barcode { index: usize },
+    Barcode {
+        index: usize,
+    },
     TransitIcon,
 }
 
@@ -108,7 +116,9 @@ impl Source {
         let style = doc.pass.style().map(|s| s.key());
         match self {
             Source::Card => Some("/backgroundColor".to_owned()),
-            Source::Field { group, index, .. } => Some(format!("/{}/{}/{index}", style?, group.key())),
+            Source::Field { group, index, .. } => {
+                Some(format!("/{}/{}/{index}", style?, group.key()))
+            }
             Source::LogoText => Some("/logoText".to_owned()),
             Source::Image { .. } => None,
             Source::Barcode { index } => {
@@ -138,9 +148,17 @@ pub enum TextRole {
 pub enum ElementKind {
     /// One text run; lines are separated by `\n` (already wrapped and truncated by the layout).
     /// `size` is the font size in points after any shrinking.
-    Text { text: String, size: f32, color: [u8; 4], role: TextRole },
+    Text {
+        text: String,
+        size: f32,
+        color: [u8; 4],
+        role: TextRole,
+    },
     Image,
-    Barcode { format: BarcodeFormat, message: String },
+    Barcode {
+        format: BarcodeFormat,
+        message: String,
+    },
     Shape,
 }
 
@@ -176,8 +194,9 @@ impl Layout {
     }
 
     /// Every element showing `source`.
-    pub fn elements_of<'a>(&'a self, source: &'a Source) -> impl Iterator<Item = &'a Element> + 'a {
-        self.elements.iter().filter(move |e| &e.source == source)
+    pub fn elements_of(&self, source: &Source) -> impl Iterator<Item = &Element> + '_ {
+        let source = source.clone();
+        self.elements.iter().filter(move |e| e.source == source)
     }
 }
 
@@ -202,7 +221,9 @@ pub struct RgbaImage {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum PreviewError {
-    #[error("the preview would be {width}×{height} pixels, which is too large to draw; use a smaller scale or card width")]
+    #[error(
+        "the preview would be {width}×{height} pixels, which is too large to draw; use a smaller scale or card width"
+    )]
     TooLarge { width: u32, height: u32 },
     #[error("could not encode the preview as PNG: {0}")]
     Encode(String),
@@ -210,13 +231,20 @@ pub enum PreviewError {
 
 /// Rasterises a layout on the CPU. Images that cannot be decoded are skipped (the layout
 /// already carries a warning about them).
-pub fn render(doc: &PassDocument, layout: &Layout, opts: &RenderOptions) -> Result<RgbaImage, PreviewError> {
+pub fn render(
+    doc: &PassDocument,
+    layout: &Layout,
+    opts: &RenderOptions,
+) -> Result<RgbaImage, PreviewError> {
     let opts = sanitize(opts);
     raster::render(doc, layout, &opts)
 }
 
 /// Layout + render + PNG encode.
-pub fn render_png(doc: &PassDocument, opts: &RenderOptions) -> Result<(Vec<u8>, Layout), PreviewError> {
+pub fn render_png(
+    doc: &PassDocument,
+    opts: &RenderOptions,
+) -> Result<(Vec<u8>, Layout), PreviewError> {
     let lay = layout(doc, opts);
     let img = render(doc, &lay, opts)?;
     let png = encode_png(&img)?;
@@ -228,7 +256,12 @@ pub fn encode_png(img: &RgbaImage) -> Result<Vec<u8>, PreviewError> {
     use image::ImageEncoder;
     let mut out = Vec::new();
     image::codecs::png::PngEncoder::new(&mut out)
-        .write_image(&img.pixels, img.width, img.height, image::ExtendedColorType::Rgba8)
+        .write_image(
+            &img.pixels,
+            img.width,
+            img.height,
+            image::ExtendedColorType::Rgba8,
+        )
         .map_err(|e| PreviewError::Encode(e.to_string()))?;
     Ok(out)
 }

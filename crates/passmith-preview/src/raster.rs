@@ -8,7 +8,8 @@ use cosmic_text::SwashContent;
 use passmith_core::PassDocument;
 use passmith_core::model::Style;
 use tiny_skia::{
-    Color, FillRule, FilterQuality, Mask, Paint, Path, PathBuilder, Pattern, Pixmap, PixmapPaint, SpreadMode, Transform,
+    Color, FillRule, FilterQuality, Mask, Paint, Path, PathBuilder, Pattern, Pixmap, PixmapPaint,
+    SpreadMode, Transform,
 };
 
 use crate::barcode;
@@ -19,22 +20,39 @@ use crate::images;
 use crate::layout_back::{CELL_BACKGROUND, SEPARATOR, SHEET_BACKGROUND};
 use crate::layout_front::barcode_geometry;
 use crate::text::fonts;
-use crate::{ElementKind, Layout, PreviewError, Rect, RenderOptions, RgbaImage, Side, Source, TextRole};
+use crate::{ElementKind, Layout, PreviewError, Rect, RenderOptions, RgbaImage, Side, Source};
 
 /// Refuse to allocate previews above this many pixels (about 256 MB of RGBA).
 const MAX_PIXELS: u64 = 64 * 1024 * 1024;
 
-pub(crate) fn render(doc: &PassDocument, layout: &Layout, opts: &RenderOptions) -> Result<RgbaImage, PreviewError> {
+pub(crate) fn render(
+    doc: &PassDocument,
+    layout: &Layout,
+    opts: &RenderOptions,
+) -> Result<RgbaImage, PreviewError> {
     let s = opts.scale;
     let pw = (layout.width * s).round().max(1.0) as u32;
     let ph = (layout.height * s).round().max(1.0) as u32;
-    if u64::from(pw) * u64::from(ph) > MAX_PIXELS || !layout.width.is_finite() || !layout.height.is_finite() {
-        return Err(PreviewError::TooLarge { width: pw, height: ph });
+    if u64::from(pw) * u64::from(ph) > MAX_PIXELS
+        || !layout.width.is_finite()
+        || !layout.height.is_finite()
+    {
+        return Err(PreviewError::TooLarge {
+            width: pw,
+            height: ph,
+        });
     }
-    let mut pixmap = Pixmap::new(pw, ph).ok_or(PreviewError::TooLarge { width: pw, height: ph })?;
+    let mut pixmap = Pixmap::new(pw, ph).ok_or(PreviewError::TooLarge {
+        width: pw,
+        height: ph,
+    })?;
     let ctx = Ctx::new(doc, opts);
     let lang = opts.language.as_deref();
-    let card = if opts.side == Side::Front { card_path(&ctx, layout.width, layout.height) } else { None };
+    let card = if opts.side == Side::Front {
+        card_path(&ctx, layout.width, layout.height)
+    } else {
+        None
+    };
     let invalid = doc.pass.voided == Some(true);
     let mut first_card = true;
 
@@ -53,7 +71,13 @@ pub(crate) fn render(doc: &PassDocument, layout: &Layout, opts: &RenderOptions) 
                     fill_round_rect(&mut pixmap, r, radius, fill, s);
                 } else if first_card {
                     if let Some(path) = &card {
-                        fill_path(&mut pixmap, path, ctx.palette.background, s, FillRule::Winding);
+                        fill_path(
+                            &mut pixmap,
+                            path,
+                            ctx.palette.background,
+                            s,
+                            FillRule::Winding,
+                        );
                     }
                     draw_header_shade(&mut pixmap, &ctx, layout.width, s);
                 }
@@ -63,7 +87,9 @@ pub(crate) fn render(doc: &PassDocument, layout: &Layout, opts: &RenderOptions) 
                 fill_round_rect(&mut pixmap, r, 4.5, color::WHITE, s);
             }
             (ElementKind::Shape, Source::TransitIcon) => {
-                if let Some(path) = icons::transit_icon(doc.pass.fields().and_then(|f| f.transit_type.as_ref())) {
+                if let Some(path) =
+                    icons::transit_icon(doc.pass.fields().and_then(|f| f.transit_type.as_ref()))
+                {
                     let t = Transform::from_row(r.w * s, 0.0, 0.0, r.h * s, r.x * s, r.y * s);
                     let mut paint = solid(ctx.palette.label);
                     paint.anti_alias = true;
@@ -81,10 +107,17 @@ pub(crate) fn render(doc: &PassDocument, layout: &Layout, opts: &RenderOptions) 
                 }
             }
             (ElementKind::Image, _) => {}
-            (ElementKind::Text { text, size, color, role }, source) => {
+            (
+                ElementKind::Text {
+                    text,
+                    size,
+                    color,
+                    role,
+                },
+                source,
+            ) => {
                 let font = ctx.font(source, *role, *size);
-                let color = if *role == TextRole::AltText || !invalid { *color } else { *color };
-                draw_text(&mut pixmap, text, font, r, color, s);
+                draw_text(&mut pixmap, text, font, r, *color, s);
             }
             (ElementKind::Barcode { format, message }, Source::Barcode { index }) => {
                 let encoding = doc
@@ -97,7 +130,15 @@ pub(crate) fn render(doc: &PassDocument, layout: &Layout, opts: &RenderOptions) 
                     // The module size depends only on the code, not on the alt text.
                     let geom = barcode_geometry(format, &modules, s, false);
                     let alpha = if invalid { 0.1 } else { 1.0 };
-                    draw_modules(&mut pixmap, &modules, r, geom.module_px, geom.row_px, s, alpha);
+                    draw_modules(
+                        &mut pixmap,
+                        &modules,
+                        r,
+                        geom.module_px,
+                        geom.row_px,
+                        s,
+                        alpha,
+                    );
                 }
             }
             (ElementKind::Barcode { .. }, _) => {}
@@ -128,7 +169,9 @@ fn fill_round_rect(pixmap: &mut Pixmap, r: Rect, radius: f32, c: Rgba, s: f32) {
         return;
     }
     if radius <= 0.0 {
-        if let Some(rect) = tiny_skia::Rect::from_xywh(r.x * s, r.y * s, r.w * s, (r.h * s).max(1.0)) {
+        if let Some(rect) =
+            tiny_skia::Rect::from_xywh(r.x * s, r.y * s, r.w * s, (r.h * s).max(1.0))
+        {
             pixmap.fill_rect(rect, &solid(c), Transform::identity(), None);
         }
         return;
@@ -161,12 +204,13 @@ fn push_round_rect(pb: &mut PathBuilder, x: f32, y: f32, w: f32, h: f32, r: f32)
 fn card_path(ctx: &Ctx, w: f32, h: f32) -> Option<Path> {
     let r = CORNER_RADIUS;
     let mut pts: Vec<(f32, f32)> = Vec::new();
-    let arc = |pts: &mut Vec<(f32, f32)>, cx: f32, cy: f32, rad: f32, a0: f32, a1: f32, n: usize| {
-        for i in 0..=n {
-            let a = a0 + (a1 - a0) * i as f32 / n as f32;
-            pts.push((cx + rad * a.cos(), cy + rad * a.sin()));
-        }
-    };
+    let arc =
+        |pts: &mut Vec<(f32, f32)>, cx: f32, cy: f32, rad: f32, a0: f32, a1: f32, n: usize| {
+            for i in 0..=n {
+                let a = a0 + (a1 - a0) * i as f32 / n as f32;
+                pts.push((cx + rad * a.cos(), cy + rad * a.sin()));
+            }
+        };
     use std::f32::consts::{FRAC_PI_2, PI};
     let coupon = ctx.style == Some(Style::Coupon);
     let perforation = |pts: &mut Vec<(f32, f32)>, y: f32, left_to_right: bool, inward: f32| {
@@ -178,7 +222,11 @@ fn card_path(ctx: &Ctx, w: f32, h: f32) -> Option<Path> {
         for i in 0..n {
             let k = if left_to_right { i } else { n - 1 - i };
             let x0 = k as f32 * step + (step - hole) / 2.0;
-            let (a, b) = if left_to_right { (x0, x0 + hole) } else { (x0 + hole, x0) };
+            let (a, b) = if left_to_right {
+                (x0, x0 + hole)
+            } else {
+                (x0 + hole, x0)
+            };
             pts.push((a, y));
             for j in 1..6 {
                 let t = j as f32 / 6.0;
@@ -303,8 +351,13 @@ fn draw_cover(pixmap: &mut Pixmap, img: &Arc<Pixmap>, r: Rect, s: f32) {
 /// on all sides), blurred, and darkened so white text reads on it.
 fn draw_background(pixmap: &mut Pixmap, img: &Arc<Pixmap>, r: Rect, s: f32) {
     // Blur at low resolution: cheap, and the result is smooth anyway.
-    let (small_w, small_h) = ((r.w / 4.0).ceil().max(2.0) as u32, (r.h / 4.0).ceil().max(2.0) as u32);
-    let Some(mut small) = Pixmap::new(small_w, small_h) else { return };
+    let (small_w, small_h) = (
+        (r.w / 4.0).ceil().max(2.0) as u32,
+        (r.h / 4.0).ceil().max(2.0) as u32,
+    );
+    let Some(mut small) = Pixmap::new(small_w, small_h) else {
+        return;
+    };
     let (iw, ih) = (img.width() as f32, img.height() as f32);
     let k = (small_w as f32 / iw).max(small_h as f32 / ih) * 1.1;
     let tx = (small_w as f32 - iw * k) / 2.0;
@@ -313,7 +366,14 @@ fn draw_background(pixmap: &mut Pixmap, img: &Arc<Pixmap>, r: Rect, s: f32) {
         quality: FilterQuality::Bilinear,
         ..PixmapPaint::default()
     };
-    small.draw_pixmap(0, 0, img.as_ref().as_ref(), &paint, Transform::from_row(k, 0.0, 0.0, k, tx, ty), None);
+    small.draw_pixmap(
+        0,
+        0,
+        img.as_ref().as_ref(),
+        &paint,
+        Transform::from_row(k, 0.0, 0.0, k, tx, ty),
+        None,
+    );
     for _ in 0..3 {
         box_blur(&mut small, 2);
     }
@@ -322,7 +382,14 @@ fn draw_background(pixmap: &mut Pixmap, img: &Arc<Pixmap>, r: Rect, s: f32) {
         SpreadMode::Pad,
         FilterQuality::Bilinear,
         1.0,
-        Transform::from_row(r.w * s / small_w as f32, 0.0, 0.0, r.h * s / small_h as f32, r.x * s, r.y * s),
+        Transform::from_row(
+            r.w * s / small_w as f32,
+            0.0,
+            0.0,
+            r.h * s / small_h as f32,
+            r.x * s,
+            r.y * s,
+        ),
     );
     let paint = Paint {
         shader,
@@ -348,13 +415,21 @@ fn box_blur(p: &mut Pixmap, rad: usize) {
                 let hi = (i + rad).min(inner - 1);
                 let mut acc = [0u32; 4];
                 for j in lo..=hi {
-                    let idx = if horizontal { (o * w + j) * 4 } else { (j * w + o) * 4 };
+                    let idx = if horizontal {
+                        (o * w + j) * 4
+                    } else {
+                        (j * w + o) * 4
+                    };
                     for c in 0..4 {
                         acc[c] += u32::from(src[idx + c]);
                     }
                 }
                 let n = (hi - lo + 1) as u32;
-                let idx = if horizontal { (o * w + i) * 4 } else { (i * w + o) * 4 };
+                let idx = if horizontal {
+                    (o * w + i) * 4
+                } else {
+                    (i * w + o) * 4
+                };
                 for c in 0..4 {
                     dst[idx + c] = (acc[c] / n) as u8;
                 }
@@ -366,7 +441,14 @@ fn box_blur(p: &mut Pixmap, rad: usize) {
 }
 
 /// Draws one text element: each line shaped, glyphs from the swash cache blended in.
-fn draw_text(pixmap: &mut Pixmap, text: &str, font: crate::text::Font, r: Rect, color: Rgba, s: f32) {
+fn draw_text(
+    pixmap: &mut Pixmap,
+    text: &str,
+    font: crate::text::Font,
+    r: Rect,
+    color: Rgba,
+    s: f32,
+) {
     let mut guard = fonts();
     let fonts = &mut *guard;
     for (i, line) in text.split('\n').enumerate() {
@@ -379,7 +461,12 @@ fn draw_text(pixmap: &mut Pixmap, text: &str, font: crate::text::Font, r: Rect, 
         let origin_x = r.x * s;
         for g in &shaped.glyphs {
             let phys = g.physical((origin_x, baseline.round()), s);
-            let Some(image) = fonts.glyph_cache.get_image(&mut fonts.system, phys.cache_key) else { continue };
+            let Some(image) = fonts
+                .glyph_cache
+                .get_image(&mut fonts.system, phys.cache_key)
+            else {
+                continue;
+            };
             let x0 = phys.x + image.placement.left;
             let y0 = phys.y - image.placement.top;
             blend_glyph(pixmap, image, x0, y0, color);
@@ -387,7 +474,13 @@ fn draw_text(pixmap: &mut Pixmap, text: &str, font: crate::text::Font, r: Rect, 
     }
 }
 
-fn blend_glyph(pixmap: &mut Pixmap, image: &cosmic_text::SwashImage, x0: i32, y0: i32, color: Rgba) {
+fn blend_glyph(
+    pixmap: &mut Pixmap,
+    image: &cosmic_text::SwashImage,
+    x0: i32,
+    y0: i32,
+    color: Rgba,
+) {
     let (pw, ph) = (pixmap.width() as i32, pixmap.height() as i32);
     let (gw, gh) = (image.placement.width as i32, image.placement.height as i32);
     let data = pixmap.data_mut();
@@ -406,7 +499,10 @@ fn blend_glyph(pixmap: &mut Pixmap, image: &cosmic_text::SwashImage, x0: i32, y0
                 SwashContent::Mask => (color, image.data.get(gi).copied().unwrap_or(0)),
                 SwashContent::SubpixelMask => {
                     let px = image.data.get(gi * 4..gi * 4 + 3).unwrap_or(&[0, 0, 0]);
-                    (color, ((u16::from(px[0]) + u16::from(px[1]) + u16::from(px[2])) / 3) as u8)
+                    (
+                        color,
+                        ((u16::from(px[0]) + u16::from(px[1]) + u16::from(px[2])) / 3) as u8,
+                    )
                 }
                 SwashContent::Color => {
                     let px = image.data.get(gi * 4..gi * 4 + 4).unwrap_or(&[0, 0, 0, 0]);
@@ -429,7 +525,15 @@ fn blend_glyph(pixmap: &mut Pixmap, image: &cosmic_text::SwashImage, x0: i32, y0
 }
 
 /// Barcode modules as whole device pixels, so scanners (and tests) read them reliably.
-fn draw_modules(pixmap: &mut Pixmap, m: &barcode::Modules, r: Rect, module_px: u32, row_px: u32, s: f32, alpha: f32) {
+fn draw_modules(
+    pixmap: &mut Pixmap,
+    m: &barcode::Modules,
+    r: Rect,
+    module_px: u32,
+    row_px: u32,
+    s: f32,
+    alpha: f32,
+) {
     let module = module_px.max(1) as i32;
     let row_px = row_px.max(1) as i32;
     let ox = (r.x * s).round() as i32;
@@ -451,7 +555,8 @@ fn draw_modules(pixmap: &mut Pixmap, m: &barcode::Modules, r: Rect, module_px: u
                     for c in 0..3 {
                         data[di + c] = (u32::from(data[di + c]) * inv / 255) as u8;
                     }
-                    data[di + 3] = (u32::from(a) + u32::from(data[di + 3]) * inv / 255).min(255) as u8;
+                    data[di + 3] =
+                        (u32::from(a) + u32::from(data[di + 3]) * inv / 255).min(255) as u8;
                 }
             }
         }

@@ -1,6 +1,9 @@
 //! Every barcode format Wallet supports, rendered into the preview and read back from the
 //! pixels with rxing's reader, at every scale: the drawn code must carry exactly the message.
 
+// Test helpers may fail loudly: a panic is a test failure with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use passmith_core::PassDocument;
 use passmith_core::model::{Barcode, BarcodeFormat, Field, FieldGroup, Pass, PassFields, Style};
 use passmith_preview::{ElementKind, RenderOptions, Source, layout, render};
@@ -16,18 +19,27 @@ fn pass_with(style: Style, barcode: Barcode) -> PassDocument {
         ..Pass::default()
     };
     let mut fields = PassFields::default();
-    fields.group_mut(FieldGroup::Primary).push(Field::text("name", "Name", "Ada Lovelace"));
-    fields.group_mut(FieldGroup::Secondary).push(Field::text("level", "Level", "Gold"));
+    fields
+        .group_mut(FieldGroup::Primary)
+        .push(Field::text("name", "Name", "Ada Lovelace"));
+    fields
+        .group_mut(FieldGroup::Secondary)
+        .push(Field::text("level", "Level", "Gold"));
     pass.set_style(style);
     *pass.fields_mut().unwrap() = fields;
     PassDocument::new(pass)
 }
 
 fn decode(doc: &PassDocument, scale: f32, format: rxing::BarcodeFormat) -> String {
-    let opts = RenderOptions { scale, ..RenderOptions::default() };
+    let opts = RenderOptions {
+        scale,
+        ..RenderOptions::default()
+    };
     let lay = layout(doc, &opts);
     assert!(
-        lay.elements.iter().any(|e| matches!(e.kind, ElementKind::Barcode { .. })),
+        lay.elements
+            .iter()
+            .any(|e| matches!(e.kind, ElementKind::Barcode { .. })),
         "no barcode element in the layout"
     );
     let img = render(doc, &lay, &opts).unwrap();
@@ -54,7 +66,13 @@ fn decode(doc: &PassDocument, scale: f32, format: rxing::BarcodeFormat) -> Strin
 }
 
 fn round_trip(format: BarcodeFormat, rx: rxing::BarcodeFormat, message: &str, style: Style) {
-    let doc = pass_with(style, Barcode { alt_text: Some("1234 5678".into()), ..Barcode::new(format.clone(), message) });
+    let doc = pass_with(
+        style,
+        Barcode {
+            alt_text: Some("1234 5678".into()),
+            ..Barcode::new(format.clone(), message)
+        },
+    );
     for scale in [1.0, 2.0, 3.0] {
         assert_eq!(decode(&doc, scale, rx), message, "{format:?} at {scale}x");
     }
@@ -62,22 +80,42 @@ fn round_trip(format: BarcodeFormat, rx: rxing::BarcodeFormat, message: &str, st
 
 #[test]
 fn qr_decodes_at_every_scale() {
-    round_trip(BarcodeFormat::Qr, rxing::BarcodeFormat::QR_CODE, "https://example.com/p/sandcastle-23478", Style::Generic);
+    round_trip(
+        BarcodeFormat::Qr,
+        rxing::BarcodeFormat::QR_CODE,
+        "https://example.com/p/sandcastle-23478",
+        Style::Generic,
+    );
 }
 
 #[test]
 fn pdf417_decodes_at_every_scale() {
-    round_trip(BarcodeFormat::Pdf417, rxing::BarcodeFormat::PDF_417, "M1APPLESEED/JOHN EABC123 SFOJFKAA 0815", Style::BoardingPass);
+    round_trip(
+        BarcodeFormat::Pdf417,
+        rxing::BarcodeFormat::PDF_417,
+        "M1APPLESEED/JOHN EABC123 SFOJFKAA 0815",
+        Style::BoardingPass,
+    );
 }
 
 #[test]
 fn aztec_decodes_at_every_scale() {
-    round_trip(BarcodeFormat::Aztec, rxing::BarcodeFormat::AZTEC, "TICKET-0042-ROW-F-SEAT-12", Style::EventTicket);
+    round_trip(
+        BarcodeFormat::Aztec,
+        rxing::BarcodeFormat::AZTEC,
+        "TICKET-0042-ROW-F-SEAT-12",
+        Style::EventTicket,
+    );
 }
 
 #[test]
 fn code128_decodes_at_every_scale() {
-    round_trip(BarcodeFormat::Code128, rxing::BarcodeFormat::CODE_128, "STORE-000123456", Style::StoreCard);
+    round_trip(
+        BarcodeFormat::Code128,
+        rxing::BarcodeFormat::CODE_128,
+        "STORE-000123456",
+        Style::StoreCard,
+    );
 }
 
 #[test]
@@ -87,16 +125,31 @@ fn legacy_barcode_is_used_when_barcodes_is_absent() {
     doc.pass.barcode = Some(Barcode::new(BarcodeFormat::Qr, "LEGACY-1"));
     assert_eq!(decode(&doc, 2.0, rxing::BarcodeFormat::QR_CODE), "LEGACY-1");
     let lay = layout(&doc, &RenderOptions::default());
-    let el = lay.elements.iter().find(|e| matches!(e.kind, ElementKind::Barcode { .. })).unwrap();
+    let el = lay
+        .elements
+        .iter()
+        .find(|e| matches!(e.kind, ElementKind::Barcode { .. }))
+        .unwrap();
     assert_eq!(el.source.json_path(&doc).as_deref(), Some("/barcode"));
 }
 
 #[test]
 fn first_known_format_is_shown() {
-    let mut doc = pass_with(Style::Generic, Barcode::new(BarcodeFormat::Other("PKBarcodeFormatEAN13".into()), "1"));
-    doc.pass.barcodes.as_mut().unwrap().push(Barcode::new(BarcodeFormat::Aztec, "SECOND"));
+    let mut doc = pass_with(
+        Style::Generic,
+        Barcode::new(BarcodeFormat::Other("PKBarcodeFormatEAN13".into()), "1"),
+    );
+    doc.pass
+        .barcodes
+        .as_mut()
+        .unwrap()
+        .push(Barcode::new(BarcodeFormat::Aztec, "SECOND"));
     let lay = layout(&doc, &RenderOptions::default());
-    let el = lay.elements.iter().find(|e| matches!(e.kind, ElementKind::Barcode { .. })).unwrap();
+    let el = lay
+        .elements
+        .iter()
+        .find(|e| matches!(e.kind, ElementKind::Barcode { .. }))
+        .unwrap();
     assert_eq!(el.source, Source::Barcode { index: 1 });
     assert_eq!(decode(&doc, 2.0, rxing::BarcodeFormat::AZTEC), "SECOND");
 }
@@ -106,15 +159,27 @@ fn modules_are_whole_pixels() {
     // Every dark pixel run in the QR's rows has a length that is a multiple of the module size.
     let doc = pass_with(Style::Generic, Barcode::new(BarcodeFormat::Qr, "SHARP"));
     for scale in [1.0f32, 2.0, 3.0] {
-        let opts = RenderOptions { scale, ..RenderOptions::default() };
+        let opts = RenderOptions {
+            scale,
+            ..RenderOptions::default()
+        };
         let lay = layout(&doc, &opts);
-        let el = lay.elements.iter().find(|e| matches!(e.kind, ElementKind::Barcode { .. })).unwrap();
+        let el = lay
+            .elements
+            .iter()
+            .find(|e| matches!(e.kind, ElementKind::Barcode { .. }))
+            .unwrap();
         let img = render(&doc, &lay, &opts).unwrap();
         let y = ((el.rect.y + el.rect.h / 2.0) * scale) as u32;
-        let row = (0..img.width).map(|x| img.pixels[((y * img.width + x) * 4) as usize]).collect::<Vec<u8>>();
+        let row = (0..img.width)
+            .map(|x| img.pixels[((y * img.width + x) * 4) as usize])
+            .collect::<Vec<u8>>();
         // Only pure black or pure white pixels inside the code: no blurred module edges.
         let x0 = (el.rect.x * scale).round() as usize;
         let x1 = ((el.rect.x + el.rect.w) * scale).round() as usize;
-        assert!(row[x0..x1].iter().all(|v| *v == 0 || *v == 255), "blurred modules at {scale}x");
+        assert!(
+            row[x0..x1].iter().all(|v| *v == 0 || *v == 255),
+            "blurred modules at {scale}x"
+        );
     }
 }
