@@ -93,6 +93,30 @@ fn new_store_card_edit_organisation_and_primary_field_shows_in_the_preview() {
         "old value gone: {texts:?}"
     );
     assert!(app.is_dirty());
+
+    // The picture is re-rendered only when the document or the options change.
+    let renders = app.preview.renders;
+    h.run_steps(5);
+    assert_eq!(
+        h.state().preview.renders,
+        renders,
+        "idle frames do not re-render"
+    );
+
+    // Export preview PNG writes the picture the panel shows.
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("preview.png");
+    dialogs.answer(&png);
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_label("Export preview PNG…").click();
+    h.run();
+    let bytes = std::fs::read(&png).unwrap();
+    assert!(bytes.starts_with(b"\x89PNG"), "a PNG file");
+    let layout = h.state().preview.layout().cloned().unwrap();
+    let scale = h.state().preview.options().scale;
+    let width = u32::from_be_bytes([bytes[16], bytes[17], bytes[18], bytes[19]]);
+    assert_eq!(width, (layout.width * scale).round() as u32);
 }
 
 #[test]
@@ -597,5 +621,28 @@ fn every_section_opens_with_named_widgets_and_edits_its_keys() {
             .any(|t| t.contains("Lantern Quartet")),
         "{:?}",
         app.preview.texts()
+    );
+}
+
+#[test]
+fn closing_the_window_with_unsaved_changes_asks_first() {
+    let dialogs = ScriptedDialogs::new();
+    let mut h = harness(templates::template(Style::StoreCard).unwrap(), &dialogs);
+    retype(&mut h, "Logo text", "Harbor & Co.");
+    h.input_mut()
+        .viewports
+        .entry(egui::ViewportId::ROOT)
+        .or_default()
+        .events
+        .push(egui::ViewportEvent::Close);
+    h.run();
+    h.get_by_label("Save your changes?");
+    h.get_by_label("Cancel").click();
+    h.run();
+    assert!(h.query_by_label("Save your changes?").is_none());
+    assert_eq!(
+        h.state().doc.pass.logo_text.as_deref(),
+        Some("Harbor & Co."),
+        "nothing lost"
     );
 }
