@@ -49,7 +49,10 @@ fn vertical_gradient(top: Rgb, bottom: Rgb, height: f32) -> Paint<'static> {
         Transform::identity(),
     )
     .expect("gradient");
-    Paint { shader, ..Paint::default() }
+    Paint {
+        shader,
+        ..Paint::default()
+    }
 }
 
 fn circle(p: &mut Pixmap, t: Transform, x: f32, y: f32, r: f32, paint: &Paint) {
