@@ -106,6 +106,8 @@ pub struct App {
     smoke_frames: Option<u64>,
     /// Why the last open failed, if it did.
     pub open_error: Option<String>,
+    /// A fixed "now" for validation (tests); `None` uses the system clock.
+    pub clock: Option<i64>,
     /// Whether the last export produced this file (for the status line and tests).
     pub last_export: Option<PathBuf>,
 }
@@ -145,12 +147,15 @@ impl App {
             smoke_frames: None,
             last_export: None,
             open_error: None,
+            clock: None,
         }
     }
 
-    /// For GUI tests: `doc` open, scripted dialogs, default settings.
+    /// For GUI tests: `doc` open, scripted dialogs, default settings, and the clock fixed at
+    /// 2026-11-01 so the templates' 2027 dates never make a test expire.
     pub fn new_for_test(doc: PassDocument, dialogs: Box<dyn FileDialogs>) -> App {
         let mut app = App::with_document(doc, dialogs, Settings::default());
+        app.clock = Some(1_793_491_200);
         app.refresh_findings();
         app
     }
@@ -218,7 +223,8 @@ impl App {
             return;
         }
         let summary = self.identity.as_ref().map(|i| &i.summary);
-        self.findings = engine::validate(&self.doc, summary, engine::now_unix());
+        let now = self.clock.unwrap_or_else(engine::now_unix);
+        self.findings = engine::validate(&self.doc, summary, now);
         self.findings_version = Some(version);
     }
 

@@ -130,6 +130,16 @@ mod tests {
                 );
             }
             assert!(!doc.pass.organization_name.is_empty());
+            // A fixed "now" (2026-11-01) so the templates' 2027 dates never make this test expire.
+            let findings = crate::app::engine::validate(&doc, None, 1_793_491_200);
+            assert!(findings.is_empty(), "{style:?} template: {findings:?}");
+            let layout =
+                passmith_preview::layout(&doc, &passmith_preview::RenderOptions::default());
+            assert!(
+                layout.warnings.is_empty(),
+                "{style:?} template layout: {:?}",
+                layout.warnings
+            );
             assert!(!doc.pass.effective_barcodes().is_empty());
         }
     }
