@@ -100,10 +100,11 @@ fn errors_exit_1_and_are_listed_before_warnings() {
         stdout.contains("Fix: Write it as rgb(0, 0, 0)."),
         "{stdout}"
     );
-    // Coupon's own warnings: logo too large, no @3x icon and logo, a lone dateStyle.
+    // Coupon's own warnings: logo too large, @2x logo not twice the @1x, no @3x icon and logo,
+    // a lone dateStyle.
     assert_eq!(
         stdout.trim_end().lines().last().unwrap(),
-        "2 errors, 4 warnings"
+        "2 errors, 5 warnings"
     );
 }
 

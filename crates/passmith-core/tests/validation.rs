@@ -418,6 +418,15 @@ fn cases() -> Vec<Case> {
             }),
         ),
         case(
+            "image.density_mismatch",
+            "logo@3x.png",
+            with_files(json!({}), |f| {
+                f.insert("logo.png".into(), png(100, 40));
+                f.insert("logo@2x.png".into(), png(201, 81));
+                f.insert("logo@3x.png".into(), png(150, 60));
+            }),
+        ),
+        case(
             "image.missing_density",
             "logo@3x.png",
             with_files(json!({}), |f| {
@@ -607,10 +616,16 @@ fn apple_samples_have_no_errors_and_only_the_expected_warnings() {
     // Apple's @1x logos (70×59, 68×67, 55×67, 66×54, 90×80) are all taller than the 160×50 pt logo
     // slot, and none of the samples has @3x images: both are real, harmless warnings.
     let logo = ("image.too_large", "logo.png".to_owned());
+    // Their @2x logos are not twice the @1x ones (70×58 for 70×59, 73×71 for 68×67, …).
+    let logo2x = ("image.density_mismatch", "logo@2x.png".to_owned());
     let expected: Vec<(&str, Vec<(&str, String)>)> = vec![
         (
             "BoardingPass",
-            [density(&["icon@3x.png", "logo@3x.png"]), vec![logo.clone()]].concat(),
+            [
+                density(&["icon@3x.png", "logo@3x.png"]),
+                vec![logo.clone(), logo2x.clone()],
+            ]
+            .concat(),
         ),
         (
             "Coupon",
@@ -618,6 +633,7 @@ fn apple_samples_have_no_errors_and_only_the_expected_warnings() {
                 density(&["icon@3x.png", "logo@3x.png"]),
                 vec![
                     logo.clone(),
+                    logo2x.clone(),
                     // The `expires` field gives a dateStyle but no timeStyle.
                     (
                         "field.date_style_pair",
@@ -638,6 +654,7 @@ fn apple_samples_have_no_errors_and_only_the_expected_warnings() {
                 ]),
                 vec![
                     logo.clone(),
+                    logo2x.clone(),
                     // 112×142 and 224×283 thumbnails in a 90×90 pt slot.
                     ("image.too_large", "thumbnail.png".to_owned()),
                     ("image.too_large", "thumbnail@2x.png".to_owned()),
@@ -651,6 +668,8 @@ fn apple_samples_have_no_errors_and_only_the_expected_warnings() {
                 density(&["icon@3x.png", "logo@3x.png", "thumbnail@3x.png"]),
                 vec![
                     logo.clone(),
+                    logo2x.clone(),
+                    ("image.density_mismatch", "thumbnail@2x.png".to_owned()),
                     ("image.too_large", "thumbnail@2x.png".to_owned()),
                     // Apple's own date fields give only one of dateStyle / timeStyle.
                     (

@@ -156,6 +156,38 @@ pub(super) fn check(doc: &PassDocument, out: &mut Vec<Finding>) {
                 ));
             }
         }
+        // Each density is the same picture in more pixels: @2x must be twice @1x, or phones with
+        // different screens show the image at different sizes. One point of rounding is allowed.
+        if let Some(one) = files.iter().find(|f| f.scale == 1)
+            && let Some((w1, h1)) = one.size
+        {
+            for f in files.iter().filter(|f| f.scale > 1) {
+                let Some((pw, ph)) = f.size else { continue };
+                let n = u64::from(f.scale);
+                let off = |px: u32, base: u32| u64::from(px).abs_diff(n * u64::from(base)) > n;
+                if off(pw, w1) || off(ph, h1) {
+                    out.push(finding(
+                        "image.density_mismatch",
+                        f.path,
+                        format!(
+                            "{} is {pw}×{ph} pixels, but as the @{n}x version of {} ({w1}×{h1}) it should be {}×{}; \
+                             phones with different screens will show the {name} at different sizes.",
+                            f.path,
+                            one.path,
+                            n * u64::from(w1),
+                            n * u64::from(h1)
+                        ),
+                        format!(
+                            "Export {} at exactly {n} times the size of {} ({}×{} pixels).",
+                            f.path,
+                            one.path,
+                            n * u64::from(w1),
+                            n * u64::from(h1)
+                        ),
+                    ));
+                }
+            }
+        }
         if let Some((w, h)) = allotted(name, style) {
             for f in files {
                 let Some((pw, ph)) = f.size else { continue };

@@ -299,6 +299,10 @@ pub const CODES: &[CodeInfo] = &[
         "an image larger than the space Wallet gives it",
     ),
     w(
+        "image.density_mismatch",
+        "an @2x or @3x image that is not 2 or 3 times the size of the @1x one",
+    ),
+    w(
         "image.missing_density",
         "an image without its @2x or @3x version",
     ),
