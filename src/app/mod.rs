@@ -151,11 +151,9 @@ impl App {
         }
     }
 
-    /// For GUI tests: `doc` open, scripted dialogs, default settings, and the clock fixed at
-    /// 2026-11-01 so the templates' 2027 dates never make a test expire.
+    /// For GUI tests: `doc` open, scripted dialogs, default settings.
     pub fn new_for_test(doc: PassDocument, dialogs: Box<dyn FileDialogs>) -> App {
         let mut app = App::with_document(doc, dialogs, Settings::default());
-        app.clock = Some(1_793_491_200);
         app.refresh_findings();
         app
     }
