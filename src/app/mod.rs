@@ -108,6 +108,8 @@ pub struct App {
     pub open_error: Option<String>,
     /// A fixed "now" for validation (tests); `None` uses the system clock.
     pub clock: Option<i64>,
+    /// The window title last sent to the OS.
+    window_title: String,
     /// Whether the last export produced this file (for the status line and tests).
     pub last_export: Option<PathBuf>,
 }
@@ -148,6 +150,7 @@ impl App {
             last_export: None,
             open_error: None,
             clock: None,
+            window_title: String::new(),
         }
     }
 
@@ -646,6 +649,15 @@ impl App {
             } else {
                 ctx.request_repaint();
             }
+        }
+        let title = format!(
+            "{}{} — Passmith",
+            self.title,
+            if self.is_dirty() { " (edited)" } else { "" }
+        );
+        if self.window_title != title {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.window_title = title;
         }
         if self.close_requested {
             self.close_requested = false;
