@@ -580,7 +580,7 @@ impl Field {
 }
 
 /// One barcode dictionary.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Barcode {
     #[serde(default = "default_barcode_format")]
@@ -599,9 +599,10 @@ fn default_barcode_format() -> BarcodeFormat {
     BarcodeFormat::Other(String::new())
 }
 
-impl Default for BarcodeFormat {
+impl Default for Barcode {
+    /// An empty QR code: what the designer adds when the user clicks "Add barcode".
     fn default() -> Self {
-        BarcodeFormat::Qr
+        Barcode::new(BarcodeFormat::Qr, "")
     }
 }
 
@@ -816,8 +817,10 @@ mod tests {
 
     #[test]
     fn changing_style_keeps_every_field() {
-        let mut pass = Pass::default();
-        pass.event_ticket = Some(PassFields::default());
+        let mut pass = Pass {
+            event_ticket: Some(PassFields::default()),
+            ..Pass::default()
+        };
         let fields = pass.fields_mut().unwrap();
         fields
             .group_mut(FieldGroup::Primary)

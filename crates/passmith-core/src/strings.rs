@@ -46,7 +46,7 @@ pub fn decode(bytes: &[u8], file: &str) -> Result<String, Error> {
             .map_err(|_| bad("the file says it is UTF-8 but is not"));
     }
     let utf16 = |rest: &[u8], le: bool| -> Result<String, Error> {
-        if rest.len() % 2 != 0 {
+        if !rest.len().is_multiple_of(2) {
             return Err(bad(
                 "the UTF-16 text has an odd number of bytes (the file is cut short)",
             ));
@@ -70,7 +70,7 @@ pub fn decode(bytes: &[u8], file: &str) -> Result<String, Error> {
         return utf16(rest, false);
     }
     // No BOM: UTF-16 text of ASCII keys has a NUL in every other byte.
-    if bytes.len() >= 2 && bytes.len() % 2 == 0 {
+    if bytes.len() >= 2 && bytes.len().is_multiple_of(2) {
         if bytes[0] != 0 && bytes[1] == 0 {
             return utf16(bytes, true);
         }

@@ -2,6 +2,8 @@
 //! and the 22 passes behind the Wallet screenshots. Whatever the model does not know must come back
 //! unchanged; numbers are compared by value (`1` and `1.0` are the same number to Wallet).
 
+#![allow(clippy::unwrap_used)] // test helpers: a broken fixture should fail loudly
+
 use std::path::{Path, PathBuf};
 
 use passmith_core::{PassDocument, json};
