@@ -646,3 +646,37 @@ fn closing_the_window_with_unsaved_changes_asks_first() {
         "nothing lost"
     );
 }
+
+/// A file dropped onto the window, as the windowing backend would hand it over.
+#[derive(Debug)]
+struct Dropped(PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &Path {
+        &self.0
+    }
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+#[test]
+fn dropping_a_pkpass_on_the_window_opens_it_with_its_signature_status() {
+    let dialogs = ScriptedDialogs::new();
+    let mut h = harness(templates::template(Style::StoreCard).unwrap(), &dialogs);
+    let pkpass = fixtures().join("apple-samples/Coupon.pkpass");
+    h.input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(pkpass)));
+    h.run();
+    let app = h.state();
+    assert_eq!(app.doc.pass.style(), Some(Style::Coupon));
+    assert_eq!(app.title, "Coupon.pkpass");
+    let status = app.signature_status.clone().unwrap_or_default();
+    assert!(
+        status.contains("pass.com.apple.devpubs.example"),
+        "{status}"
+    );
+    // The status is on screen, beside the title.
+    h.get_by_label(&status);
+}
