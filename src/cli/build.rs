@@ -77,6 +77,10 @@ fn build(args: &Args) -> Result<(), Stop> {
     let ctx = ValidationContext::now().with_identity(summary.clone());
     let mut findings = validate(&doc, &ctx);
     findings.extend(identity.check_against(&doc.pass, ctx.now_unix));
+    findings.extend(passmith_core::sign::intermediate_findings(
+        &identity,
+        wwdr.as_deref(),
+    ));
     let findings = dedupe(findings);
     let errors = findings.iter().filter(|f| f.is_error()).count();
     if !findings.is_empty() {

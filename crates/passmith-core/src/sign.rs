@@ -76,6 +76,36 @@ pub fn parse_intermediates(wwdr_pem: Option<&[u8]>) -> Result<Vec<X509>, Error> 
     Ok(certs)
 }
 
+/// A warning when none of the intermediates that would be embedded issued the signing
+/// certificate — the most common reason an iPhone says "the certificate trust chain could not be
+/// verified" (e.g. a certificate made before 2022 with G4, or a test certificate with Apple's).
+pub fn intermediate_findings(identity: &Identity, wwdr_pem: Option<&[u8]>) -> Vec<crate::Finding> {
+    let Ok(intermediates) = parse_intermediates(wwdr_pem) else {
+        return Vec::new();
+    };
+    let issuer = identity.certificate().issuer_name();
+    let issuer_der = issuer.to_der().ok();
+    if intermediates
+        .iter()
+        .any(|c| c.subject_name().to_der().ok() == issuer_der)
+    {
+        return Vec::new();
+    }
+    let embedded = intermediates
+        .first()
+        .map(|c| identity::subject_string(c.subject_name()))
+        .unwrap_or_default();
+    vec![crate::Finding::warning(
+        "identity.intermediate_mismatch",
+        "certificate",
+        format!(
+            "The certificate was issued by \"{}\", but the intermediate that will be embedded is \"{embedded}\"; devices will not be able to verify the chain.",
+            identity::subject_string(issuer)
+        ),
+        "Give the intermediate that issued your certificate with --wwdr (Apple's AppleWWDRCAG4.pem for certificates made since 2022-01-27).",
+    )]
+}
+
 fn signing_error(e: openssl::error::ErrorStack) -> Error {
     Error::Signing {
         reason: e.to_string(),

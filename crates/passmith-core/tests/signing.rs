@@ -541,3 +541,27 @@ fn bundles_hold_passes_that_open_again() {
         );
     }
 }
+
+#[test]
+fn an_intermediate_that_did_not_issue_the_certificate_is_a_warning() {
+    let identity = test_identity();
+    // The bundled Apple G4 did not issue the test certificate…
+    let findings = sign::intermediate_findings(&identity, None);
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0].code, "identity.intermediate_mismatch");
+    assert!(!findings[0].is_error());
+    assert!(
+        findings[0]
+            .message
+            .contains("Passmith Test Worldwide Developer Relations CA")
+    );
+    // …the test CA did.
+    assert!(
+        sign::intermediate_findings(&identity, Some(&cert_file("test-wwdr-ca.pem"))).is_empty()
+    );
+}
+
+#[test]
+fn the_legacy_provider_loads_here() {
+    assert_eq!(passmith_core::identity::ensure_legacy_provider(), Ok(()));
+}
