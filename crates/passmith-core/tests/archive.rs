@@ -505,3 +505,43 @@ fn a_pass_zipped_inside_its_folder_gets_a_clear_error() {
     let no_pass = zip_of(&[("icon.png", b"png", CompressionMethod::Stored)]);
     assert!(matches!(rejection(&no_pass), ArchiveProblem::NoPassJson));
 }
+
+#[test]
+fn damaged_copies_of_a_real_pass_never_panic() {
+    let original = std::fs::read(fixtures().join("apple-samples/Coupon.pkpass")).unwrap();
+    let mut rejected = 0;
+    let mut flagged = 0;
+    // Flip one byte at a time across the whole file, and cut it short at many lengths.
+    for i in (0..original.len()).step_by(41) {
+        let mut damaged = original.clone();
+        damaged[i] ^= 0x5a;
+        match archive::read_pkpass(&damaged) {
+            Err(_) => rejected += 1,
+            Ok(opened) => {
+                if opened
+                    .package
+                    .unwrap()
+                    .findings()
+                    .iter()
+                    .any(|f| f.is_error())
+                {
+                    flagged += 1;
+                }
+            }
+        }
+    }
+    for len in (0..original.len()).step_by(211) {
+        assert!(
+            archive::read_pkpass(&original[..len]).is_err(),
+            "a {len}-byte prefix was accepted"
+        );
+    }
+    // Most single-byte changes land in compressed data or headers and must be noticed.
+    let total = original.len().div_ceil(41);
+    // Damage in file data is caught by the zip checksums or the manifest; only bytes in
+    // unchecked header fields (timestamps, attributes) may pass unnoticed.
+    assert!(
+        (rejected + flagged) * 10 >= total * 9,
+        "only {rejected} rejected and {flagged} flagged of {total} damaged copies"
+    );
+}
