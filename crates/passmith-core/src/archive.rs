@@ -16,7 +16,7 @@ use sha1::{Digest, Sha1};
 
 use crate::document::PassDocument;
 use crate::error::Error;
-use crate::finding::Finding;
+use crate::finding::{Finding, Severity};
 
 pub use crate::sign::{IntermediateInfo, SignatureStatus, WwdrGeneration};
 
@@ -31,6 +31,92 @@ pub const BOMB_CHECK_MIN_BYTES: u64 = 1024 * 1024;
 /// Uncompressed : compressed ratio above which a large entry counts as a zip bomb. Real PNGs
 /// barely compress and JSON rarely passes 20:1.
 pub const MAX_COMPRESSION_RATIO: u64 = 100;
+
+/// Every code [`PackageReport::findings`] (and [`crate::sign::intermediate_findings`]) can report,
+/// with its severity and what it means.
+pub const PACKAGE_CODES: &[(&str, Severity, &str)] = &[
+    (
+        "package.signature_invalid",
+        Severity::Error,
+        "the signature does not verify over manifest.json",
+    ),
+    (
+        "package.signature_missing",
+        Severity::Error,
+        "the package has no signature file",
+    ),
+    (
+        "package.manifest_missing",
+        Severity::Error,
+        "the package has no manifest.json",
+    ),
+    (
+        "package.manifest_invalid",
+        Severity::Error,
+        "manifest.json is not an object of file name → SHA-1",
+    ),
+    (
+        "package.manifest_mismatch",
+        Severity::Error,
+        "a file's SHA-1 differs from manifest.json",
+    ),
+    (
+        "package.file_not_in_manifest",
+        Severity::Error,
+        "a file is in the package but not in manifest.json",
+    ),
+    (
+        "package.file_missing",
+        Severity::Error,
+        "manifest.json lists a file the package lacks",
+    ),
+    (
+        "package.intermediate_missing",
+        Severity::Error,
+        "the signature carries no WWDR intermediate",
+    ),
+    (
+        "package.intermediate_expired",
+        Severity::Warning,
+        "the embedded WWDR intermediate has expired (e.g. G1)",
+    ),
+    (
+        "package.intermediate_unexpected",
+        Severity::Warning,
+        "the embedded intermediate is not WWDR G4",
+    ),
+    (
+        "package.intermediate_not_apple",
+        Severity::Warning,
+        "the embedded intermediate is not Apple's certificate",
+    ),
+    (
+        "package.signer_expired",
+        Severity::Warning,
+        "the signing certificate has expired since",
+    ),
+    (
+        "identity.pass_type_mismatch",
+        Severity::Error,
+        "the signer is for another pass type ID",
+    ),
+    (
+        "identity.team_mismatch",
+        Severity::Error,
+        "the signer belongs to another team",
+    ),
+    (
+        "identity.not_pass_type",
+        Severity::Error,
+        "the signer is not a Pass Type ID certificate",
+    ),
+    // Reported by `sign::intermediate_findings` when building, not by import.
+    (
+        "identity.intermediate_mismatch",
+        Severity::Warning,
+        "the WWDR intermediate to embed did not issue the signing certificate",
+    ),
+];
 
 /// Why a `.pkpass` was refused. Each says what is wrong with the file in plain words.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -559,6 +645,40 @@ pub(crate) fn now_unix() -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_package_finding_is_in_the_code_table() {
+        let report = PackageReport {
+            signature: SignatureStatus::Invalid { reason: "x".into() },
+            manifest: ManifestStatus::Mismatch {
+                differing: vec!["a.png".into()],
+                missing_from_manifest: vec!["b.png".into()],
+                missing_files: vec!["c.png".into()],
+            },
+            intermediate: None,
+            files: Vec::new(),
+            identity_findings: Vec::new(),
+            signer_expired: false,
+        };
+        let mut findings = report.findings();
+        let valid = PackageReport {
+            signature: SignatureStatus::Valid {
+                signer: crate::IdentitySummary::default(),
+                signing_time: None,
+            },
+            manifest: ManifestStatus::Missing,
+            signer_expired: true,
+            ..report.clone()
+        };
+        findings.extend(valid.findings());
+        assert!(findings.len() >= 7, "{findings:?}");
+        for f in findings {
+            let entry = PACKAGE_CODES.iter().find(|(c, _, _)| *c == f.code);
+            let (_, severity, _) =
+                entry.unwrap_or_else(|| panic!("{} is not in PACKAGE_CODES", f.code));
+            assert_eq!(*severity, f.severity, "{}", f.code);
+        }
+    }
 
     #[test]
     fn entry_names() {
