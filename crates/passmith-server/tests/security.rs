@@ -271,3 +271,40 @@ async fn health_metrics_and_openapi_are_served() {
     assert!(doc["paths"]["/api/v1/passes"]["put"].is_object());
     assert!(doc["paths"]["/v1/devices/{deviceLibraryIdentifier}/registrations/{passTypeIdentifier}"]["get"].is_object());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn secrets_never_reach_the_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("p.db").display());
+    let log = dir.path().join("server.log");
+    let server = Server::start_logging(dir.path(), &db, &[], "debug", &log);
+    let service = server.url("");
+    let serial = "LOG-1";
+    let token = token_for(serial);
+    assert_eq!(server.upload(make_pkpass(serial, 1, &service)).await.0, 201);
+    let dev = Device::new(&service, "dev-log", "0abc");
+    assert_eq!(dev.register(serial, &token).await, 201);
+    assert_eq!(dev.get_pass(serial, &token, None).await.status, 200);
+    assert_eq!(
+        dev.get_pass(serial, "a-wrong-token-that-is-long", None)
+            .await
+            .status,
+        401
+    );
+    assert_eq!(dev.unregister(serial, &token).await, 200);
+    drop(server);
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        text.contains("/v1/passes/{pass_type}/{serial}"),
+        "requests are logged: {text}"
+    );
+    for secret in [
+        token.as_str(),
+        "a-wrong-token-that-is-long",
+        API_KEY,
+        "ApplePass",
+        "Bearer",
+    ] {
+        assert!(!text.contains(secret), "{secret:?} appeared in the log");
+    }
+}

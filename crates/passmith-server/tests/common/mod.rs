@@ -116,6 +116,15 @@ pub struct Server {
 
 impl Server {
     pub fn start(dir: &Path, db: &str, extra: &[&str]) -> Server {
+        Server::start_inner(dir, db, extra, None)
+    }
+
+    /// Like [`Server::start`], with the server's log (at `level`) written to `log`.
+    pub fn start_logging(dir: &Path, db: &str, extra: &[&str], level: &str, log: &Path) -> Server {
+        Server::start_inner(dir, db, extra, Some((level, log)))
+    }
+
+    fn start_inner(dir: &Path, db: &str, extra: &[&str], log: Option<(&str, &Path)>) -> Server {
         let key_file = dir.join("api-key");
         std::fs::write(&key_file, format!("{API_KEY}\n")).unwrap();
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_passmith-server"));
@@ -130,12 +139,20 @@ impl Server {
         .arg("--api-key-file")
         .arg(&key_file)
         .args(extra)
-        .env(
-            "PASSMITH_SERVER_LOG",
-            std::env::var("PASSMITH_SERVER_LOG").unwrap_or("warn".into()),
-        )
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit());
+        .stdout(Stdio::piped());
+        match log {
+            Some((level, file)) => {
+                cmd.env("PASSMITH_SERVER_LOG", level)
+                    .stderr(std::fs::File::create(file).unwrap());
+            }
+            None => {
+                cmd.env(
+                    "PASSMITH_SERVER_LOG",
+                    std::env::var("PASSMITH_SERVER_LOG").unwrap_or("warn".into()),
+                )
+                .stderr(Stdio::inherit());
+            }
+        }
         let mut child = cmd.spawn().expect("start passmith-server");
         let stdout = child.stdout.take().unwrap();
         let mut line = String::new();
