@@ -1,6 +1,7 @@
 //! Per-key rate limiting for the device-facing endpoints. Keys are the device library ID for
-//! list calls and the pass (type + serial) for register/get/unregister, never the client IP:
-//! many phones share one carrier NAT address.
+//! register, list and unregister (the device is in the path) and the pass (type + serial) for
+//! fetching a pass, never the client IP: many phones share one carrier NAT address. A pass
+//! shared by many devices (one serial on thousands of phones) needs a higher `--rate-limit`.
 
 use std::num::NonZeroU32;
 

@@ -100,7 +100,7 @@ async fn register(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if !state.limiter.check(format!("pass:{pass_type}/{serial}")) {
+    if !state.limiter.check(format!("device:{device}")) {
         return too_many(&state);
     }
     if let Err(r) = authorize(&state, &headers, &pass_type, &serial).await {
@@ -129,7 +129,7 @@ async fn unregister(
     Path((device, pass_type, serial)): Path<(String, String, String)>,
     headers: HeaderMap,
 ) -> Response {
-    if !state.limiter.check(format!("pass:{pass_type}/{serial}")) {
+    if !state.limiter.check(format!("device:{device}")) {
         return too_many(&state);
     }
     if let Err(r) = authorize(&state, &headers, &pass_type, &serial).await {

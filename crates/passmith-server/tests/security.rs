@@ -231,6 +231,19 @@ async fn rate_limit_is_per_device() {
         204,
         "another device is not affected"
     );
+
+    // Fetching a pass is limited per pass.
+    assert_eq!(server.upload(make_pkpass("RL-1", 1, &service)).await.0, 201);
+    assert_eq!(server.upload(make_pkpass("RL-2", 1, &service)).await.0, 201);
+    let mut fetches = Vec::new();
+    for _ in 0..6 {
+        fetches.push(calm.get_pass("RL-1", &token_for("RL-1"), None).await.status);
+    }
+    assert_eq!(fetches, [200, 200, 200, 200, 200, 429]);
+    assert_eq!(
+        calm.get_pass("RL-2", &token_for("RL-2"), None).await.status,
+        200
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
