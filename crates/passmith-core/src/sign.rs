@@ -58,9 +58,21 @@ pub fn sign_manifest(
     p7.to_der().map_err(signing_error)
 }
 
+/// The bundled G4, parsed once: a server signing thousands of passes should not re-read it each time.
+static DEFAULT_WWDR: std::sync::OnceLock<Result<Vec<X509>, String>> = std::sync::OnceLock::new();
+
 /// The intermediate certificates in `wwdr_pem`, or the bundled G4.
 pub fn parse_intermediates(wwdr_pem: Option<&[u8]>) -> Result<Vec<X509>, Error> {
-    let pem = wwdr_pem.unwrap_or(DEFAULT_WWDR_PEM);
+    let Some(pem) = wwdr_pem else {
+        return DEFAULT_WWDR
+            .get_or_init(|| parse_pem_certificates(DEFAULT_WWDR_PEM).map_err(|e| e.to_string()))
+            .clone()
+            .map_err(|reason| Error::Package { reason });
+    };
+    parse_pem_certificates(pem)
+}
+
+fn parse_pem_certificates(pem: &[u8]) -> Result<Vec<X509>, Error> {
     let certs = X509::stack_from_pem(pem).map_err(|e| Error::Package {
         reason: format!(
             "the WWDR intermediate certificate is not a readable PEM certificate ({e})"
