@@ -399,6 +399,25 @@ impl Db {
         let _w = self.writer().await;
         let act = "register the device";
         let now = now_millis();
+        if self.backend == Backend::Postgres {
+            // xmax = 0 only for a freshly inserted row: 201 vs 200 without a race between two
+            // replicas registering the same device at once.
+            let row = sqlx::query(
+                "INSERT INTO registrations (device_lib_id, pass_type_id, serial, push_token, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $5) \
+                 ON CONFLICT (device_lib_id, pass_type_id, serial) DO UPDATE SET push_token = excluded.push_token, updated_at = excluded.updated_at \
+                 RETURNING (xmax = 0) AS inserted",
+            )
+            .bind(device)
+            .bind(pass_type_id)
+            .bind(serial)
+            .bind(push_token)
+            .bind(now)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(sql(act))?;
+            return row.try_get::<bool, _>(0).map_err(sql(act));
+        }
         let mut tx = self.pool.begin().await.map_err(sql(act))?;
         let existed = sqlx::query(
             "SELECT 1 FROM registrations WHERE device_lib_id = $1 AND pass_type_id = $2 AND serial = $3",

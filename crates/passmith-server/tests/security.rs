@@ -321,3 +321,46 @@ async fn secrets_never_reach_the_log() {
         assert!(!text.contains(secret), "{secret:?} appeared in the log");
     }
 }
+
+#[test]
+fn settings_come_from_environment_variables_too() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_passmith-server"))
+        .env("PASSMITH_SERVER_LISTEN", "127.0.0.1:0")
+        .env(
+            "PASSMITH_SERVER_DB",
+            format!("sqlite://{}", dir.path().join("env.db").display()),
+        )
+        .env("PASSMITH_SERVER_PATH_PREFIX", "/from-env/")
+        .env("PASSMITH_SERVER_LOG", "error")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let base = line.trim().rsplit(' ').next().unwrap().to_owned();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (with_prefix, without) = rt.block_on(async {
+        let path = format!("/v1/devices/d/registrations/{PASS_TYPE}");
+        let a = client()
+            .get(format!("{base}/from-env{path}"))
+            .send()
+            .await
+            .unwrap()
+            .status();
+        let b = client()
+            .get(format!("{base}{path}"))
+            .send()
+            .await
+            .unwrap()
+            .status();
+        (a.as_u16(), b.as_u16())
+    });
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!((with_prefix, without), (204, 404));
+    assert!(dir.path().join("env.db").exists());
+}
