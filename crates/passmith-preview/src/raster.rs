@@ -8,7 +8,7 @@ use cosmic_text::SwashContent;
 use passmith_core::PassDocument;
 use passmith_core::model::Style;
 use tiny_skia::{
-    Color, FillRule, FilterQuality, Mask, Paint, Path, PathBuilder, Pattern, Pixmap, PixmapPaint,
+    Color, FillRule, FilterQuality, Paint, Path, PathBuilder, Pattern, Pixmap, PixmapPaint,
     SpreadMode, Transform,
 };
 
@@ -79,7 +79,7 @@ pub(crate) fn render(
                             FillRule::Winding,
                         );
                     }
-                    draw_header_shade(&mut pixmap, &ctx, layout.width, s);
+                    draw_header_shade(&mut pixmap, &ctx, s);
                 }
                 first_card = false;
             }
@@ -101,7 +101,11 @@ pub(crate) fn render(
                 if let Some(img) = images::decode(doc, name, s, lang) {
                     match name.as_str() {
                         "strip" => draw_cover(&mut pixmap, &img, r, s),
-                        "background" => draw_background(&mut pixmap, &img, r, s),
+                        "background" => {
+                            if let Some(path) = &card {
+                                draw_background(&mut pixmap, &img, path, r, s);
+                            }
+                        }
                         _ => draw_fit(&mut pixmap, &img, r, s),
                     }
                 }
@@ -144,12 +148,8 @@ pub(crate) fn render(
             (ElementKind::Barcode { .. }, _) => {}
         }
     }
-    if let Some(path) = &card
-        && let Some(mut mask) = Mask::new(pw, ph)
-    {
-        mask.fill_path(path, FillRule::Winding, true, Transform::from_scale(s, s));
-        pixmap.apply_mask(&mask);
-    }
+    // Nothing is drawn outside the card: fills that reach its edges (card, wash, background)
+    // use the card's outline, so no clipping pass over the whole picture is needed.
     Ok(to_straight(&pixmap))
 }
 
@@ -285,30 +285,32 @@ fn card_path(ctx: &Ctx, w: f32, h: f32) -> Option<Path> {
 
 /// Wallet darkens the top of the card slightly behind the header (its "darkening" alphas).
 /// Measured on the screenshots: a white wash, about 13 % at the top edge, fading out over the
-/// first 55 pt (a flat grey card reads 196 at the top and 187 from 55 pt down).
-fn draw_header_shade(pixmap: &mut Pixmap, ctx: &Ctx, w: f32, s: f32) {
+/// first 55 pt (a flat grey card reads 196 at the top and 187 from 55 pt down). Applied right
+/// after the card fill, only where the card is (its alpha), so corners and notches stay clear.
+fn draw_header_shade(pixmap: &mut Pixmap, ctx: &Ctx, s: f32) {
     if ctx.background {
         return;
     }
-    let Some(shader) = tiny_skia::LinearGradient::new(
-        tiny_skia::Point::from_xy(0.0, 0.0),
-        tiny_skia::Point::from_xy(0.0, 55.0 * s),
-        vec![
-            tiny_skia::GradientStop::new(0.0, Color::from_rgba8(255, 255, 255, 34)),
-            tiny_skia::GradientStop::new(1.0, Color::from_rgba8(255, 255, 255, 0)),
-        ],
-        SpreadMode::Pad,
-        Transform::identity(),
-    ) else {
-        return;
-    };
-    let paint = Paint {
-        shader,
-        anti_alias: false,
-        ..Paint::default()
-    };
-    if let Some(rect) = tiny_skia::Rect::from_xywh(0.0, 0.0, w * s, 55.0 * s) {
-        pixmap.fill_rect(rect, &paint, Transform::identity(), None);
+    let band = ((55.0 * s).round() as usize).min(pixmap.height() as usize);
+    let w = pixmap.width() as usize;
+    let data = pixmap.data_mut();
+    for y in 0..band {
+        let wash = 34.0 / 255.0 * (1.0 - (y as f32 + 0.5) / band as f32);
+        for x in 0..w {
+            let i = (y * w + x) * 4;
+            let a = f32::from(data[i + 3]) / 255.0;
+            if a == 0.0 {
+                continue;
+            }
+            let k = wash * a;
+            for c in 0..3 {
+                // Premultiplied: white at coverage `a` is `a * 255`.
+                let v = f32::from(data[i + c]);
+                data[i + c] = (v + (255.0 * a - v) * k / a.max(1e-3) * a)
+                    .round()
+                    .min(255.0) as u8;
+            }
+        }
     }
 }
 
@@ -318,7 +320,7 @@ fn draw_fit(pixmap: &mut Pixmap, img: &Arc<Pixmap>, r: Rect, s: f32) {
     let sy = r.h * s / img.height() as f32;
     let t = Transform::from_row(sx, 0.0, 0.0, sy, r.x * s, r.y * s);
     let paint = PixmapPaint {
-        quality: FilterQuality::Bicubic,
+        quality: FilterQuality::Bilinear,
         ..PixmapPaint::default()
     };
     pixmap.draw_pixmap(0, 0, img.as_ref().as_ref(), &paint, t, None);
@@ -333,7 +335,7 @@ fn draw_cover(pixmap: &mut Pixmap, img: &Arc<Pixmap>, r: Rect, s: f32) {
     let shader = Pattern::new(
         img.as_ref().as_ref(),
         SpreadMode::Pad,
-        FilterQuality::Bicubic,
+        FilterQuality::Bilinear,
         1.0,
         Transform::from_row(k, 0.0, 0.0, k, tx, ty),
     );
@@ -349,7 +351,7 @@ fn draw_cover(pixmap: &mut Pixmap, img: &Arc<Pixmap>, r: Rect, s: f32) {
 
 /// The event ticket background: scaled to cover the card, slightly enlarged (Wallet crops it
 /// on all sides), blurred, and darkened so white text reads on it.
-fn draw_background(pixmap: &mut Pixmap, img: &Arc<Pixmap>, r: Rect, s: f32) {
+fn draw_background(pixmap: &mut Pixmap, img: &Arc<Pixmap>, card: &Path, r: Rect, s: f32) {
     // Blur at low resolution: cheap, and the result is smooth anyway.
     let (small_w, small_h) = (
         (r.w / 4.0).ceil().max(2.0) as u32,
@@ -383,12 +385,12 @@ fn draw_background(pixmap: &mut Pixmap, img: &Arc<Pixmap>, r: Rect, s: f32) {
         FilterQuality::Bilinear,
         1.0,
         Transform::from_row(
-            r.w * s / small_w as f32,
+            r.w / small_w as f32,
             0.0,
             0.0,
-            r.h * s / small_h as f32,
-            r.x * s,
-            r.y * s,
+            r.h / small_h as f32,
+            r.x,
+            r.y,
         ),
     );
     let paint = Paint {
@@ -396,10 +398,15 @@ fn draw_background(pixmap: &mut Pixmap, img: &Arc<Pixmap>, r: Rect, s: f32) {
         anti_alias: false,
         ..Paint::default()
     };
-    if let Some(rect) = tiny_skia::Rect::from_xywh(r.x * s, r.y * s, r.w * s, r.h * s) {
-        pixmap.fill_rect(rect, &paint, Transform::identity(), None);
-        pixmap.fill_rect(rect, &solid([0, 0, 0, 64]), Transform::identity(), None);
-    }
+    let to_points = Transform::from_scale(s, s);
+    pixmap.fill_path(card, &paint, FillRule::Winding, to_points, None);
+    pixmap.fill_path(
+        card,
+        &solid([0, 0, 0, 64]),
+        FillRule::Winding,
+        to_points,
+        None,
+    );
 }
 
 /// One horizontal and one vertical box blur pass of radius `rad` (premultiplied data).
@@ -565,10 +572,15 @@ fn draw_modules(
 
 /// Premultiplied pixmap → straight RGBA.
 fn to_straight(p: &Pixmap) -> RgbaImage {
-    let mut pixels = Vec::with_capacity(p.data().len());
-    for px in p.pixels() {
-        let c = px.demultiply();
-        pixels.extend_from_slice(&[c.red(), c.green(), c.blue(), c.alpha()]);
+    let mut pixels = p.data().to_vec();
+    for px in pixels.chunks_exact_mut(4) {
+        // Opaque and fully transparent pixels (nearly all of them) need no division.
+        let a = px[3];
+        if a != 255 && a != 0 {
+            for c in &mut px[..3] {
+                *c = ((u32::from(*c) * 255 + u32::from(a) / 2) / u32::from(a)).min(255) as u8;
+            }
+        }
     }
     RgbaImage {
         width: p.width(),
