@@ -806,4 +806,17 @@ mod tests {
             "Last-Modified must move even within one second"
         );
     }
+
+    #[tokio::test]
+    async fn device_logs_are_stored_newest_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::connect(dir.path().join("l.db").to_str().unwrap())
+            .await
+            .unwrap();
+        db.store_logs(&["first".to_owned(), "second".to_owned()])
+            .await
+            .unwrap();
+        db.store_logs(&["third".to_owned()]).await.unwrap();
+        assert_eq!(db.recent_logs(2).await.unwrap(), ["third", "second"]);
+    }
 }
