@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 pub mod build;
 pub mod bundle;
 pub mod inspect;
+pub mod preview;
 pub mod upload;
 pub mod validate;
 
@@ -41,6 +42,8 @@ pub enum Command {
     Inspect(inspect::Args),
     /// Put several .pkpass files into one .pkpasses bundle.
     Bundle(bundle::Args),
+    /// Render a pass to PNG as Wallet shows it (front, and optionally the back).
+    Preview(preview::Args),
     /// Upload signed passes to a passmith-server so devices get updates.
     Upload(upload::Args),
     /// Open a .pass folder or .pkpass in the designer.
@@ -57,6 +60,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Build(args)) => build::run(args),
         Some(Command::Inspect(args)) => inspect::run(args),
         Some(Command::Bundle(args)) => bundle::run(args),
+        Some(Command::Preview(args)) => preview::run(args),
         Some(Command::Upload(args)) => upload::run(args),
         Some(Command::Open { path }) => designer(Some(path), cli.smoke_test),
         None => designer(None, cli.smoke_test),

@@ -1,0 +1,72 @@
+//! `passmith preview`: renders a pass (folder or .pkpass) to PNG files as Wallet shows it, and
+//! prints what the layout had to cut off or hide. Needs no certificate.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use passmith_preview::{RenderOptions, Side};
+
+use super::{EXIT_OK, EXIT_UNREADABLE};
+
+/// Arguments of `passmith preview`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The pass: a `.pass` folder or a `.pkpass` file.
+    pub pass: PathBuf,
+    /// Where to write the front of the pass (PNG).
+    #[arg(short = 'o', long = "output", default_value = "front.png")]
+    pub output: PathBuf,
+    /// Also write the back of the pass (the details sheet) to this PNG.
+    #[arg(long)]
+    pub back: Option<PathBuf>,
+    /// Pixels per point: 1, 2 or 3.
+    #[arg(long, default_value_t = 2.0)]
+    pub scale: f32,
+    /// Language to show, e.g. `fr` (uses fr.lproj/pass.strings and localized images).
+    #[arg(long)]
+    pub lang: Option<String>,
+    /// Card width in points (358 = a 390-pt iPhone).
+    #[arg(long, default_value_t = 358.0)]
+    pub width: f32,
+}
+
+pub fn run(args: Args) -> anyhow::Result<u8> {
+    if ![1.0, 2.0, 3.0].contains(&args.scale) {
+        anyhow::bail!("--scale must be 1, 2 or 3 (got {})", args.scale);
+    }
+    let doc = match passmith_core::archive::open_path(&args.pass) {
+        Ok(opened) => opened.document,
+        Err(err) => {
+            eprintln!("error: cannot read {}: {err}", args.pass.display());
+            return Ok(EXIT_UNREADABLE);
+        }
+    };
+    if let Some(lang) = &args.lang
+        && !doc.languages().iter().any(|l| l == lang)
+    {
+        eprintln!(
+            "note: the pass has no {lang}.lproj; showing its base texts (languages: {})",
+            doc.languages().join(", ")
+        );
+    }
+    let mut outputs = vec![(Side::Front, args.output.clone())];
+    if let Some(back) = &args.back {
+        outputs.push((Side::Back, back.clone()));
+    }
+    for (side, path) in outputs {
+        let opts = RenderOptions {
+            scale: args.scale,
+            language: args.lang.clone(),
+            side,
+            card_width: args.width,
+        };
+        let (png, layout) = passmith_preview::render_png(&doc, &opts)?;
+        std::fs::write(&path, png)
+            .with_context(|| format!("could not write {}", path.display()))?;
+        for w in &layout.warnings {
+            println!("{w}");
+        }
+        println!("wrote {}", path.display());
+    }
+    Ok(EXIT_OK)
+}
