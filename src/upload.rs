@@ -49,6 +49,9 @@ pub struct Uploaded {
     /// Devices that will be told about the change.
     #[serde(default)]
     pub pushes_queued: u64,
+    /// Devices registered for updates of this pass.
+    #[serde(default)]
+    pub registrations: i64,
 }
 
 /// One pass as the server lists it.
@@ -296,6 +299,7 @@ mod tests {
         assert!(!again.created);
         let changed = c.upload(&signed_pass("UP-1", "two")).unwrap();
         assert!(!changed.created && changed.changed);
+        assert_eq!(changed.registrations, 0);
 
         let list = c.list().unwrap();
         assert_eq!(list.len(), 1);

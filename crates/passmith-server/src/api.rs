@@ -117,6 +117,11 @@ async fn upload(State(state): State<AppState>, headers: HeaderMap, body: Bytes) 
     if queued > 0 {
         state.wake_worker.notify_one();
     }
+    let registrations = match state.db.get_pass(&pass.pass_type_id, &pass.serial).await {
+        Ok(Some(p)) => p.registrations,
+        Ok(None) => 0,
+        Err(e) => return internal(e),
+    };
     tracing::info!(pass_type = %pass.pass_type_id, serial = %pass.serial, changed, pushes = queued, "pass uploaded");
     (
         status,
@@ -126,6 +131,7 @@ async fn upload(State(state): State<AppState>, headers: HeaderMap, body: Bytes) 
             "created": status == StatusCode::CREATED,
             "changed": changed,
             "pushesQueued": queued,
+            "registrations": registrations,
             "webServiceURL": pass.web_service_url,
         })),
     )

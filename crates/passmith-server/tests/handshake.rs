@@ -61,6 +61,10 @@ async fn handshake(db: &str, dir: &std::path::Path) {
     let (status, body) = server.upload(v2.clone()).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["changed"], true);
+    assert_eq!(
+        body["registrations"], 3,
+        "the upload reports how many devices have the pass"
+    );
     assert!(
         eventually(10, || async { apns.count() >= 2 }).await,
         "pushes: {:?}",
