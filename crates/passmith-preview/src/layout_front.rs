@@ -382,7 +382,7 @@ impl<'a> Builder<'a, '_> {
             label_color: b.label_color(false),
             value_color: b.value_color(false),
         };
-        let s = row(174.0, 20.0, -3.0, self);
+        let s = row(174.0, 20.0, -1.5, self);
         self.row(sec, &s);
         let a = row(218.0, 16.0, -2.0, self);
         self.row(aux, &a);
@@ -1187,17 +1187,20 @@ pub(crate) fn barcode_geometry(
             }
         }
         _ => {
-            // The code's own two-module quiet zone is white on the white plate.
+            // The code's own two-module quiet zone is white on the white plate. Measured: the
+            // code ends 12 pt above the plate's bottom, or 26.6 pt with alt text under it.
             let module = whole(156.3, cols + 4.0);
             let code_w = cols * module / scale;
             let code_h = rows * module / scale;
             let plate_w = 153.5f32.max(code_w + 12.0);
+            let side = (plate_w - code_w) / 2.0;
+            let below = if has_alt { 26.6 } else { 12.0 };
             BarcodeGeometry {
                 plate_w,
-                plate_h: if has_alt { 166.8f32 } else { 149.6 }.max(code_w + 18.0),
+                plate_h: side + code_h + below,
                 code_w,
                 code_h,
-                code_top: (plate_w - code_w) / 2.0,
+                code_top: side,
                 alt_baseline: 10.4,
                 module_px: module as u32,
                 row_px: module as u32,

@@ -87,7 +87,7 @@ fn long_secondary_value_is_shrunk_then_cut_with_a_warning_naming_the_field() {
         .collect::<Vec<_>>();
     assert!(
         seat.iter()
-            .all(|e| e.rect.x + e.rect.w <= lay.width - 15.0 + 0.5)
+            .all(|e| e.rect.x + e.rect.w <= lay.width - 14.0 + 0.5)
     );
 }
 
@@ -305,7 +305,7 @@ fn alignment_colours_and_click_mapping() {
         "label and value end together: {right_edges:?}"
     );
     assert!(
-        (right_edges[0] - (lay.width - 15.0)).abs() < 0.5,
+        (right_edges[0] - (lay.width - 14.0)).abs() < 0.5,
         "last field ends at the margin"
     );
     for e in &els {
