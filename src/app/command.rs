@@ -113,6 +113,14 @@ pub enum Command {
     /// Jump to the editor of a JSON pointer or file name.
     Focus(String),
     OpenIdentityDialog,
+    /// Show the update server window (server URL, API key, upload, push).
+    OpenServerPanel,
+    /// Export, sign and upload the pass to the update server.
+    Upload,
+    /// Ask the update server to notify every device of this pass.
+    PushUpdate,
+    /// Fill a missing webServiceURL/authenticationToken from the server settings (one undo step).
+    FillWebService,
     /// Leave the app (after the unsaved-changes prompt).
     Quit,
 }

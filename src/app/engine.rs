@@ -75,6 +75,26 @@ pub fn build_pkpass(
     passmith_core::package::build_pkpass(doc, &identity.identity, wwdr_pem)
 }
 
+/// Uploads a signed `.pkpass` to passmith-server (blocking: call it off the UI thread).
+pub fn upload_pass(
+    server: &str,
+    api_key: &str,
+    pkpass: &[u8],
+) -> Result<crate::upload::Uploaded, crate::upload::UploadError> {
+    crate::upload::upload(server, api_key, pkpass)
+}
+
+/// Asks passmith-server to notify every device of a pass (blocking: call it off the UI
+/// thread). Returns how many devices were queued.
+pub fn push_update(
+    server: &str,
+    api_key: &str,
+    pass_type_id: &str,
+    serial: &str,
+) -> Result<u64, crate::upload::UploadError> {
+    crate::upload::Client::new(server, api_key)?.push(pass_type_id, serial)
+}
+
 /// Seconds since the Unix epoch, for expiry checks.
 pub fn now_unix() -> i64 {
     std::time::SystemTime::now()

@@ -24,6 +24,7 @@ pub use command::{Command, OpenSource, Section};
 pub use files::{DialogRequest, FileDialogs, NativeDialogs, ScriptedDialogs};
 
 use dialogs::identity::IdentityDialog;
+use dialogs::server::ServerPanel;
 use dialogs::unsaved::{PendingAction, UnsavedPrompt};
 use engine::LoadedIdentity;
 use history::History;
@@ -94,6 +95,10 @@ pub struct App {
     unsaved_prompt: Option<UnsavedPrompt>,
     /// After the identity dialog closes successfully, continue the export.
     export_after_identity: bool,
+    /// After the identity dialog closes successfully, continue the upload.
+    upload_after_identity: bool,
+    /// The update server window and its background upload/push.
+    pub server: ServerPanel,
     dialogs: Box<dyn FileDialogs>,
     commands: Vec<Command>,
     /// Set once the user agreed to leave with unsaved changes.
@@ -141,6 +146,8 @@ impl App {
             identity_dialog: None,
             unsaved_prompt: None,
             export_after_identity: false,
+            upload_after_identity: false,
+            server: ServerPanel::default(),
             dialogs,
             commands: Vec::new(),
             allow_close: false,
@@ -352,32 +359,43 @@ impl App {
         }
     }
 
+    /// Says why `verb` (export, upload) cannot go ahead when validation has errors; true when
+    /// it was refused.
+    fn refuse_on_errors(&mut self, verb: &str) -> bool {
+        let errors = self.blocking_errors();
+        if errors.is_empty() {
+            return false;
+        }
+        let mut lines: Vec<String> = errors
+            .iter()
+            .map(|f| format!("{}: {}", f.path, f.message))
+            .collect();
+        lines.push(format!(
+            "Fix the errors listed in the validation panel, then {} again.",
+            verb.to_lowercase()
+        ));
+        self.notify(
+            Notice::new(
+                NoticeKind::Error,
+                format!(
+                    "{verb} refused: the pass has {} error{}",
+                    errors.len(),
+                    if errors.len() == 1 { "" } else { "s" }
+                ),
+            )
+            .with_lines(lines),
+        );
+        true
+    }
+
     /// Signs and writes a `.pkpass`, unless validation has errors.
     pub fn export_pkpass(&mut self) {
-        let errors = self.blocking_errors();
-        if !errors.is_empty() {
-            let mut lines: Vec<String> = errors
-                .iter()
-                .map(|f| format!("{}: {}", f.path, f.message))
-                .collect();
-            lines.push(
-                "Fix the errors listed in the validation panel, then export again.".to_owned(),
-            );
-            self.notify(
-                Notice::new(
-                    NoticeKind::Error,
-                    format!(
-                        "Export refused: the pass has {} error{}",
-                        errors.len(),
-                        if errors.len() == 1 { "" } else { "s" }
-                    ),
-                )
-                .with_lines(lines),
-            );
+        if self.refuse_on_errors("Export") {
             return;
         }
         if self.identity.is_none() {
             self.export_after_identity = true;
+            self.upload_after_identity = false;
             self.open_identity_dialog();
             return;
         }
@@ -412,6 +430,118 @@ impl App {
                     .with_lines(vec![err.to_string()]),
             ),
         }
+    }
+
+    /// The server URL and API key, or `None` after opening the server window with a note.
+    fn server_access(&mut self) -> Option<(String, String)> {
+        self.server.read_key();
+        let url = self.settings.server_url.trim().to_owned();
+        let key = self.server.api_key.trim().to_owned();
+        if url.is_empty() || key.is_empty() {
+            self.server.open = true;
+            self.server.status = Some(dialogs::server::Status {
+                ok: false,
+                title: "The update server is not set up yet".to_owned(),
+                lines: vec![
+                    "Enter the server URL and the API key your server administrator gave you, then press Upload again."
+                        .to_owned(),
+                ],
+            });
+            return None;
+        }
+        Some((url, key))
+    }
+
+    /// Exports and signs the pass like Export does, then uploads it on a background thread.
+    pub fn upload_pass(&mut self) {
+        if self.server.busy() || self.refuse_on_errors("Upload") {
+            return;
+        }
+        let Some((url, key)) = self.server_access() else {
+            return;
+        };
+        let Some(identity) = &self.identity else {
+            self.upload_after_identity = true;
+            self.export_after_identity = false;
+            self.open_identity_dialog();
+            return;
+        };
+        match engine::build_pkpass(&self.doc, identity, self.wwdr_pem.as_deref()) {
+            Ok(bytes) => self.server.start_upload(url, key, bytes),
+            Err(err) => self.notify(
+                Notice::new(NoticeKind::Error, "Could not sign the pass")
+                    .with_lines(vec![err.to_string()]),
+            ),
+        }
+    }
+
+    /// Asks the server to notify the devices of the current pass.
+    pub fn push_update(&mut self) {
+        if self.server.busy() {
+            return;
+        }
+        let Some((url, key)) = self.server_access() else {
+            return;
+        };
+        let pass = &self.doc.pass;
+        self.server.start_push(
+            url,
+            key,
+            pass.pass_type_identifier.clone(),
+            pass.serial_number.clone(),
+        );
+    }
+
+    /// Fills a missing webServiceURL (server URL + path prefix) and authenticationToken (fresh
+    /// random) as one undoable edit.
+    pub fn fill_web_service(&mut self, ctx: &egui::Context) {
+        let url = match dialogs::server::web_service_url(
+            &self.settings.server_url,
+            &self.settings.server_path_prefix,
+        ) {
+            Ok(url) => url,
+            Err(e) => {
+                self.server.status = Some(dialogs::server::Status {
+                    ok: false,
+                    title: "The server URL is missing".to_owned(),
+                    lines: vec![e],
+                });
+                return;
+            }
+        };
+        let missing = |v: &Option<String>| v.as_deref().is_none_or(|s| s.trim().is_empty());
+        let token = if missing(&self.doc.pass.authentication_token) {
+            match panels::links::generate_token() {
+                Ok(t) => Some(t),
+                Err(e) => {
+                    self.notify(
+                        Notice::new(NoticeKind::Error, "Could not generate a token")
+                            .with_lines(vec![e.to_string()]),
+                    );
+                    return;
+                }
+            }
+        } else {
+            None
+        };
+        ctx.memory_mut(|m| m.stop_text_input());
+        // Close any step in progress so this change is one undo step of its own.
+        self.history.commit(&self.doc, None);
+        if missing(&self.doc.pass.web_service_url) {
+            self.doc.pass.web_service_url = Some(url);
+        }
+        if let Some(token) = token {
+            self.doc.pass.authentication_token = Some(token);
+        }
+        self.history.commit(&self.doc, None);
+        self.notify(
+            Notice::new(NoticeKind::Info, "Web service filled from the server settings").with_lines(
+                vec![
+                    "The pass now tells Wallet where to ask for updates. Undo (Ctrl+Z) to take it back."
+                        .to_owned(),
+                ],
+            ),
+        );
     }
 
     fn export_png(&mut self) {
@@ -514,8 +644,13 @@ impl App {
             Command::Focus(path) => self.focus.request(path),
             Command::OpenIdentityDialog => {
                 self.export_after_identity = false;
+                self.upload_after_identity = false;
                 self.open_identity_dialog();
             }
+            Command::OpenServerPanel => self.server.open = true,
+            Command::Upload => self.upload_pass(),
+            Command::PushUpdate => self.push_update(),
+            Command::FillWebService => self.fill_web_service(ctx),
             Command::Quit => self.guard(PendingAction::Close),
         }
     }
@@ -752,10 +887,20 @@ impl App {
                         self.commands.push(Command::ExportPkpass);
                         ctx.request_repaint();
                     }
+                    if std::mem::take(&mut self.upload_after_identity) {
+                        self.commands.push(Command::Upload);
+                        ctx.request_repaint();
+                    }
                 }
-                dialogs::identity::Outcome::Cancel => self.export_after_identity = false,
+                dialogs::identity::Outcome::Cancel => {
+                    self.export_after_identity = false;
+                    self.upload_after_identity = false;
+                }
             }
         }
+        self.server.poll(ctx);
+        let asked = self.server.ui(ctx, &mut self.settings, &self.doc.pass);
+        self.commands.extend(asked);
     }
 }
 

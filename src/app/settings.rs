@@ -1,5 +1,6 @@
 //! Settings that persist between runs through eframe's storage: recent files, the last
-//! certificate and WWDR paths, the theme. Never passwords: those go to the OS keychain only.
+//! certificate and WWDR paths, the theme, the update server's URL. Never passwords or API keys:
+//! those go to the OS keychain only.
 
 use std::path::{Path, PathBuf};
 
@@ -18,6 +19,10 @@ pub struct Settings {
     pub remember_password: bool,
     /// `None`: follow the system.
     pub dark_mode: Option<bool>,
+    /// The update server's base URL (its API key lives in the OS keychain, never here).
+    pub server_url: String,
+    /// The server's web service path prefix (empty means `/`).
+    pub server_path_prefix: String,
 }
 
 impl Settings {

@@ -1,4 +1,5 @@
-//! Modal dialogs: the signing identity, and the unsaved-changes prompt.
+//! Dialogs: the signing identity, the update server window, and the unsaved-changes prompt.
 
 pub mod identity;
+pub mod server;
 pub mod unsaved;

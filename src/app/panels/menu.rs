@@ -51,6 +51,13 @@ pub fn ui(ui: &mut Ui, app: &mut App) {
                 app.send(Command::OpenIdentityDialog);
             }
             ui.separator();
+            if ui.button("Update server…").clicked() {
+                app.send(Command::OpenServerPanel);
+            }
+            if ui.button("Upload to update server").clicked() {
+                app.send(Command::Upload);
+            }
+            ui.separator();
             if ui.button("Quit").clicked() {
                 app.send(Command::Quit);
             }
