@@ -1044,9 +1044,10 @@ impl<'a> Builder<'a, '_> {
         let alt_w = alt
             .as_deref()
             .map_or(0.0, |t| self.fonts.width(t, alt_font) + 22.0);
+        // …but never past 290 pt for the text's sake (longer alt texts are cut).
         let plate_w = geom
             .plate_w
-            .max(alt_w)
+            .max(alt_w.min(290.0))
             .min(w - 2.0 * MARGIN)
             .max(geom.code_w.min(w));
         let plate = Rect::new(
@@ -1152,7 +1153,7 @@ pub(crate) fn barcode_geometry(
     let whole = |pt: f32, n: f32| ((pt * scale / n).floor()).max(1.0);
     match format {
         F::Pdf417 => {
-            let module = whole(276.0, cols);
+            let module = whole(262.0, cols);
             let code_w = cols * module / scale;
             let row = (60.0 * scale / rows)
                 .floor()
