@@ -1016,6 +1016,22 @@ mod tests {
     }
 
     #[test]
+    fn the_server_url_persists_but_the_api_key_never_does() {
+        let doc = templates::template(Style::Coupon).unwrap();
+        let mut app = App::new_for_test(doc, Box::new(ScriptedDialogs::new()));
+        app.settings.server_url = "https://passes.example.com".into();
+        app.settings.server_path_prefix = "/wallet".into();
+        app.server.api_key = "very-secret-api-key-123".into();
+        let mut storage = MemoryStorage::default();
+        eframe::App::save(&mut app, &mut storage);
+        let stored: String = storage.0.values().cloned().collect();
+        assert!(stored.contains("https://passes.example.com"), "{stored}");
+        assert!(!stored.contains("very-secret-api-key-123"), "{stored}");
+        let restored: Settings = eframe::get_value(&storage, SETTINGS_KEY).unwrap();
+        assert_eq!(restored.server_path_prefix, "/wallet");
+    }
+
+    #[test]
     fn changing_style_keeps_fields_and_says_what_is_hidden() {
         let mut doc = templates::template(Style::BoardingPass).unwrap();
         let keys = |d: &PassDocument| d.pass.fields().unwrap().all_fields().count();

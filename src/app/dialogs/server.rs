@@ -171,6 +171,11 @@ impl ServerPanel {
         });
     }
 
+    /// What the running call is doing ("Uploading the pass…"), shown beside the spinner.
+    pub fn progress_text(&self) -> Option<&str> {
+        self.job.as_ref().map(|j| j.what.as_str())
+    }
+
     /// True while an upload or push is running.
     pub fn busy(&self) -> bool {
         self.job.is_some()

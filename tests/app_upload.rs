@@ -1,0 +1,295 @@
+//! GUI journeys for the update server window, against a real passmith-server started in-process
+//! on 127.0.0.1 (ephemeral port, fresh SQLite file, API key file): fill the web service from the
+//! server settings, upload with the identity dialog, see the registration count, push, and the
+//! plain-language messages for a wrong API key and for a pass with validation errors.
+
+// Test helpers panic on purpose when the app is not in the expected state.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use passmith::app::{App, ScriptedDialogs, engine, templates};
+use passmith_core::PassDocument;
+use passmith_core::model::Style;
+
+const KEY: &str = "designer-upload-test-key-42";
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// A real passmith-server on its own runtime; stops when dropped with the test.
+struct TestServer {
+    base: String,
+    _dir: tempfile::TempDir,
+    _rt: tokio::runtime::Runtime,
+}
+
+fn server() -> TestServer {
+    let dir = tempfile::tempdir().unwrap();
+    let key_file = dir.path().join("api-key");
+    std::fs::write(&key_file, KEY).unwrap();
+    let db = format!("sqlite://{}", dir.path().join("passes.db").display());
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let config = passmith_server::Args {
+        listen: Some("127.0.0.1:0".into()),
+        db: Some(db),
+        api_key_file: Some(key_file),
+        ..Default::default()
+    }
+    .resolve()
+    .unwrap();
+    let running = rt.block_on(passmith_server::start(config)).unwrap();
+    TestServer {
+        base: format!("http://{}", running.addr),
+        _dir: dir,
+        _rt: rt,
+    }
+}
+
+fn harness(doc: PassDocument, dialogs: &ScriptedDialogs) -> Harness<'static, App> {
+    let dialogs = dialogs.clone();
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1400.0, 1000.0))
+        .with_max_steps(40)
+        .build_eframe(move |_cc| App::new_for_test(doc, Box::new(dialogs)));
+    h.run();
+    h
+}
+
+fn retype(h: &mut Harness<'_, App>, role: Role, label: &str, text: &str) {
+    h.get_by_role_and_label(role, label).click();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.run();
+    h.get_by_role_and_label(role, label).type_text(text);
+    h.run();
+}
+
+fn press(h: &mut Harness<'_, App>, label: &str) {
+    h.get_by_label(label).scroll_to_me();
+    h.run();
+    h.get_by_label(label).click();
+    h.run();
+}
+
+fn open_server_window(h: &mut Harness<'_, App>, base: &str, key: &str) {
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_label("Update server…").click();
+    h.run();
+    retype(h, Role::TextInput, "Server URL", base);
+    retype(h, Role::PasswordInput, "API key", key);
+}
+
+/// Clicks `label`, which starts a server call; then steps frames until it is done (the spinner
+/// keeps repainting meanwhile, so `run` would never settle).
+fn press_and_wait(h: &mut Harness<'_, App>, label: &str) {
+    h.get_by_label(label).click();
+    h.step();
+    h.step();
+    wait_for_server(h);
+}
+
+fn wait_for_server(h: &mut Harness<'_, App>) {
+    let start = Instant::now();
+    while let Some(what) = h.state().server.progress_text().map(str::to_owned) {
+        assert!(
+            h.query_by_label(&what).is_some(),
+            "the progress text {what:?} is shown beside the spinner"
+        );
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "the server call did not finish"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+        h.step();
+    }
+    h.run();
+}
+
+fn load_identity(app: &mut App) {
+    let certs = fixtures().join("certs");
+    let p12 = std::fs::read(certs.join("test-pass.p12")).unwrap();
+    app.identity = Some(engine::load_identity(&p12, "test-password").unwrap());
+    app.wwdr_pem = Some(std::fs::read(certs.join("test-wwdr-ca.pem")).unwrap());
+}
+
+#[test]
+fn fill_web_service_upload_with_identity_then_push() {
+    let server = server();
+    let certs = fixtures().join("certs");
+    let dialogs = ScriptedDialogs::new();
+    dialogs.answer(certs.join("test-pass.p12"));
+    dialogs.answer(certs.join("test-wwdr-ca.pem"));
+    let mut h = harness(templates::template(Style::Generic).unwrap(), &dialogs);
+
+    // Open a template from the menu, as a marketer would.
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_label("New from template").click();
+    h.run();
+    h.get_by_label("Event ticket").click();
+    h.run();
+    assert_eq!(h.state().doc.pass.style(), Some(Style::EventTicket));
+    assert!(h.state().doc.pass.web_service_url.is_none());
+
+    open_server_window(&mut h, &server.base, KEY);
+    assert_eq!(h.state().settings.server_url, server.base);
+
+    // The pass has no web service yet: the window offers to fill it, as one undoable edit.
+    press(&mut h, "Fill web service from server settings");
+    let pass = h.state().doc.pass.clone();
+    assert_eq!(
+        pass.web_service_url.as_deref(),
+        Some(format!("{}/", server.base).as_str())
+    );
+    let token = pass.authentication_token.clone().unwrap();
+    assert!(token.len() >= 32, "{token}");
+    assert!(token.bytes().all(|b| b.is_ascii_alphanumeric()));
+    assert!(
+        h.query_by_label("Fill web service from server settings")
+            .is_none(),
+        "no offer once the pass has a web service"
+    );
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run();
+    assert!(h.state().doc.pass.web_service_url.is_none());
+    assert!(
+        h.state().doc.pass.authentication_token.is_none(),
+        "one undo takes back both values"
+    );
+    h.key_press_modifiers(
+        egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
+        egui::Key::Z,
+    );
+    h.run();
+    assert_eq!(
+        h.state().doc.pass.authentication_token.as_deref(),
+        Some(token.as_str())
+    );
+
+    // Upload without an identity opens the identity dialog first, then continues.
+    press(&mut h, "Upload");
+    press(&mut h, "Choose certificate…");
+    h.get_by_role_and_label(Role::PasswordInput, "Password")
+        .click();
+    h.run();
+    h.get_by_role_and_label(Role::PasswordInput, "Password")
+        .type_text("test-password");
+    h.run();
+    press(&mut h, "Load certificate");
+    press(&mut h, "Choose WWDR certificate…");
+    press_and_wait(&mut h, "Use this identity");
+    assert!(h.state().identity.is_some());
+
+    let serial = h.state().doc.pass.serial_number.clone();
+    let uploaded = h.state().server.last_upload.clone().unwrap_or_else(|| {
+        panic!(
+            "upload failed: {:?} / notices {:?}",
+            h.state().server.status,
+            h.state().notices
+        )
+    });
+    assert_eq!(uploaded.serial_number, serial);
+    assert!(uploaded.created);
+    assert!(
+        h.query_by_label_contains("0 devices are registered for updates")
+            .is_some(),
+        "the registration count is shown: {:?}",
+        h.state().server.status
+    );
+
+    // The server really has it.
+    let client = passmith::upload::Client::new(&server.base, KEY).unwrap();
+    let listed = client.list().unwrap();
+    assert!(
+        listed.iter().any(|p| p.serial_number == serial),
+        "{listed:?}"
+    );
+    let entry = listed.iter().find(|p| p.serial_number == serial).unwrap();
+    assert_eq!(entry.registrations, 0);
+
+    press_and_wait(&mut h, "Push update");
+    assert_eq!(h.state().server.last_push, Some(0));
+    assert!(
+        h.query_by_label("Push update accepted by the server (202)")
+            .is_some(),
+        "{:?}",
+        h.state().server.status
+    );
+
+    // The API key never reaches the settings file.
+    let saved = serde_json::to_string(&h.state().settings).unwrap();
+    assert!(saved.contains(&server.base));
+    assert!(!saved.contains(KEY), "{saved}");
+}
+
+#[test]
+fn a_wrong_api_key_is_explained_in_plain_words() {
+    let server = server();
+    let dialogs = ScriptedDialogs::new();
+    let mut h = harness(templates::template(Style::Coupon).unwrap(), &dialogs);
+    load_identity(h.state_mut());
+    open_server_window(&mut h, &server.base, "not-the-right-key");
+    press(&mut h, "Fill web service from server settings");
+    press_and_wait(&mut h, "Upload");
+    assert!(h.state().server.last_upload.is_none());
+    assert!(
+        h.query_by_label("The update server did not accept the API key (401)")
+            .is_some(),
+        "{:?}",
+        h.state().server.status
+    );
+    assert!(
+        h.query_by_label_contains("Paste the API key your server administrator gave you")
+            .is_some(),
+        "says how to fix it"
+    );
+    let client = passmith::upload::Client::new(&server.base, KEY).unwrap();
+    assert!(client.list().unwrap().is_empty(), "nothing was uploaded");
+
+    // Nothing listening: the "unreachable" words, not a crash.
+    retype(&mut h, Role::TextInput, "Server URL", "http://127.0.0.1:9");
+    press_and_wait(&mut h, "Upload");
+    assert!(
+        h.query_by_label("Could not reach the update server")
+            .is_some(),
+        "{:?}",
+        h.state().server.status
+    );
+}
+
+#[test]
+fn validation_errors_block_the_upload_with_the_export_message() {
+    let server = server();
+    let dialogs = ScriptedDialogs::new();
+    let mut h = harness(templates::template(Style::StoreCard).unwrap(), &dialogs);
+    load_identity(h.state_mut());
+    open_server_window(&mut h, &server.base, KEY);
+    press(&mut h, "Fill web service from server settings");
+    h.state_mut().doc.pass.background_color = Some("not a colour".into());
+    h.run();
+    press(&mut h, "Upload");
+    assert!(!h.state().server.busy(), "nothing is sent");
+    let notice = h
+        .state()
+        .notices
+        .iter()
+        .find(|n| n.title.starts_with("Upload refused"))
+        .cloned()
+        .unwrap_or_else(|| panic!("{:?}", h.state().notices));
+    assert!(
+        notice
+            .lines
+            .iter()
+            .any(|l| l.starts_with("/backgroundColor")),
+        "{notice:?}"
+    );
+    let client = passmith::upload::Client::new(&server.base, KEY).unwrap();
+    assert!(client.list().unwrap().is_empty());
+}
