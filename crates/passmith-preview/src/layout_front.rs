@@ -130,6 +130,18 @@ impl<'a> Builder<'a, '_> {
     /// Strip, background, thumbnail — and warnings for images the style cannot show.
     fn images(&mut self, style: Style) {
         let w = self.ctx.width;
+        for name in ["logo", "strip", "thumbnail", "background", "footer"] {
+            let scale = self.opts.scale;
+            if self
+                .doc
+                .image(name, images::density(scale), self.lang)
+                .is_some()
+                && images::dimensions(self.doc, name, scale, self.lang).is_none()
+            {
+                let path = images::file_path(self.doc, name, scale, self.lang).unwrap_or_default();
+                self.warnings.push(unreadable_image(path));
+            }
+        }
         if self.ctx.background {
             self.push(
                 Rect::new(0.0, 0.0, w, CARD_HEIGHT),
@@ -186,11 +198,6 @@ impl<'a> Builder<'a, '_> {
     /// The logo, fitted into 160×50 at the top left. Returns its right edge.
     fn logo(&mut self) -> f32 {
         let Some((lw, lh)) = images::size_pt(self.doc, "logo", self.opts.scale, self.lang) else {
-            if self.doc.image("logo", 2, self.lang).is_some() {
-                let path = images::file_path(self.doc, "logo", self.opts.scale, self.lang)
-                    .unwrap_or_default();
-                self.warnings.push(unreadable_image(path));
-            }
             return MARGIN;
         };
         let (w, h) = fit(lw, lh, 160.0, 50.0);

@@ -72,6 +72,15 @@ fn garbage_images_and_values_do_not_panic() {
                 .insert(format!("{name}.png"), b"\x89PNG\r\n\x1a\n garbage".to_vec());
             doc.files.insert(format!("{name}@2x.png"), vec![]);
         }
+        let front = layout(&doc, &RenderOptions::default());
+        assert!(
+            front
+                .warnings
+                .iter()
+                .any(|w| w.code == "layout.image-unreadable" && w.path == "logo@2x.png"),
+            "{:?}",
+            front.warnings
+        );
         for opts in all_options() {
             let lay = layout(&doc, &opts);
             let img = render(&doc, &lay, &opts).unwrap();
