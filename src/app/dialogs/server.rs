@@ -71,7 +71,11 @@ fn no_keychain(reason: &str) -> String {
 /// `webServiceURL` for passes served by this server: its URL plus the path prefix (default `/`).
 pub fn web_service_url(server: &str, prefix: &str) -> Result<String, String> {
     let base = server.trim().trim_end_matches('/');
-    if !(base.starts_with("https://") || base.starts_with("http://")) || base.len() <= 8 {
+    let host = base
+        .strip_prefix("https://")
+        .or_else(|| base.strip_prefix("http://"))
+        .unwrap_or("");
+    if host.is_empty() {
         return Err(
             "Enter the update server's address first (e.g. https://passes.example.com) in File → Update server…"
                 .to_owned(),
@@ -449,6 +453,8 @@ mod tests {
             "https://p.example.com/wallet/"
         );
         assert!(web_service_url("", "/").is_err());
+        assert!(web_service_url("https://", "/").is_err());
+        assert_eq!(web_service_url("http://x", "").unwrap(), "http://x/");
         assert!(web_service_url("passes.example.com", "/").is_err());
     }
 
