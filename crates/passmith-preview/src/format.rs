@@ -435,16 +435,44 @@ impl DateTime {
 
     /// 0 = Monday.
     fn weekday(&self) -> usize {
-        // Days since 1970-01-01 (a Thursday), by the civil-from-days algorithm.
-        let y = i64::from(self.year) - i64::from(self.month <= 2);
-        let era = y.div_euclid(400);
-        let yoe = y - era * 400;
-        let m = i64::from(self.month);
-        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        let days = era * 146_097 + doe - 719_468;
-        (days + 3).rem_euclid(7) as usize
+        // 1970-01-01 was a Thursday.
+        (days_from_civil(self.year, self.month, self.day) + 3).rem_euclid(7) as usize
     }
+}
+
+/// Seconds since 1970 of an ISO 8601 date-time (`2027-06-17T20:30:00+02:00`, `…Z`, or a plain
+/// date, taken as midnight UTC); `None` when it is not a date.
+pub(crate) fn unix_seconds(text: &str) -> Option<i64> {
+    let dt = DateTime::parse(text)?;
+    let days = days_from_civil(dt.year, dt.month, dt.day);
+    let mut secs = days * 86_400 + i64::from(dt.hour) * 3600 + i64::from(dt.minute) * 60;
+    // The offset after the time, if any: +hh:mm, +hhmm or -hh:mm (Z or none: UTC).
+    if let Some((_, time)) = text.trim().split_once(['T', ' ']) {
+        if let Some(pos) = time.rfind(['+', '-']) {
+            let off: String = time[pos + 1..]
+                .chars()
+                .filter(char::is_ascii_digit)
+                .collect();
+            if off.len() >= 2 {
+                let h: i64 = off[..2].parse().ok()?;
+                let m: i64 = off.get(2..4).and_then(|m| m.parse().ok()).unwrap_or(0);
+                let sign = if &time[pos..=pos] == "-" { -1 } else { 1 };
+                secs -= sign * (h * 3600 + m * 60);
+            }
+        }
+    }
+    Some(secs)
+}
+
+/// Days since 1970-01-01 (civil-from-days, proleptic Gregorian).
+fn days_from_civil(year: i32, month: u32, day: u32) -> i64 {
+    let y = i64::from(year) - i64::from(month <= 2);
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = i64::from(month);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
 }
 
 fn days_in_month(year: i32, month: u32) -> u32 {
@@ -783,6 +811,15 @@ mod tests {
             format_field_value(&f, "<a href='https://x.y'>Open</a> now", None),
             "Open now"
         );
+    }
+
+    #[test]
+    fn unix_seconds_apply_the_offset() {
+        assert_eq!(unix_seconds("1970-01-01T00:00Z"), Some(0));
+        assert_eq!(unix_seconds("1970-01-01T02:00:00+02:00"), Some(0));
+        assert_eq!(unix_seconds("2000-01-01"), Some(946_684_800));
+        assert_eq!(unix_seconds("1969-12-31T19:00-05:00"), Some(0));
+        assert_eq!(unix_seconds("tomorrow"), None);
     }
 
     #[test]

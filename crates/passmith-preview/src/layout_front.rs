@@ -1218,11 +1218,26 @@ pub(crate) fn barcode_geometry(
 }
 
 /// The text Wallet puts under the code of a voided or expired pass.
+/// Voided passes, and passes whose `expirationDate` is in the past (by this computer's clock —
+/// the one input of the layout that is not in the document), show a faded code.
 fn invalid_notice(doc: &PassDocument) -> Option<String> {
     if doc.pass.voided == Some(true) {
         return Some("This pass is no longer valid".to_owned());
     }
-    None
+    let expiry = doc
+        .pass
+        .expiration_date
+        .as_deref()
+        .and_then(format::unix_seconds)?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+    (expiry <= now).then(|| "This pass has expired".to_owned())
+}
+
+/// True when Wallet fades the barcode (voided or expired).
+pub(crate) fn pass_is_invalid(doc: &PassDocument) -> bool {
+    invalid_notice(doc).is_some()
 }
 
 fn aligned(x: f32, col: f32, w: f32, align: &TextAlignment) -> f32 {

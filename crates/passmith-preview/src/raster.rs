@@ -53,7 +53,7 @@ pub(crate) fn render(
     } else {
         None
     };
-    let invalid = doc.pass.voided == Some(true);
+    let invalid = crate::layout_front::pass_is_invalid(doc);
     let mut first_card = true;
 
     for el in &layout.elements {

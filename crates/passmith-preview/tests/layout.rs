@@ -453,7 +453,14 @@ fn barcode_alt_text_is_under_the_code() {
         .find(|e| matches!(&e.kind, ElementKind::Text { role: TextRole::AltText, text, .. } if text == "1234"))
         .unwrap();
     assert!(alt.rect.y >= code.rect.y + code.rect.h - 1.0);
-    // Voided passes replace the alt text with a grey notice.
+    // Expired passes (expirationDate in the past) and voided ones replace the alt text with a
+    // grey notice.
+    d.pass.expiration_date = Some("2001-01-01T00:00:00Z".into());
+    let lay = layout(&d, &RenderOptions::default());
+    assert!(lay.elements.iter().any(|e| matches!(&e.kind, ElementKind::Text { role: TextRole::AltText, text, .. } if text.contains("expired"))));
+    d.pass.expiration_date = Some("2999-01-01T00:00:00Z".into());
+    let lay = layout(&d, &RenderOptions::default());
+    assert!(lay.elements.iter().any(|e| matches!(&e.kind, ElementKind::Text { role: TextRole::AltText, text, .. } if text == "1234")));
     d.pass.voided = Some(true);
     let lay = layout(&d, &RenderOptions::default());
     assert!(lay.elements.iter().any(|e| matches!(&e.kind, ElementKind::Text { role: TextRole::AltText, color, .. } if *color == [128, 128, 128, 255])));
