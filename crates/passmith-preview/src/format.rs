@@ -447,18 +447,18 @@ pub(crate) fn unix_seconds(text: &str) -> Option<i64> {
     let days = days_from_civil(dt.year, dt.month, dt.day);
     let mut secs = days * 86_400 + i64::from(dt.hour) * 3600 + i64::from(dt.minute) * 60;
     // The offset after the time, if any: +hh:mm, +hhmm or -hh:mm (Z or none: UTC).
-    if let Some((_, time)) = text.trim().split_once(['T', ' ']) {
-        if let Some(pos) = time.rfind(['+', '-']) {
-            let off: String = time[pos + 1..]
-                .chars()
-                .filter(char::is_ascii_digit)
-                .collect();
-            if off.len() >= 2 {
-                let h: i64 = off[..2].parse().ok()?;
-                let m: i64 = off.get(2..4).and_then(|m| m.parse().ok()).unwrap_or(0);
-                let sign = if &time[pos..=pos] == "-" { -1 } else { 1 };
-                secs -= sign * (h * 3600 + m * 60);
-            }
+    if let Some((_, time)) = text.trim().split_once(['T', ' '])
+        && let Some(pos) = time.rfind(['+', '-'])
+    {
+        let off: String = time[pos + 1..]
+            .chars()
+            .filter(char::is_ascii_digit)
+            .collect();
+        if off.len() >= 2 {
+            let h: i64 = off[..2].parse().ok()?;
+            let m: i64 = off.get(2..4).and_then(|m| m.parse().ok()).unwrap_or(0);
+            let sign = if &time[pos..=pos] == "-" { -1 } else { 1 };
+            secs -= sign * (h * 3600 + m * 60);
         }
     }
     Some(secs)
