@@ -351,6 +351,230 @@ pub fn color(ui: &mut Ui, ed: &mut Ed<'_>, label: &str, value: &mut Option<Strin
     ui.end_row();
 }
 
+/// The date and time being picked, kept in egui memory while a picker window is open (UI
+/// state: the document only changes when the user presses "Set").
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DateDraft {
+    pub date: jiff::civil::Date,
+    pub hour: i8,
+    pub minute: i8,
+    /// Minutes east of UTC.
+    pub offset_minutes: i32,
+}
+
+impl DateDraft {
+    /// The draft for `value`: its own date, time and offset when it is a W3C date, else today at
+    /// the next full hour in the computer's time zone.
+    pub fn from_value(value: &str) -> DateDraft {
+        Self::parse(value).unwrap_or_else(Self::now)
+    }
+
+    /// Reads a W3C date (`2027-07-16T17:00:00-07:00`, `…Z`) keeping its own offset.
+    pub fn parse(value: &str) -> Option<DateDraft> {
+        let value = value.trim();
+        let seconds = passmith_core::validate::parse_w3c_date(value).ok()?;
+        let offset_minutes = zone_minutes(value)?;
+        let offset = jiff::tz::Offset::from_seconds(offset_minutes * 60).ok()?;
+        let local = jiff::Timestamp::from_second(seconds)
+            .ok()?
+            .to_zoned(jiff::tz::TimeZone::fixed(offset))
+            .datetime();
+        Some(DateDraft {
+            date: local.date(),
+            hour: local.hour(),
+            minute: local.minute(),
+            offset_minutes,
+        })
+    }
+
+    fn now() -> DateDraft {
+        let now = jiff::Zoned::now();
+        DateDraft {
+            date: now.date(),
+            hour: now.hour(),
+            minute: 0,
+            offset_minutes: now.offset().seconds() / 60,
+        }
+    }
+
+    /// The W3C form Wallet accepts: seconds, no fractions, `±hh:mm` zone.
+    pub fn to_w3c(&self) -> String {
+        format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}:00{}",
+            self.date.year(),
+            self.date.month(),
+            self.date.day(),
+            self.hour.clamp(0, 23),
+            self.minute.clamp(0, 59),
+            offset_text(self.offset_minutes)
+        )
+    }
+}
+
+/// The zone of a W3C date that already parsed: `Z` or the trailing `±hh:mm`.
+fn zone_minutes(value: &str) -> Option<i32> {
+    if value.ends_with('Z') {
+        return Some(0);
+    }
+    let zone = value.get(value.len().checked_sub(6)?..)?;
+    let sign = match zone.as_bytes().first()? {
+        b'+' => 1,
+        b'-' => -1,
+        _ => return None,
+    };
+    let hours: i32 = zone.get(1..3)?.parse().ok()?;
+    let minutes: i32 = zone.get(4..6)?.parse().ok()?;
+    Some(sign * (hours * 60 + minutes))
+}
+
+/// `+05:30`, `-07:00`, `+00:00`.
+pub fn offset_text(minutes: i32) -> String {
+    let sign = if minutes < 0 { '-' } else { '+' };
+    let m = minutes.abs();
+    format!("{sign}{:02}:{:02}", m / 60, m % 60)
+}
+
+/// A "Pick date" button for the W3C date in `value`; it opens a window with a calendar, hour,
+/// minute and UTC offset, and writes the value once when the user presses "Set" (one undo
+/// step). `what` names the date in accessible names ("Expiration date"). Returns true when
+/// `value` was changed.
+pub fn date_picker(ui: &mut Ui, what: &str, value: &mut String, path: &str) -> bool {
+    let id = widget_id(path).with("date-picker");
+    let mut draft: Option<DateDraft> = ui.data(|d| d.get_temp(id));
+    let button = ui
+        .small_button("Pick…")
+        .on_hover_text("Pick a date and time")
+        .accessible_name(format!("Pick date for {}", what.to_lowercase()));
+    if button.clicked() {
+        draft = match draft {
+            Some(_) => None,
+            None => Some(DateDraft::from_value(value)),
+        };
+    }
+    let mut changed = false;
+    if let Some(mut d) = draft {
+        let mut keep_open = true;
+        egui::Window::new(format!("Date and time: {what}"))
+            .id(id.with("window"))
+            .collapsible(false)
+            .resizable(false)
+            .default_pos(button.rect.left_bottom())
+            .show(ui.ctx(), |ui| {
+                egui::Grid::new(id.with("grid"))
+                    .num_columns(2)
+                    .spacing([10.0, 6.0])
+                    .show(ui, |ui| {
+                        ui.label("Day");
+                        let salt = format!("{path}-day");
+                        ui.add(
+                            egui_extras::DatePickerButton::new(&mut d.date)
+                                .id_salt(&salt)
+                                .calendar_week(false)
+                                .show_icon(false)
+                                // Its year/month/day dropdowns have no accessible names; the
+                                // arrows and the calendar do the same job and are named.
+                                .combo_boxes(false),
+                        )
+                        .on_hover_text("Choose the day on a calendar");
+                        ui.end_row();
+
+                        let l = ui.label("Hour");
+                        ui.add(egui::DragValue::new(&mut d.hour).range(0..=23).speed(0.1))
+                            .labelled_by(l.id)
+                            .accessible_name(format!("{what} hour"));
+                        ui.end_row();
+
+                        let l = ui.label("Minute");
+                        ui.add(egui::DragValue::new(&mut d.minute).range(0..=59).speed(0.2))
+                            .labelled_by(l.id)
+                            .accessible_name(format!("{what} minute"));
+                        ui.end_row();
+
+                        ui.label("UTC offset");
+                        egui::ComboBox::from_id_salt(id.with("offset"))
+                            .selected_text(offset_text(d.offset_minutes))
+                            .height(300.0)
+                            .show_ui(ui, |ui| {
+                                // Every zone in use is a multiple of 15 minutes from UTC.
+                                for m in (-12 * 60..=14 * 60).step_by(15) {
+                                    ui.selectable_value(&mut d.offset_minutes, m, offset_text(m));
+                                }
+                            })
+                            .response
+                            .accessible_name(format!("{what} UTC offset"));
+                        ui.end_row();
+                    });
+                ui.label(egui::RichText::new(d.to_w3c()).monospace());
+                ui.horizontal(|ui| {
+                    if named_button(ui, "Set", &format!("Set {}", what.to_lowercase())).clicked() {
+                        let w3c = d.to_w3c();
+                        if *value != w3c {
+                            *value = w3c;
+                            changed = true;
+                        }
+                        keep_open = false;
+                    }
+                    if named_button(
+                        ui,
+                        "Cancel",
+                        &format!("Cancel picking {}", what.to_lowercase()),
+                    )
+                    .clicked()
+                    {
+                        keep_open = false;
+                    }
+                });
+            });
+        draft = keep_open.then_some(d);
+    }
+    ui.data_mut(|data| match draft {
+        Some(d) => {
+            data.insert_temp(id, d);
+        }
+        None => data.remove::<DateDraft>(id),
+    });
+    changed
+}
+
+/// A labelled W3C date editor: the text box (power users type dates) and a [`date_picker`].
+pub fn date_text(ui: &mut Ui, ed: &mut Ed<'_>, label: &str, value: &mut String, path: &str) {
+    let l = ui.label(label);
+    ui.vertical(|ui| {
+        ui.horizontal(|ui| {
+            let r = ui.add(
+                TextEdit::singleline(value)
+                    .id(widget_id(path))
+                    .hint_text("2027-07-16T17:00:00-07:00")
+                    .desired_width((ui.available_width() - 40.0).max(120.0)),
+            );
+            let r = name_it(ed, r, l.id, label);
+            ed.focus.register(&r, path);
+            let what = match &ed.prefix {
+                Some(p) => format!("{p} {}", label.to_lowercase()),
+                None => label.to_owned(),
+            };
+            date_picker(ui, &what, value, path);
+        });
+        ed.findings_ui(ui, path);
+    });
+    ui.end_row();
+}
+
+/// [`date_text`] for an optional key: empty text removes the key.
+pub fn opt_date_text(
+    ui: &mut Ui,
+    ed: &mut Ed<'_>,
+    label: &str,
+    value: &mut Option<String>,
+    path: &str,
+) {
+    let mut s = value.clone().unwrap_or_default();
+    date_text(ui, ed, label, &mut s, path);
+    if value.as_deref().unwrap_or_default() != s {
+        *value = (!s.is_empty()).then_some(s);
+    }
+}
+
 /// A two-column grid for label/editor rows.
 pub fn grid<R>(ui: &mut Ui, id: impl egui::AsIdSalt, add: impl FnOnce(&mut Ui) -> R) -> R {
     egui::Grid::new(id)
@@ -372,6 +596,31 @@ pub fn named_button(ui: &mut Ui, text: &str, name: &str) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_w3c_date_keeps_its_own_time_and_offset_in_the_picker() {
+        let d = DateDraft::parse("2027-07-16T17:05:00-07:00").unwrap();
+        assert_eq!(d.date, jiff::civil::date(2027, 7, 16));
+        assert_eq!((d.hour, d.minute, d.offset_minutes), (17, 5, -7 * 60));
+        assert_eq!(d.to_w3c(), "2027-07-16T17:05:00-07:00");
+        let z = DateDraft::parse("2025-05-07T15:30Z").unwrap();
+        assert_eq!(z.to_w3c(), "2025-05-07T15:30:00+00:00");
+        let india = DateDraft::parse("2026-01-01T00:00:00+05:30").unwrap();
+        assert_eq!(india.offset_minutes, 330);
+        assert_eq!(india.date, jiff::civil::date(2026, 1, 1));
+    }
+
+    #[test]
+    fn an_unreadable_date_starts_the_picker_today_and_writes_a_valid_date() {
+        assert_eq!(DateDraft::parse("next tuesday"), None);
+        assert_eq!(DateDraft::parse("2027-07-16"), None);
+        let d = DateDraft::from_value("next tuesday");
+        let w3c = d.to_w3c();
+        let seconds = passmith_core::validate::parse_w3c_date(&w3c).unwrap();
+        let now = jiff::Timestamp::now().as_second();
+        assert!((seconds - now).abs() < 2 * 86_400, "{w3c} is not today");
+        assert_eq!(offset_text(-570), "-09:30");
+    }
 
     #[test]
     fn a_finding_path_maps_to_the_nearest_drawn_editor() {

@@ -58,13 +58,12 @@ fn json_editor(
 pub fn ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
     let pass = &mut doc.pass;
     widgets::grid(ui, "advanced-grid", |ui| {
-        widgets::opt_text(
+        widgets::opt_date_text(
             ui,
             ed,
             "Expiration date",
             &mut pass.expiration_date,
             "/expirationDate",
-            "2027-12-31T23:59:00Z",
         );
         widgets::opt_bool(
             ui,

@@ -335,7 +335,8 @@ fn value_editor(ui: &mut Ui, ed: &mut Ed<'_>, field: &mut Field, base: &str, gro
             let mut is_number = field.value.is_number();
             match &mut field.value {
                 FieldValue::Text(s) => {
-                    let hint = if field.date_style.is_some() || field.time_style.is_some() {
+                    let is_date = field.date_style.is_some() || field.time_style.is_some();
+                    let hint = if is_date {
                         "date: 2027-07-16T17:00:00-07:00"
                     } else {
                         "what the pass shows"
@@ -348,10 +349,19 @@ fn value_editor(ui: &mut Ui, ed: &mut Ed<'_>, field: &mut Field, base: &str, gro
                     let r = ui.add(
                         edit.id(widgets::widget_id(&path))
                             .hint_text(hint)
-                            .desired_width(ui.available_width() - 90.0),
+                            .desired_width(
+                                ui.available_width() - if is_date { 130.0 } else { 90.0 },
+                            ),
                     );
                     let r = widgets::name_it(ed, r, l.id, "Value");
                     ed.focus.register(&r, &path);
+                    if is_date {
+                        let what = match &ed.prefix {
+                            Some(p) => format!("{p} value"),
+                            None => "Value".to_owned(),
+                        };
+                        widgets::date_picker(ui, &what, s, &path);
+                    }
                 }
                 FieldValue::Number(n) => {
                     let mut v = n.as_f64().unwrap_or(0.0);

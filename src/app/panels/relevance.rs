@@ -29,32 +29,28 @@ pub fn ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
                 });
                 ed.prefix = Some(name.clone());
                 widgets::grid(ui, "date-grid", |ui| {
-                    let hint = "2027-07-16T17:00:00-07:00";
                     if d.start_date.is_some() || d.end_date.is_some() {
-                        widgets::opt_text(
+                        widgets::opt_date_text(
                             ui,
                             ed,
                             "Start",
                             &mut d.start_date,
                             &format!("{base}/startDate"),
-                            hint,
                         );
-                        widgets::opt_text(
+                        widgets::opt_date_text(
                             ui,
                             ed,
                             "End",
                             &mut d.end_date,
                             &format!("{base}/endDate"),
-                            hint,
                         );
                     } else {
-                        widgets::opt_text(
+                        widgets::opt_date_text(
                             ui,
                             ed,
                             "Date",
                             &mut d.date,
                             &format!("{base}/date"),
-                            hint,
                         );
                     }
                 });
@@ -85,13 +81,12 @@ pub fn ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
     }
     if pass.relevant_date.is_some() {
         widgets::grid(ui, "legacy-date", |ui| {
-            widgets::opt_text(
+            widgets::opt_date_text(
                 ui,
                 ed,
                 "Relevant date (old key)",
                 &mut pass.relevant_date,
                 "/relevantDate",
-                "deprecated in iOS 18",
             );
         });
     }

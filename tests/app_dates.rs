@@ -1,0 +1,124 @@
+//! Date pickers beside the W3C date text boxes (issue 4), driven headlessly with egui_kittest:
+//! the expiration date is picked with the calendar, hour, minute and UTC offset, the document
+//! gets a W3C date that validation accepts, and one undo takes the whole pick back.
+
+// Test helpers panic on purpose when the app is not in the expected state.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use passmith::app::{App, ScriptedDialogs, templates};
+use passmith_core::PassDocument;
+use passmith_core::model::Style;
+use passmith_core::validate::parse_w3c_date;
+
+fn harness(doc: PassDocument) -> Harness<'static, App> {
+    let dialogs = ScriptedDialogs::new();
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1400.0, 1000.0))
+        .with_max_steps(40)
+        .build_eframe(move |_cc| App::new_for_test(doc, Box::new(dialogs)));
+    h.run();
+    h
+}
+
+/// Clicks the widget named `label`, scrolling it into view first like a user would.
+fn press(h: &mut Harness<'_, App>, label: &str) {
+    h.get_by_label(label).scroll_to_me();
+    h.run();
+    h.get_by_label(label).click();
+    h.run();
+}
+
+fn undo(h: &mut Harness<'_, App>) {
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run();
+}
+
+#[test]
+fn picking_an_expiration_date_writes_a_valid_w3c_date_undone_in_one_step() {
+    let mut doc = templates::template(Style::EventTicket).unwrap();
+    doc.pass.expiration_date = None;
+    let mut h = harness(doc);
+    press(&mut h, "Advanced");
+    let undo_before = h.state().history.undo_len();
+
+    press(&mut h, "Pick date for expiration date");
+    // Nothing is written until the pick is confirmed.
+    assert_eq!(h.state().doc.pass.expiration_date, None);
+
+    // Calendar: one year ahead (the picker starts today when the key is unset), then Save.
+    let today = jiff::Zoned::now().date();
+    h.get_by_label(&today.to_string()).click();
+    h.run();
+    press(&mut h, ">>>");
+    h.get_all_by_label("Save").last().unwrap().click();
+    h.run();
+
+    h.get_by_role_and_label(Role::SpinButton, "Expiration date hour")
+        .set_value_accesskit(21.0);
+    h.run();
+    h.get_by_role_and_label(Role::SpinButton, "Expiration date minute")
+        .set_value_accesskit(45.0);
+    h.run();
+    press(&mut h, "Expiration date UTC offset");
+    press(&mut h, "+05:30");
+    assert_eq!(h.state().doc.pass.expiration_date, None);
+
+    press(&mut h, "Set expiration date");
+    let picked = h.state().doc.pass.expiration_date.clone().unwrap();
+    assert!(
+        picked.starts_with(&format!("{}-", today.year() + 1))
+            && picked.ends_with("T21:45:00+05:30"),
+        "{picked}"
+    );
+    parse_w3c_date(&picked).unwrap();
+    assert!(
+        !h.state()
+            .findings
+            .iter()
+            .any(|f| f.path == "/expirationDate"),
+        "validation complained about {picked}: {:?}",
+        h.state().findings
+    );
+    // The text box shows the picked value for power users to adjust.
+    assert!(
+        h.query_by_role_and_label(Role::TextInput, "Expiration date")
+            .is_some()
+    );
+    assert_eq!(h.state().history.undo_len(), undo_before + 1);
+
+    undo(&mut h);
+    assert_eq!(h.state().doc.pass.expiration_date, None);
+    assert_eq!(h.state().history.undo_len(), undo_before);
+}
+
+#[test]
+fn the_picker_starts_from_the_date_already_there_and_keeps_its_offset() {
+    let mut doc = templates::template(Style::EventTicket).unwrap();
+    doc.pass.expiration_date = Some("2031-03-09T08:15-07:00".to_owned());
+    let mut h = harness(doc);
+    press(&mut h, "Advanced");
+    press(&mut h, "Pick date for expiration date");
+    assert!(h.query_by_label("2031-03-09").is_some());
+    h.get_by_role_and_label(Role::SpinButton, "Expiration date hour")
+        .set_value_accesskit(9.0);
+    h.run();
+    press(&mut h, "Set expiration date");
+    assert_eq!(
+        h.state().doc.pass.expiration_date.as_deref(),
+        Some("2031-03-09T09:15:00-07:00")
+    );
+    // Cancel leaves the document alone.
+    press(&mut h, "Pick date for expiration date");
+    h.get_by_role_and_label(Role::SpinButton, "Expiration date hour")
+        .set_value_accesskit(3.0);
+    h.run();
+    press(&mut h, "Cancel picking expiration date");
+    assert_eq!(
+        h.state().doc.pass.expiration_date.as_deref(),
+        Some("2031-03-09T09:15:00-07:00")
+    );
+    assert!(h.query_by_label("Set expiration date").is_none());
+}
