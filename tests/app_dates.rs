@@ -10,7 +10,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use passmith::app::{App, ScriptedDialogs, templates};
 use passmith_core::PassDocument;
-use passmith_core::model::Style;
+use passmith_core::model::{FieldGroup, Style};
 use passmith_core::validate::parse_w3c_date;
 
 fn harness(doc: PassDocument) -> Harness<'static, App> {
@@ -121,4 +121,63 @@ fn the_picker_starts_from_the_date_already_there_and_keeps_its_offset() {
         Some("2031-03-09T09:15:00-07:00")
     );
     assert!(h.query_by_label("Set expiration date").is_none());
+
+    // A second pick is its own undo step, not merged into the first.
+    press(&mut h, "Pick date for expiration date");
+    h.get_by_role_and_label(Role::SpinButton, "Expiration date minute")
+        .set_value_accesskit(0.0);
+    h.run();
+    press(&mut h, "Set expiration date");
+    assert_eq!(
+        h.state().doc.pass.expiration_date.as_deref(),
+        Some("2031-03-09T09:00:00-07:00")
+    );
+    undo(&mut h);
+    assert_eq!(
+        h.state().doc.pass.expiration_date.as_deref(),
+        Some("2031-03-09T09:15:00-07:00")
+    );
+    undo(&mut h);
+    assert_eq!(
+        h.state().doc.pass.expiration_date.as_deref(),
+        Some("2031-03-09T08:15-07:00")
+    );
+}
+
+#[test]
+fn field_values_and_relevant_dates_have_pickers_too() {
+    let mut h = harness(templates::template(Style::EventTicket).unwrap());
+
+    // The "GATES" field shows a time (timeStyle), so its value is a date.
+    press(&mut h, "Pick date for secondary field 2 value");
+    h.get_by_role_and_label(Role::SpinButton, "Secondary field 2 value minute")
+        .set_value_accesskit(30.0);
+    h.run();
+    press(&mut h, "Set secondary field 2 value");
+    let gates = h
+        .state()
+        .doc
+        .pass
+        .fields()
+        .unwrap()
+        .group(FieldGroup::Secondary)[1]
+        .value
+        .to_display_string();
+    assert_eq!(gates, "2027-07-16T17:30:00-07:00");
+
+    press(&mut h, "Relevance");
+    press(&mut h, "Pick date for relevant date 1 end");
+    h.get_by_role_and_label(Role::SpinButton, "Relevant date 1 end hour")
+        .set_value_accesskit(20.0);
+    h.run();
+    press(&mut h, "Set relevant date 1 end");
+    let dates = h.state().doc.pass.relevant_dates.clone().unwrap();
+    assert_eq!(
+        dates[0].end_date.as_deref(),
+        Some("2027-07-18T20:00:00-07:00")
+    );
+    assert_eq!(
+        dates[0].start_date.as_deref(),
+        Some("2027-07-16T17:00:00-07:00")
+    );
 }
