@@ -1,6 +1,7 @@
 //! Fields, per group: add, remove, reorder, move between groups; a fitting editor for every
 //! field key (dropdowns for enums, number input for numbers, date text checked by validation
-//! with a date picker beside it, changeMessage with its `%@` hint). The group headings show how many fields the style shows.
+//! with a date picker beside it, changeMessage with its `%@` hint). The group headings show how
+//! many fields the style shows.
 
 use egui::Ui;
 use passmith_core::PassDocument;
