@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs the system packages Passmith needs on Debian/Ubuntu: to build (OpenSSL headers), to run
+# the designer (GL/X11 libraries), and to test (openssl CLI as the signature judge, fonts for the
+# preview's Japanese/Arabic fallback, Xvfb for the window smoke test, PostgreSQL for the server).
+# Safe to run again: only missing packages are installed.
+set -euo pipefail
+
+pkgs=(
+  pkg-config libssl-dev openssl                                    # build + signature checks
+  libgl1 libegl1 libgl1-mesa-dri libxkbcommon-x11-0                # the designer window
+  xvfb xauth                                                       # window smoke test on a virtual display
+  fonts-dejavu-core fonts-ipafont-gothic                           # preview fallback fonts (Arabic/Hebrew, Japanese)
+  postgresql                                                       # passmith-server tests against PostgreSQL
+)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq "${missing[@]}"
+fi
