@@ -409,7 +409,7 @@ impl App {
             return;
         };
         match engine::build_pkpass(&self.doc, identity, self.wwdr_pem.as_deref()) {
-            Ok(bytes) => match std::fs::write(&target, bytes) {
+            Ok(bytes) => match passmith_core::document::write_file_atomically(&target, &bytes) {
                 Ok(()) => {
                     self.last_export = Some(target.clone());
                     self.notify(Notice::new(
@@ -552,7 +552,7 @@ impl App {
             return;
         };
         match passmith_preview::render_png(&self.doc, self.preview.options()) {
-            Ok((png, _)) => match std::fs::write(&target, png) {
+            Ok((png, _)) => match passmith_core::document::write_file_atomically(&target, &png) {
                 Ok(()) => self.notify(Notice::new(
                     NoticeKind::Info,
                     format!("Preview saved to {}", target.display()),

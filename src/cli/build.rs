@@ -117,8 +117,8 @@ fn build(args: &Args) -> Result<(), Stop> {
 
     let bytes = package::build_pkpass(&doc, &identity, wwdr.as_deref())
         .map_err(|e| Stop::failed(e.to_string()))?;
-    write_atomically(&args.output, &bytes)
-        .map_err(|e| Stop::failed(format!("could not write {}: {e}", args.output.display())))?;
+    passmith_core::document::write_file_atomically(&args.output, &bytes)
+        .map_err(|e| Stop::failed(e.to_string()))?;
     println!(
         "Wrote {} ({} bytes), signed by \"{}\".",
         args.output.display(),
@@ -227,23 +227,6 @@ fn dedupe(findings: Vec<Finding>) -> Vec<Finding> {
         .into_iter()
         .filter(|f| seen.insert((f.code.clone(), f.path.clone())))
         .collect()
-}
-
-/// Writes beside the target and renames, so a failed write never leaves half a .pkpass.
-pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.writing-{}", std::process::id()));
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(&tmp, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&tmp);
-    })
 }
 
 #[cfg(test)]

@@ -71,8 +71,8 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             return Ok(EXIT_FAILED);
         }
     };
-    if let Err(e) = super::build::write_atomically(&args.output, &bundle) {
-        eprintln!("error: could not write {}: {e}", args.output.display());
+    if let Err(e) = passmith_core::document::write_file_atomically(&args.output, &bundle) {
+        eprintln!("error: {e}");
         return Ok(EXIT_FAILED);
     }
     println!(

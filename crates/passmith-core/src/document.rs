@@ -218,6 +218,25 @@ impl PassDocument {
     }
 }
 
+/// Writes a file (a `.pkpass`, a bundle, a PNG) beside its target and renames it into place, so a
+/// failed or interrupted write never leaves half a file where the user's old one was.
+pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or_else(|| Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.writing-{}", std::process::id()));
+    std::fs::write(&tmp, bytes).map_err(|e| Error::io("write", path, e))?;
+    std::fs::rename(&tmp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        Error::io("write", path, e)
+    })
+}
+
 /// `logo` + 2 → `logo@2x.png`.
 pub fn image_file_name(name: &str, scale: u8) -> String {
     if scale <= 1 {
@@ -355,6 +374,19 @@ mod tests {
         );
         assert_eq!(parse_image_path("icon.png"), Some((None, "icon", 1)));
         assert_eq!(parse_image_path("pass.json"), None);
+    }
+
+    #[test]
+    fn atomic_file_write_replaces_and_leaves_nothing_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("Pass.pkpass");
+        write_file_atomically(&target, b"old").unwrap();
+        write_file_atomically(&target, b"new").unwrap();
+        assert_eq!(std::fs::read(&target).unwrap(), b"new");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        let err =
+            write_file_atomically(&dir.path().join("no/such/dir/x.pkpass"), b"x").unwrap_err();
+        assert!(err.to_string().contains("no/such/dir/x.pkpass"), "{err}");
     }
 
     #[test]
