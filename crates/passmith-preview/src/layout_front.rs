@@ -913,6 +913,18 @@ impl<'a> Builder<'a, '_> {
                     .clone()
                     .unwrap_or(TextAlignment::Natural),
             };
+            // Only slots whose default is "natural" follow the text's direction; fixed slots
+            // (header, boarding columns) and explicit Left/Center/Right keep their alignment.
+            // An unknown value is ignored by Wallet, which leaves the natural alignment.
+            let follows_text = spec.mode == Mode::Spread
+                && matches!(align, TextAlignment::Natural | TextAlignment::Other(_));
+            let align_for = |text: &str| {
+                if follows_text {
+                    leading_edge(text)
+                } else {
+                    align.clone()
+                }
+            };
             let source = Source::Field {
                 group: f.group,
                 index: f.index,
@@ -923,7 +935,7 @@ impl<'a> Builder<'a, '_> {
             let mut y = rect.y;
             if has_label {
                 let w = self.fonts.width(label, spec.label);
-                let x = aligned(xs[i], widths[i], w, &align);
+                let x = aligned(xs[i], widths[i], w, &align_for(label));
                 self.push(
                     Rect::new(x, y, w, label_h),
                     ElementKind::Text {
@@ -947,7 +959,7 @@ impl<'a> Builder<'a, '_> {
                     .iter()
                     .map(|l| self.fonts.width(l, value_font))
                     .fold(0.0, f32::max);
-                let x = aligned(xs[i], widths[i], w, &align);
+                let x = aligned(xs[i], widths[i], w, &align_for(&text));
                 let h = lines.len() as f32 * value_font.line_height();
                 self.push(
                     Rect::new(x, y, w, h),
@@ -1238,6 +1250,16 @@ fn invalid_notice(doc: &PassDocument) -> Option<String> {
 /// True when Wallet fades the barcode (voided or expired).
 pub(crate) fn pass_is_invalid(doc: &PassDocument) -> bool {
     invalid_notice(doc).is_some()
+}
+
+/// Wallet's "natural" alignment is the leading edge of the text as drawn: right for text whose
+/// first strong character is right-to-left (Arabic, Hebrew), left otherwise (including text
+/// with no strong character, such as digits only).
+fn leading_edge(text: &str) -> TextAlignment {
+    match unicode_bidi::get_base_direction(text) {
+        unicode_bidi::Direction::Rtl => TextAlignment::Right,
+        _ => TextAlignment::Left,
+    }
 }
 
 fn aligned(x: f32, col: f32, w: f32, align: &TextAlignment) -> f32 {

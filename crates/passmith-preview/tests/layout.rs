@@ -465,3 +465,66 @@ fn barcode_alt_text_is_under_the_code() {
     let lay = layout(&d, &RenderOptions::default());
     assert!(lay.elements.iter().any(|e| matches!(&e.kind, ElementKind::Text { role: TextRole::AltText, color, .. } if *color == [128, 128, 128, 255])));
 }
+
+/// Label and value rects of a lone secondary field whose English label is wider than its value,
+/// so the column is wider than the value and the value's alignment inside it shows.
+fn secondary_rects(
+    value: &str,
+    align: Option<passmith_core::model::TextAlignment>,
+) -> (passmith_preview::Rect, passmith_preview::Rect) {
+    let d = doc(Style::Generic, |f| {
+        let mut s = Field::text("dest", "Final destination of the journey", value);
+        s.text_alignment = align;
+        f.group_mut(FieldGroup::Secondary).push(s);
+    });
+    let lay = layout(&d, &RenderOptions::default());
+    let src = field(FieldGroup::Secondary, 0, "dest");
+    let rect_of = |want: TextRole| {
+        lay.elements_of(&src)
+            .find(|e| matches!(e.kind, ElementKind::Text { role, .. } if role == want))
+            .map(|e| e.rect)
+            .expect("text element of the field")
+    };
+    let (label, value) = (rect_of(TextRole::Label), rect_of(TextRole::Value));
+    assert!(
+        label.w > value.w + 10.0,
+        "the test needs a column wider than the value: label {label:?}, value {value:?}"
+    );
+    (label, value)
+}
+
+#[test]
+fn natural_alignment_puts_arabic_at_the_right_of_its_slot_and_english_at_the_left() {
+    // The column spans the (wider, left-aligned English) label, so its edges are the label's.
+    let (label, value) = secondary_rects("مرحبا بكم", None);
+    assert!(
+        (value.right() - label.right()).abs() < 0.5,
+        "Arabic value ends at the slot's right edge: value {value:?}, slot {label:?}"
+    );
+    assert!(value.x > label.x + 10.0, "Arabic value is not at the left");
+
+    let natural = Some(passmith_core::model::TextAlignment::Natural);
+    let (label, value) = secondary_rects("مرحبا بكم", natural);
+    assert!(
+        (value.right() - label.right()).abs() < 0.5,
+        "PKTextAlignmentNatural behaves like no alignment"
+    );
+
+    let (label, value) = secondary_rects("Welcome", None);
+    assert!(
+        (value.x - label.x).abs() < 0.5,
+        "English value starts at the slot's left edge: value {value:?}, slot {label:?}"
+    );
+    assert!(value.right() < label.right() - 10.0);
+}
+
+#[test]
+fn explicit_left_alignment_keeps_arabic_at_the_left() {
+    let left = Some(passmith_core::model::TextAlignment::Left);
+    let (label, value) = secondary_rects("مرحبا بكم", left);
+    assert!(
+        (value.x - label.x).abs() < 0.5,
+        "explicit left wins over the text direction: value {value:?}, slot {label:?}"
+    );
+    assert!(value.right() < label.right() - 10.0);
+}
