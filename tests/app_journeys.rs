@@ -680,3 +680,70 @@ fn dropping_a_pkpass_on_the_window_opens_it_with_its_signature_status() {
     // The status is on screen, beside the title.
     h.get_by_label(&status);
 }
+
+#[test]
+fn a_localized_logo_is_loaded_for_french_only_and_undone_in_one_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("logo-fr.png");
+    // A real PNG that differs from the template's logo, so replacing the default would show.
+    let french_logo =
+        templates::template(Style::Generic).unwrap().files["thumbnail@2x.png"].clone();
+    std::fs::write(&png, &french_logo).unwrap();
+    let dialogs = ScriptedDialogs::new();
+    dialogs.answer(&png);
+    let mut h = harness(templates::template(Style::StoreCard).unwrap(), &dialogs);
+    let default_logo = h.state().doc.files["logo@2x.png"].clone();
+    assert_ne!(default_logo, french_logo);
+
+    press(&mut h, "Localizations");
+    retype(&mut h, "New language", "fr");
+    press(&mut h, "Add language");
+    assert_eq!(h.state().doc.languages(), vec!["fr".to_owned()]);
+
+    press(&mut h, "Images");
+    h.get_by_role_and_label(Role::ComboBox, "Image language")
+        .scroll_to_me();
+    h.run();
+    h.get_by_role_and_label(Role::ComboBox, "Image language")
+        .click();
+    h.run();
+    h.get_by_label("fr").click();
+    h.run();
+    // Before loading, French has no logo of its own and the panel says it falls back.
+    h.get_by_label_contains("fr has no images of its own");
+    let before_load = h.state().doc.clone();
+
+    press(&mut h, "Load fr.lproj/logo@2x.png");
+    let doc = &h.state().doc;
+    assert_eq!(doc.files["fr.lproj/logo@2x.png"], french_logo);
+    assert_eq!(
+        doc.files["logo@2x.png"], default_logo,
+        "the default logo is untouched"
+    );
+    assert_eq!(
+        doc.image("logo", 2, Some("fr")).unwrap().path,
+        "fr.lproj/logo@2x.png",
+        "a French preview uses the French logo"
+    );
+    assert_eq!(doc.image("logo", 2, None).unwrap().path, "logo@2x.png");
+    assert!(
+        h.state().doc.languages() == vec!["fr".to_owned()],
+        "no new language appears"
+    );
+    assert!(
+        format!("{:?}", dialogs.asked.borrow().last()).contains("fr.lproj/logo@2x.png"),
+        "the dialog is asked for the French file: {:?}",
+        dialogs.asked.borrow()
+    );
+    h.get_by_label_contains("fr has its own logo@2x.png");
+
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run();
+    assert_eq!(
+        h.state().doc,
+        before_load,
+        "one undo removes the French logo"
+    );
+    assert!(!h.state().doc.files.contains_key("fr.lproj/logo@2x.png"));
+    assert_eq!(h.state().doc.files["logo@2x.png"], default_logo);
+}

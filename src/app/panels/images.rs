@@ -1,9 +1,12 @@
 //! Images: load a PNG per slot and density through the file-dialog trait, or remove it.
 //! Slots the current style does not show are marked; nothing is resized or re-encoded here.
+//! A language choice switches the same editors to the localized files
+//! (`<lang>.lproj/<name>[@2x|@3x].png`) that Wallet prefers over the default image for that
+//! language; a density without a localized file is shown as falling back to the default one.
 
 use egui::Ui;
 use passmith_core::PassDocument;
-use passmith_core::document::image_file_name;
+use passmith_core::document::{image_file_name, parse_image_path};
 
 use crate::app::files::DialogRequest;
 use crate::app::style_change;
@@ -29,8 +32,95 @@ pub fn png_size(bytes: &[u8]) -> Option<(u32, u32)> {
     Some((w, h))
 }
 
+/// The file edited for `slot` at `scale`: the default one, or the localized one for `lang`.
+pub fn slot_file(slot: &str, scale: u8, lang: Option<&str>) -> String {
+    match lang {
+        Some(l) => format!("{l}.lproj/{}", image_file_name(slot, scale)),
+        None => image_file_name(slot, scale),
+    }
+}
+
+/// Languages that have their own file for `slot` at `scale`.
+fn localized_languages(doc: &PassDocument, slot: &str, scale: u8) -> Vec<String> {
+    doc.files
+        .keys()
+        .filter_map(|path| match parse_image_path(path) {
+            Some((Some(lang), name, s)) if name == slot && s == scale => Some(lang.to_owned()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The language chosen in the images panel; UI state kept in egui memory, not in the document.
+fn language_choice(ui: &mut Ui, languages: &[String]) -> Option<String> {
+    let id = ui.make_persistent_id("images-language");
+    let mut lang: Option<String> = ui.data(|d| d.get_temp(id)).flatten();
+    // A language removed from the document (or by undo) falls back to the default view.
+    if lang.as_ref().is_some_and(|l| !languages.contains(l)) {
+        lang = None;
+    }
+    ui.horizontal(|ui| {
+        let l = ui.label("Image language");
+        let current = lang
+            .clone()
+            .unwrap_or_else(|| "All languages (default)".to_owned());
+        egui::ComboBox::from_id_salt("images-language-combo")
+            .selected_text(current)
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut lang, None, "All languages (default)");
+                for l in languages {
+                    ui.selectable_value(&mut lang, Some(l.clone()), l);
+                }
+            })
+            .response
+            .labelled_by(l.id);
+    });
+    ui.data_mut(|d| d.insert_temp(id, lang.clone()));
+    lang
+}
+
 pub fn ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
     let shown = doc.pass.style().map(style_change::images).unwrap_or(&[]);
+    let languages = doc.languages();
+    let lang = language_choice(ui, &languages);
+    match &lang {
+        None if languages.is_empty() => {
+            ui.label(
+                egui::RichText::new(
+                    "These images are used for every language. Add a language under Localizations to give it its own images.",
+                )
+                .small()
+                .weak(),
+            );
+        }
+        None => {
+            ui.label(
+                egui::RichText::new(
+                    "Default images, used by every language that has no image of its own. Languages with their own image are listed under each density.",
+                )
+                .small()
+                .weak(),
+            );
+        }
+        Some(l) => {
+            let prefix = format!("{l}.lproj/");
+            let own: Vec<&str> = doc
+                .files
+                .keys()
+                .filter(|p| p.starts_with(&prefix) && parse_image_path(p).is_some())
+                .map(|p| &p[prefix.len()..])
+                .collect();
+            let summary = if own.is_empty() {
+                format!("{l} has no images of its own yet: Wallet shows the default images for it.")
+            } else {
+                format!(
+                    "{l} has its own {}. Every other image falls back to the default one.",
+                    own.join(", ")
+                )
+            };
+            ui.label(egui::RichText::new(summary).small());
+        }
+    }
     egui::Grid::new("images-grid").num_columns(4).spacing([10.0, 6.0]).show(ui, |ui| {
         for (slot, size) in SLOTS {
             ui.vertical(|ui| {
@@ -39,18 +129,35 @@ pub fn ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
                 ui.label(egui::RichText::new(note).small().weak());
             });
             for scale in 1u8..=3 {
-                let file = image_file_name(slot, scale);
+                let file = slot_file(slot, scale, lang.as_deref());
                 ui.vertical(|ui| {
                     match doc.files.get(&file) {
                         Some(bytes) => {
+                            let own = if lang.is_some() { " (own)" } else { "" };
                             let text = match png_size(bytes) {
-                                Some((w, h)) => format!("@{scale}x {w}×{h}"),
+                                Some((w, h)) => format!("@{scale}x {w}×{h}{own}"),
                                 None => format!("@{scale}x not a PNG"),
                             };
                             ui.label(egui::RichText::new(text).small());
                         }
                         None => {
-                            ui.label(egui::RichText::new(format!("@{scale}x —")).small().weak());
+                            let default = image_file_name(slot, scale);
+                            let text = match (&lang, doc.files.contains_key(&default)) {
+                                (Some(_), true) => format!("@{scale}x uses the default image"),
+                                (Some(_), false) => format!("@{scale}x — (no default either)"),
+                                (None, _) => format!("@{scale}x —"),
+                            };
+                            ui.label(egui::RichText::new(text).small().weak());
+                        }
+                    }
+                    if lang.is_none() {
+                        let own = localized_languages(doc, slot, scale);
+                        if !own.is_empty() {
+                            ui.label(
+                                egui::RichText::new(format!("own image in: {}", own.join(", ")))
+                                    .small()
+                                    .weak(),
+                            );
                         }
                     }
                     ui.horizontal(|ui| {
@@ -95,5 +202,12 @@ mod tests {
         assert_eq!(png_size(&doc.files["icon@3x.png"]), Some((87, 87)));
         assert_eq!(png_size(b"GIF89a........................"), None);
         assert_eq!(png_size(b"\x89PNG"), None);
+    }
+
+    #[test]
+    fn slot_files_are_localized_only_when_a_language_is_chosen() {
+        assert_eq!(slot_file("logo", 2, None), "logo@2x.png");
+        assert_eq!(slot_file("logo", 2, Some("fr")), "fr.lproj/logo@2x.png");
+        assert_eq!(slot_file("icon", 1, Some("de")), "de.lproj/icon.png");
     }
 }
