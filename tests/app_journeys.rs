@@ -737,6 +737,35 @@ fn a_localized_logo_is_loaded_for_french_only_and_undone_in_one_step() {
     );
     h.get_by_label_contains("fr has its own logo@2x.png");
 
+    // The preview in French draws the French logo: its square shape gives another logo box.
+    let logo_rect = |h: &Harness<'_, App>| {
+        h.state()
+            .preview
+            .layout()
+            .unwrap()
+            .elements
+            .iter()
+            .find(|e| {
+                e.source
+                    == passmith_preview::Source::Image {
+                        name: "logo".into(),
+                    }
+            })
+            .map(|e| e.rect)
+            .unwrap()
+    };
+    let default_rect = logo_rect(&h);
+    h.get_by_role_and_label(Role::ComboBox, "Language").click();
+    h.run();
+    h.get_by_label("fr").click();
+    h.run();
+    assert_eq!(h.state().preview.options().language.as_deref(), Some("fr"));
+    assert_ne!(
+        logo_rect(&h),
+        default_rect,
+        "the French preview uses fr.lproj/logo@2x.png"
+    );
+
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
     h.run();
     assert_eq!(
