@@ -161,23 +161,8 @@ pub fn text(
     path: &str,
     hint: &str,
 ) -> Response {
-    let l = ui.label(label);
-    let r = ui
-        .vertical(|ui| {
-            let r = ui.add(
-                TextEdit::singleline(value)
-                    .id(widget_id(path))
-                    .hint_text(hint)
-                    .desired_width(f32::INFINITY),
-            );
-            let r = name_it(ed, r, l.id, label);
-            ed.focus.register(&r, path);
-            ed.findings_ui(ui, path);
-            r
-        })
-        .inner;
-    ui.end_row();
-    r
+    let edit = TextEdit::singleline(value).hint_text(hint);
+    text_edit_row(ui, ed, label, path, edit)
 }
 
 /// A multi-line text editor (back fields, JSON).
@@ -189,16 +174,23 @@ pub fn multiline(
     path: &str,
     hint: &str,
 ) -> Response {
+    let edit = TextEdit::multiline(value).hint_text(hint).desired_rows(3);
+    text_edit_row(ui, ed, label, path, edit)
+}
+
+/// One grid row: the label, then the editor with its findings below it. The editor gets the
+/// stable id of `path`, so the validation panel can focus it.
+fn text_edit_row(
+    ui: &mut Ui,
+    ed: &mut Ed<'_>,
+    label: &str,
+    path: &str,
+    edit: TextEdit<'_>,
+) -> Response {
     let l = ui.label(label);
     let r = ui
         .vertical(|ui| {
-            let r = ui.add(
-                TextEdit::multiline(value)
-                    .id(widget_id(path))
-                    .hint_text(hint)
-                    .desired_rows(3)
-                    .desired_width(f32::INFINITY),
-            );
+            let r = ui.add(edit.id(widget_id(path)).desired_width(f32::INFINITY));
             let r = name_it(ed, r, l.id, label);
             ed.focus.register(&r, path);
             ed.findings_ui(ui, path);
