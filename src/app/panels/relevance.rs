@@ -18,44 +18,19 @@ pub fn ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
     for (i, d) in dates.iter_mut().enumerate() {
         let base = format!("/relevantDates/{i}");
         let name = format!("Relevant date {}", i + 1);
-        ui.push_id(("date", i), |ui| {
-            egui::Frame::group(ui.style()).show(ui, |ui| {
-                ui.set_width(ui.available_width());
-                ui.horizontal(|ui| {
-                    ui.label(egui::RichText::new(&name).small().weak());
-                    if widgets::named_button(ui, "Remove", &format!("Remove {name}")).clicked() {
-                        remove = Some(i);
-                    }
-                });
-                ed.prefix = Some(name.clone());
-                widgets::grid(ui, "date-grid", |ui| {
-                    if d.start_date.is_some() || d.end_date.is_some() {
-                        widgets::opt_date_text(
-                            ui,
-                            ed,
-                            "Start",
-                            &mut d.start_date,
-                            &format!("{base}/startDate"),
-                        );
-                        widgets::opt_date_text(
-                            ui,
-                            ed,
-                            "End",
-                            &mut d.end_date,
-                            &format!("{base}/endDate"),
-                        );
-                    } else {
-                        widgets::opt_date_text(
-                            ui,
-                            ed,
-                            "Date",
-                            &mut d.date,
-                            &format!("{base}/date"),
-                        );
-                    }
-                });
-                ed.prefix = None;
-            });
+        entry_ui(ui, ed, "date", i, &name, &mut remove, |ui, ed| {
+            if d.start_date.is_some() || d.end_date.is_some() {
+                widgets::opt_date_text(
+                    ui,
+                    ed,
+                    "Start",
+                    &mut d.start_date,
+                    &format!("{base}/startDate"),
+                );
+                widgets::opt_date_text(ui, ed, "End", &mut d.end_date, &format!("{base}/endDate"));
+            } else {
+                widgets::opt_date_text(ui, ed, "Date", &mut d.date, &format!("{base}/date"));
+            }
         });
     }
     if let Some(i) = remove {
@@ -99,56 +74,43 @@ pub fn ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
     for (i, loc) in locations.iter_mut().enumerate() {
         let base = format!("/locations/{i}");
         let name = format!("Location {}", i + 1);
-        ui.push_id(("loc", i), |ui| {
-            egui::Frame::group(ui.style()).show(ui, |ui| {
-                ui.set_width(ui.available_width());
-                ui.horizontal(|ui| {
-                    ui.label(egui::RichText::new(&name).small().weak());
-                    if widgets::named_button(ui, "Remove", &format!("Remove {name}")).clicked() {
-                        remove = Some(i);
-                    }
-                });
-                ed.prefix = Some(name.clone());
-                widgets::grid(ui, "loc-grid", |ui| {
-                    let mut lat = Some(loc.latitude);
-                    widgets::opt_number(
-                        ui,
-                        ed,
-                        "Latitude",
-                        &mut lat,
-                        &format!("{base}/latitude"),
-                        -90.0..=90.0,
-                    );
-                    loc.latitude = lat.unwrap_or(0.0);
-                    let mut lon = Some(loc.longitude);
-                    widgets::opt_number(
-                        ui,
-                        ed,
-                        "Longitude",
-                        &mut lon,
-                        &format!("{base}/longitude"),
-                        -180.0..=180.0,
-                    );
-                    loc.longitude = lon.unwrap_or(0.0);
-                    widgets::opt_number(
-                        ui,
-                        ed,
-                        "Altitude",
-                        &mut loc.altitude,
-                        &format!("{base}/altitude"),
-                        -1000.0..=10000.0,
-                    );
-                    widgets::opt_text(
-                        ui,
-                        ed,
-                        "Relevant text",
-                        &mut loc.relevant_text,
-                        &format!("{base}/relevantText"),
-                        "shown on the lock screen nearby",
-                    );
-                });
-                ed.prefix = None;
-            });
+        entry_ui(ui, ed, "loc", i, &name, &mut remove, |ui, ed| {
+            let mut lat = Some(loc.latitude);
+            widgets::opt_number(
+                ui,
+                ed,
+                "Latitude",
+                &mut lat,
+                &format!("{base}/latitude"),
+                -90.0..=90.0,
+            );
+            loc.latitude = lat.unwrap_or(0.0);
+            let mut lon = Some(loc.longitude);
+            widgets::opt_number(
+                ui,
+                ed,
+                "Longitude",
+                &mut lon,
+                &format!("{base}/longitude"),
+                -180.0..=180.0,
+            );
+            loc.longitude = lon.unwrap_or(0.0);
+            widgets::opt_number(
+                ui,
+                ed,
+                "Altitude",
+                &mut loc.altitude,
+                &format!("{base}/altitude"),
+                -1000.0..=10000.0,
+            );
+            widgets::opt_text(
+                ui,
+                ed,
+                "Relevant text",
+                &mut loc.relevant_text,
+                &format!("{base}/relevantText"),
+                "shown on the lock screen nearby",
+            );
         });
     }
     if let Some(i) = remove {
@@ -175,56 +137,43 @@ pub fn ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
     for (i, b) in beacons.iter_mut().enumerate() {
         let base = format!("/beacons/{i}");
         let name = format!("Beacon {}", i + 1);
-        ui.push_id(("beacon", i), |ui| {
-            egui::Frame::group(ui.style()).show(ui, |ui| {
-                ui.set_width(ui.available_width());
-                ui.horizontal(|ui| {
-                    ui.label(egui::RichText::new(&name).small().weak());
-                    if widgets::named_button(ui, "Remove", &format!("Remove {name}")).clicked() {
-                        remove = Some(i);
-                    }
-                });
-                ed.prefix = Some(name.clone());
-                widgets::grid(ui, "beacon-grid", |ui| {
-                    widgets::text(
-                        ui,
-                        ed,
-                        "Proximity UUID",
-                        &mut b.proximity_uuid,
-                        &format!("{base}/proximityUUID"),
-                        "E2C56DB5-DFFB-48D2-B060-D0F5A71096E0",
-                    );
-                    let mut major = b.major.map(|v| v as f64);
-                    widgets::opt_number(
-                        ui,
-                        ed,
-                        "Major",
-                        &mut major,
-                        &format!("{base}/major"),
-                        0.0..=65535.0,
-                    );
-                    b.major = major.map(|v| v.round() as i64);
-                    let mut minor = b.minor.map(|v| v as f64);
-                    widgets::opt_number(
-                        ui,
-                        ed,
-                        "Minor",
-                        &mut minor,
-                        &format!("{base}/minor"),
-                        0.0..=65535.0,
-                    );
-                    b.minor = minor.map(|v| v.round() as i64);
-                    widgets::opt_text(
-                        ui,
-                        ed,
-                        "Relevant text",
-                        &mut b.relevant_text,
-                        &format!("{base}/relevantText"),
-                        "shown near the beacon",
-                    );
-                });
-                ed.prefix = None;
-            });
+        entry_ui(ui, ed, "beacon", i, &name, &mut remove, |ui, ed| {
+            widgets::text(
+                ui,
+                ed,
+                "Proximity UUID",
+                &mut b.proximity_uuid,
+                &format!("{base}/proximityUUID"),
+                "E2C56DB5-DFFB-48D2-B060-D0F5A71096E0",
+            );
+            let mut major = b.major.map(|v| v as f64);
+            widgets::opt_number(
+                ui,
+                ed,
+                "Major",
+                &mut major,
+                &format!("{base}/major"),
+                0.0..=65535.0,
+            );
+            b.major = major.map(|v| v.round() as i64);
+            let mut minor = b.minor.map(|v| v as f64);
+            widgets::opt_number(
+                ui,
+                ed,
+                "Minor",
+                &mut minor,
+                &format!("{base}/minor"),
+                0.0..=65535.0,
+            );
+            b.minor = minor.map(|v| v.round() as i64);
+            widgets::opt_text(
+                ui,
+                ed,
+                "Relevant text",
+                &mut b.relevant_text,
+                &format!("{base}/relevantText"),
+                "shown near the beacon",
+            );
         });
     }
     if let Some(i) = remove {
@@ -246,5 +195,33 @@ pub fn ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
             "/maxDistance",
             0.0..=100000.0,
         );
+    });
+}
+
+/// One removable entry of a list (a relevant date, a location, a beacon): a framed box with the
+/// entry's name and a Remove button, then a grid of its editors. The editors' accessible names carry
+/// the entry's name, so "Latitude" of location 2 is told apart from location 1's.
+fn entry_ui(
+    ui: &mut Ui,
+    ed: &mut Ed<'_>,
+    kind: &str,
+    index: usize,
+    name: &str,
+    remove: &mut Option<usize>,
+    rows: impl FnOnce(&mut Ui, &mut Ed<'_>),
+) {
+    ui.push_id((kind, index), |ui| {
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.horizontal(|ui| {
+                ui.label(egui::RichText::new(name).small().weak());
+                if widgets::named_button(ui, "Remove", &format!("Remove {name}")).clicked() {
+                    *remove = Some(index);
+                }
+            });
+            ed.prefix = Some(name.to_owned());
+            widgets::grid(ui, format!("{kind}-grid"), |ui| rows(ui, ed));
+            ed.prefix = None;
+        });
     });
 }
