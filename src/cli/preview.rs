@@ -61,7 +61,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             card_width: args.width,
         };
         let (png, layout) = passmith_preview::render_png(&doc, &opts)?;
-        std::fs::write(&path, png)
+        passmith_core::document::write_file_atomically(&path, &png)
             .with_context(|| format!("could not write {}", path.display()))?;
         for w in &layout.warnings {
             println!("{w}");

@@ -61,7 +61,15 @@ fn check(path: &std::path::Path) -> Result<Vec<Finding>, String> {
         _ => path,
     };
     match archive::open_path(path) {
-        Ok(Opened { document, package }) => {
+        Ok(Opened {
+            document,
+            package,
+            recovered,
+        }) => {
+            // On stderr, so `--json` output stays one JSON document.
+            for note in &recovered {
+                eprintln!("{}: {note}", path.display());
+            }
             let mut findings = Vec::new();
             if let Some(report) = &package {
                 findings.extend(report.findings());

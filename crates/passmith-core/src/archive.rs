@@ -184,6 +184,9 @@ pub struct Opened {
     pub document: PassDocument,
     /// What was found about the package; `None` for a `.pass` folder (nothing is signed yet).
     pub package: Option<PackageReport>,
+    /// For a `.pass` folder: what opening it finished or undid of an interrupted save, to tell
+    /// the user.
+    pub recovered: Vec<crate::folder::Recovery>,
 }
 
 /// Whether manifest.json matches the files in the package.
@@ -354,10 +357,11 @@ impl PackageReport {
 pub fn open_path(path: &Path) -> Result<Opened, Error> {
     let meta = std::fs::metadata(path).map_err(|e| Error::io("open", path, e))?;
     if meta.is_dir() {
-        let document = PassDocument::read_dir(path)?;
+        let folder = crate::folder::open_dir(path)?;
         return Ok(Opened {
-            document,
+            document: folder.document,
             package: None,
+            recovered: folder.recovered,
         });
     }
     if meta.len() > MAX_TOTAL_BYTES {
@@ -432,6 +436,7 @@ pub fn read_pkpass_at(bytes: &[u8], now_unix: i64) -> Result<Opened, Error> {
             identity_findings,
             signer_expired,
         }),
+        recovered: Vec::new(),
     })
 }
 

@@ -4,16 +4,18 @@
 //! every other file byte for byte (images at each density, localized images, anything else).
 //! It is plain owned data — `Clone + PartialEq`, serde — with no I/O inside, so undo history,
 //! batch personalisation and the server can all work on it. Reading and writing `.pass` folders
-//! (the project format) lives here too, at the edge.
+//! (the project format) is in [`crate::folder`], at the edge.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
 use crate::model::Pass;
 use crate::strings::{self, Strings};
+
+pub use crate::atomic::write_file_atomically;
 
 /// Files a package writes itself; never part of a document.
 pub const GENERATED_FILES: [&str; 2] = ["manifest.json", "signature"];
@@ -149,92 +151,6 @@ impl PassDocument {
         }
         None
     }
-
-    /// Reads a raw pass folder (`Name.pass/`). Hidden files (`.DS_Store`, …) and an old
-    /// `manifest.json`/`signature` are skipped; symbolic links are refused.
-    pub fn read_dir(dir: &Path) -> Result<PassDocument, Error> {
-        let meta = std::fs::metadata(dir).map_err(|e| Error::io("open", dir, e))?;
-        if !meta.is_dir() {
-            return Err(Error::NotAPassFolder {
-                path: dir.to_owned(),
-                reason: "it is a file, not a folder".to_owned(),
-            });
-        }
-        if !dir.join("pass.json").is_file() {
-            return Err(Error::NotAPassFolder {
-                path: dir.to_owned(),
-                reason: "it has no pass.json inside".to_owned(),
-            });
-        }
-        let mut files = BTreeMap::new();
-        collect_files(dir, dir, &mut files)?;
-        PassDocument::from_files(files).map_err(|e| match e {
-            Error::NotAPassFolder { reason, .. } => Error::NotAPassFolder {
-                path: dir.to_owned(),
-                reason,
-            },
-            other => other,
-        })
-    }
-
-    /// Writes the document as a raw pass folder, atomically: the new folder is written beside the
-    /// old one and swapped in only when complete, so a crash mid-save leaves the old version intact.
-    pub fn write_dir(&self, dir: &Path) -> Result<(), Error> {
-        let files = self.to_files()?;
-        let parent = dir
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or_else(|| Path::new("."));
-        let name = dir
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "pass".to_owned());
-        std::fs::create_dir_all(parent).map_err(|e| Error::io("create folder", parent, e))?;
-        let tmp = parent.join(format!(".{name}.saving-{}", std::process::id()));
-        let old = parent.join(format!(".{name}.previous-{}", std::process::id()));
-        if tmp.exists() {
-            std::fs::remove_dir_all(&tmp).map_err(|e| Error::io("remove", &tmp, e))?;
-        }
-        for (rel, bytes) in &files {
-            let target = tmp.join(rel);
-            if let Some(p) = target.parent() {
-                std::fs::create_dir_all(p).map_err(|e| Error::io("create folder", p, e))?;
-            }
-            std::fs::write(&target, bytes).map_err(|e| Error::io("write", &target, e))?;
-        }
-        // Carry over hidden files the user keeps in the folder (e.g. version-control metadata).
-        if dir.is_dir() {
-            std::fs::rename(dir, &old).map_err(|e| Error::io("replace", dir, e))?;
-        }
-        if let Err(e) = std::fs::rename(&tmp, dir) {
-            // Put the previous version back so nothing is lost.
-            let _ = std::fs::rename(&old, dir);
-            return Err(Error::io("save", dir, e));
-        }
-        if old.exists() {
-            std::fs::remove_dir_all(&old).map_err(|e| Error::io("clean up", &old, e))?;
-        }
-        Ok(())
-    }
-}
-
-/// Writes a file (a `.pkpass`, a bundle, a PNG) beside its target and renames it into place, so a
-/// failed or interrupted write never leaves half a file where the user's old one was.
-pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or_else(|| Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.writing-{}", std::process::id()));
-    std::fs::write(&tmp, bytes).map_err(|e| Error::io("write", path, e))?;
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        Error::io("write", path, e)
-    })
 }
 
 /// `logo` + 2 → `logo@2x.png`.
@@ -271,47 +187,6 @@ fn strings_language(path: &str) -> Option<&str> {
     dir.strip_suffix(".lproj")
 }
 
-fn collect_files(
-    root: &Path,
-    dir: &Path,
-    out: &mut BTreeMap<String, Vec<u8>>,
-) -> Result<(), Error> {
-    let entries = std::fs::read_dir(dir).map_err(|e| Error::io("read folder", dir, e))?;
-    let mut entries: Vec<_> = entries
-        .collect::<Result<_, _>>()
-        .map_err(|e| Error::io("read folder", dir, e))?;
-    entries.sort_by_key(|e| e.file_name());
-    for entry in entries {
-        let path = entry.path();
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with('.') {
-            continue;
-        }
-        let kind = entry.file_type().map_err(|e| Error::io("read", &path, e))?;
-        if kind.is_symlink() {
-            return Err(Error::NotAPassFolder {
-                path: path.clone(),
-                reason: "it is a symbolic link; copy the real file into the pass folder instead"
-                    .to_owned(),
-            });
-        }
-        if kind.is_dir() {
-            collect_files(root, &path, out)?;
-        } else {
-            let rel = path
-                .strip_prefix(root)
-                .unwrap_or(&path)
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .collect::<Vec<_>>()
-                .join("/");
-            let bytes = std::fs::read(&path).map_err(|e| Error::io("read", &path, e))?;
-            out.insert(rel, bytes);
-        }
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -339,21 +214,6 @@ mod tests {
     }
 
     #[test]
-    fn folder_round_trip_is_lossless() {
-        let dir = tempfile::tempdir().unwrap();
-        let target = dir.path().join("Test.pass");
-        let doc = sample();
-        doc.write_dir(&target).unwrap();
-        assert!(target.join("fr.lproj/pass.strings").is_file());
-        let back = PassDocument::read_dir(&target).unwrap();
-        assert_eq!(back, doc);
-        // Saving over an existing folder replaces it and leaves no temporary folders behind.
-        doc.write_dir(&target).unwrap();
-        let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
-        assert_eq!(leftovers.len(), 1);
-    }
-
-    #[test]
     fn localized_images_and_densities_are_found() {
         let doc = sample();
         assert_eq!(
@@ -374,27 +234,5 @@ mod tests {
         );
         assert_eq!(parse_image_path("icon.png"), Some((None, "icon", 1)));
         assert_eq!(parse_image_path("pass.json"), None);
-    }
-
-    #[test]
-    fn atomic_file_write_replaces_and_leaves_nothing_behind() {
-        let dir = tempfile::tempdir().unwrap();
-        let target = dir.path().join("Pass.pkpass");
-        write_file_atomically(&target, b"old").unwrap();
-        write_file_atomically(&target, b"new").unwrap();
-        assert_eq!(std::fs::read(&target).unwrap(), b"new");
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
-        let err =
-            write_file_atomically(&dir.path().join("no/such/dir/x.pkpass"), b"x").unwrap_err();
-        assert!(err.to_string().contains("no/such/dir/x.pkpass"), "{err}");
-    }
-
-    #[test]
-    fn missing_folder_is_a_clear_error() {
-        let err = PassDocument::read_dir(Path::new("/definitely/not/here.pass")).unwrap_err();
-        assert!(
-            err.to_string().contains("/definitely/not/here.pass"),
-            "{err}"
-        );
     }
 }

@@ -7,10 +7,12 @@
 //! call into this crate.
 
 pub mod archive;
+pub mod atomic;
 pub mod color;
 pub mod document;
 pub mod error;
 pub mod finding;
+pub mod folder;
 pub mod identity;
 pub mod json;
 pub mod model;
