@@ -14,6 +14,7 @@ pub mod error;
 pub mod finding;
 pub mod folder;
 pub mod identity;
+pub mod image_header;
 pub mod json;
 pub mod model;
 pub mod package;
