@@ -13,5 +13,8 @@ fuzz_target!(|data: &[u8]| {
     let written = strings::to_utf16le_bytes(&table);
     let back = strings::parse(&written, "fr.lproj/pass.strings")
         .expect("what Passmith writes, it reads back");
-    assert_eq!(back, table, "a pass.strings table changed on its way through a save");
+    assert_eq!(
+        back, table,
+        "a pass.strings table changed on its way through a save"
+    );
 });
