@@ -54,13 +54,22 @@ async fn rounds(dir: &std::path::Path, db: &str) {
     for (round, round_uploads) in uploads.into_iter().enumerate() {
         let mut server = Server::start(dir, db, &flags);
         let service = server.url("");
+        let acked_before = acked_devices.lock().unwrap().len();
         let mut tasks = Vec::new();
         for w in 0..REGISTRARS {
             let (service, token, acked) = (service.clone(), token.clone(), acked_devices.clone());
             tasks.push(tokio::spawn(async move {
+                // One client per task: building one (root certificates) per request would make
+                // the client, not the server, the bottleneck.
+                let http = client();
                 for i in 0.. {
                     let id = format!("r{round}-w{w}-{i}");
-                    let d = Device::new(&service, &id, "00ff00ff");
+                    let d = Device {
+                        service: service.clone(),
+                        id: id.clone(),
+                        push_token: "00ff00ff".into(),
+                        http: http.clone(),
+                    };
                     match try_register(&d, serial, &token).await {
                         Some(201) => acked.lock().unwrap().push(id),
                         Some(s) => panic!("register answered {s}"),
@@ -87,7 +96,16 @@ async fn rounds(dir: &std::path::Path, db: &str) {
                 }
             }));
         }
-        tokio::time::sleep(Duration::from_millis(700)).await;
+        // Kill once the load is under way (at least 20 more acknowledgements), however slow
+        // the machine is; never later than 10 s into the round.
+        let started = std::time::Instant::now();
+        let target = acked_before + 20;
+        while acked_devices.lock().unwrap().len() < target
+            && started.elapsed() < Duration::from_secs(10)
+        {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(150)).await;
         server.child.kill().unwrap(); // SIGKILL
         server.child.wait().unwrap();
         for t in tasks {
