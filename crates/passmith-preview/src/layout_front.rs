@@ -2,7 +2,7 @@
 //! §2–§8), field rows with shrinking and truncation, images, transit icon and barcode plate.
 
 use passmith_core::model::{Field, FieldGroup, FieldValue, Style, TextAlignment};
-use passmith_core::{Finding, PassDocument};
+use passmith_core::{Code, Finding, PassDocument};
 
 use crate::barcode;
 use crate::color::{self, Rgba};
@@ -90,8 +90,8 @@ impl<'a> Builder<'a, '_> {
             Source::Card,
         );
         let Some(style) = self.ctx.style else {
-            self.warnings.push(Finding::warning(
-                "layout.no-style",
+            self.warnings.push(Finding::new(
+                Code::LayoutNoStyle,
                 "",
                 "The pass has no style (boardingPass, coupon, eventTicket, generic or storeCard), so Wallet has no fields to show",
                 "Choose a style for the pass.",
@@ -165,8 +165,8 @@ impl<'a> Builder<'a, '_> {
                     if self.has_image(ignored) {
                         let path = images::file_path(self.doc, ignored, self.opts.scale, self.lang)
                             .unwrap_or_default();
-                        self.warnings.push(Finding::warning(
-                            "layout.image-ignored",
+                        self.warnings.push(Finding::new(
+                            Code::LayoutImageIgnored,
                             path,
                             format!("The event ticket has a strip image, so Wallet shows the strip and ignores the {ignored} image"),
                             format!("Use either a strip image, or a background and thumbnail — not both. Remove the strip or the {ignored}."),
@@ -257,8 +257,8 @@ impl<'a> Builder<'a, '_> {
         let max = (header_left - 8.0 - x).max(10.0);
         let shown = self.fonts.truncate(&text, font, max);
         if shown != text {
-            self.warnings.push(Finding::warning(
-                "layout.truncated",
+            self.warnings.push(Finding::new(
+                Code::LayoutTruncated,
                 "/logoText",
                 "The logo text is cut off",
                 "Shorten the logo text, use a narrower logo, or fewer header fields.",
@@ -625,17 +625,14 @@ impl<'a> Builder<'a, '_> {
         let mut out = Vec::new();
         for (n, &(index, field)) in fields.iter().enumerate() {
             if n >= max {
-                let style = self.ctx.style.map_or("pass", Style::label).to_lowercase();
-                self.warnings.push(Finding::warning(
-                    "layout.hidden-field",
-                    format!("/{}/{}/{index}", self.style_key(), group.key()),
-                    format!(
-                        "{} field '{}' is not shown: a {style} shows at most {max} here",
-                        group.label(),
-                        field.key
-                    ),
-                    "Remove the field, or move it to another group or to the back of the pass.",
-                ));
+                // The one code, wording and path for a hidden field (passmith_core::rules).
+                if let Some(style) = self.ctx.style
+                    && let Some(hidden) = passmith_core::rules::hidden_in(&self.doc.pass, style)
+                        .into_iter()
+                        .find(|h| h.group == group && h.index == index)
+                {
+                    self.warnings.push(hidden.finding());
+                }
                 continue;
             }
             out.push(self.row_field(group, index, field));
@@ -662,8 +659,8 @@ impl<'a> Builder<'a, '_> {
 
     fn truncated(&mut self, group: FieldGroup, index: usize, key: &str, part: &str) {
         let what = if part == "label" { " label" } else { "" };
-        self.warnings.push(Finding::warning(
-            "layout.truncated",
+        self.warnings.push(Finding::new(
+            Code::LayoutTruncated,
             format!("/{}/{}/{index}/{part}", self.style_key(), group.key()),
             format!("{} field '{key}'{what} is cut off", group.label()),
             "Shorten the text or use fewer fields in this row: Wallet shrinks text only down to the label size, then cuts it off.",
@@ -986,8 +983,8 @@ impl<'a> Builder<'a, '_> {
             if self.fonts.has_missing_glyphs(&f.value, value_font)
                 || self.fonts.has_missing_glyphs(&f.label, spec.label)
             {
-                self.warnings.push(Finding::warning(
-                    "layout.missing-glyphs",
+                self.warnings.push(Finding::new(
+                    Code::LayoutMissingGlyphs,
                     format!("/{}/{}/{}", self.style_key(), f.group.key(), f.index),
                     format!("{} field '{}' has characters no installed font can draw; the preview shows boxes", f.group.label(), f.field.key),
                     "Check the text for unusual characters, or install a font for its script.",
@@ -1023,8 +1020,8 @@ impl<'a> Builder<'a, '_> {
     fn barcode(&mut self) {
         let Some((index, bc)) = barcode::shown_barcode(self.doc) else {
             if let Some(first) = self.doc.pass.effective_barcodes().first() {
-                self.warnings.push(Finding::warning(
-                    "layout.barcode-format",
+                self.warnings.push(Finding::new(
+                    Code::LayoutBarcodeFormat,
                     "/barcodes/0/format",
                     format!("Wallet cannot show a barcode of format \"{}\"", first.format),
                     "Use PKBarcodeFormatQR, PKBarcodeFormatPDF417, PKBarcodeFormatAztec or PKBarcodeFormatCode128.",
@@ -1040,8 +1037,8 @@ impl<'a> Builder<'a, '_> {
                 let path = Source::Barcode { index }
                     .json_path(self.doc)
                     .unwrap_or_default();
-                self.warnings.push(Finding::warning(
-                    "layout.barcode",
+                self.warnings.push(Finding::new(
+                    Code::LayoutBarcode,
                     format!("{path}/message"),
                     format!("The barcode cannot be drawn: {reason}"),
                     "Shorten the message or choose another barcode format.",
@@ -1093,8 +1090,8 @@ impl<'a> Builder<'a, '_> {
             let shown = self.fonts.truncate(&text, alt_font, max);
             if shown != text && invalid.is_none() {
                 let path = source.json_path(self.doc).unwrap_or_default();
-                self.warnings.push(Finding::warning(
-                    "layout.truncated",
+                self.warnings.push(Finding::new(
+                    Code::LayoutTruncated,
                     format!("{path}/altText"),
                     "The barcode's alternative text is cut off",
                     "Shorten the text shown under the barcode.",
@@ -1241,9 +1238,7 @@ fn invalid_notice(doc: &PassDocument) -> Option<String> {
         .expiration_date
         .as_deref()
         .and_then(format::unix_seconds)?;
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+    let now = passmith_core::time::now_unix();
     (expiry <= now).then(|| "This pass has expired".to_owned())
 }
 
@@ -1277,8 +1272,8 @@ fn fit(w: f32, h: f32, max_w: f32, max_h: f32) -> (f32, f32) {
 }
 
 fn unreadable_image(path: String) -> Finding {
-    Finding::warning(
-        "layout.image-unreadable",
+    Finding::new(
+        Code::LayoutImageUnreadable,
         path,
         "This image cannot be read as a PNG, so it is not shown",
         "Export the image again as PNG.",

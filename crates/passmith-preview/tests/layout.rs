@@ -212,7 +212,7 @@ fn event_ticket_with_strip_and_background_uses_the_strip_and_warns() {
     let w = lay
         .warnings
         .iter()
-        .find(|w| w.code == "layout.image-ignored")
+        .find(|w| w.code == "layout.image_ignored")
         .expect("warning");
     assert_eq!(w.path, "background@2x.png");
     assert!(w.message.contains("strip"), "{}", w.message);
@@ -226,7 +226,7 @@ fn event_ticket_with_strip_and_background_uses_the_strip_and_warns() {
     assert!(
         lay.warnings
             .iter()
-            .all(|w| w.code != "layout.image-ignored")
+            .all(|w| w.code != "layout.image_ignored")
     );
 }
 
@@ -243,11 +243,11 @@ fn fields_beyond_what_the_style_shows_are_hidden_and_reported() {
         }
     });
     let lay = layout(&d, &RenderOptions::default());
-    let hidden: Vec<&str> = lay
+    let hidden: Vec<String> = lay
         .warnings
         .iter()
-        .filter(|w| w.code == "layout.hidden-field")
-        .map(|w| w.path.as_str())
+        .filter(|w| w.code == "layout.too_many_fields")
+        .map(|w| w.path.to_string())
         .collect();
     assert_eq!(
         hidden,

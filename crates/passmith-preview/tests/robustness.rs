@@ -30,7 +30,7 @@ fn empty_document_renders() {
         let (png, lay) = render_png(&doc, &opts).unwrap();
         assert!(png.starts_with(b"\x89PNG"));
         if opts.side == Side::Front {
-            assert!(lay.warnings.iter().any(|w| w.code == "layout.no-style"));
+            assert!(lay.warnings.iter().any(|w| w.code == "layout.no_style"));
         }
     }
 }
@@ -77,7 +77,7 @@ fn garbage_images_and_values_do_not_panic() {
             front
                 .warnings
                 .iter()
-                .any(|w| w.code == "layout.image-unreadable" && w.path == "logo@2x.png"),
+                .any(|w| w.code == "layout.image_unreadable" && w.path == "logo@2x.png"),
             "{:?}",
             front.warnings
         );

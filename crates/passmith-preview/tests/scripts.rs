@@ -53,7 +53,7 @@ fn assert_drawn(text: &str) {
     assert!(
         lay.warnings
             .iter()
-            .all(|w| w.code != "layout.missing-glyphs"),
+            .all(|w| w.code != "layout.missing_glyphs"),
         "{:?}",
         lay.warnings
     );
@@ -119,7 +119,7 @@ fn a_character_no_font_has_is_reported() {
     let w = lay
         .warnings
         .iter()
-        .find(|w| w.code == "layout.missing-glyphs")
+        .find(|w| w.code == "layout.missing_glyphs")
         .expect("warning");
     assert_eq!(w.path, "/generic/primaryFields/0");
 }
