@@ -90,7 +90,7 @@ mod tests {
         let paths = |doc: &PassDocument| -> Vec<String> {
             hidden_field_findings(doc, Style::Generic)
                 .into_iter()
-                .map(|f| f.path)
+                .map(|f| f.path.to_string())
                 .collect()
         };
         assert!(!paths(&doc).iter().any(|p| p == a3), "{hidden:?}");
