@@ -14,11 +14,11 @@
 mod barcode;
 mod color;
 mod format;
+mod front;
 mod grid;
 mod icons;
 mod images;
 mod layout_back;
-mod layout_front;
 mod raster;
 mod text;
 
@@ -204,7 +204,7 @@ impl Layout {
 pub fn layout(doc: &PassDocument, opts: &RenderOptions) -> Layout {
     let opts = sanitize(opts);
     match opts.side {
-        Side::Front => layout_front::layout(doc, &opts),
+        Side::Front => front::layout(doc, &opts),
         Side::Back => layout_back::layout(doc, &opts),
     }
 }

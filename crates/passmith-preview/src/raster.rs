@@ -18,7 +18,7 @@ use crate::grid::{CORNER_RADIUS, Ctx};
 use crate::icons;
 use crate::images;
 use crate::layout_back::{CELL_BACKGROUND, SEPARATOR, SHEET_BACKGROUND};
-use crate::layout_front::barcode_geometry;
+use crate::front::barcode_geometry;
 use crate::text::fonts;
 use crate::{ElementKind, Layout, PreviewError, Rect, RenderOptions, RgbaImage, Side, Source};
 
@@ -53,7 +53,7 @@ pub(crate) fn render(
     } else {
         None
     };
-    let invalid = crate::layout_front::pass_is_invalid(doc);
+    let invalid = crate::front::pass_is_invalid(doc);
     let mut first_card = true;
 
     for el in &layout.elements {

@@ -1,33 +1,23 @@
 //! Every barcode format Wallet supports, rendered into the preview and read back from the
 //! pixels with rxing's reader, at every scale: the drawn code must carry exactly the message.
 
-// Test helpers may fail loudly: a panic is a test failure with its message.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
 use passmith_core::PassDocument;
-use passmith_core::model::{Barcode, BarcodeFormat, Field, FieldGroup, Pass, PassFields, Style};
+use passmith_core::model::{Barcode, BarcodeFormat, Field, FieldGroup, Style};
 use passmith_preview::{ElementKind, RenderOptions, Source, layout, render};
 
+use crate::util::doc;
+
 fn pass_with(style: Style, barcode: Barcode) -> PassDocument {
-    let mut pass = Pass {
-        format_version: Some(1),
-        description: "Barcode test".into(),
-        organization_name: "Passmith".into(),
-        background_color: Some("rgb(30, 60, 120)".into()),
-        foreground_color: Some("rgb(255, 255, 255)".into()),
-        barcodes: Some(vec![barcode]),
-        ..Pass::default()
-    };
-    let mut fields = PassFields::default();
-    fields
-        .group_mut(FieldGroup::Primary)
-        .push(Field::text("name", "Name", "Ada Lovelace"));
-    fields
-        .group_mut(FieldGroup::Secondary)
-        .push(Field::text("level", "Level", "Gold"));
-    pass.set_style(style);
-    *pass.fields_mut().unwrap() = fields;
-    PassDocument::new(pass)
+    let mut d = doc(style, |f| {
+        f.group_mut(FieldGroup::Primary)
+            .push(Field::text("name", "Name", "Ada Lovelace"));
+        f.group_mut(FieldGroup::Secondary)
+            .push(Field::text("level", "Level", "Gold"));
+    });
+    d.pass.background_color = Some("rgb(30, 60, 120)".into());
+    d.pass.foreground_color = Some("rgb(255, 255, 255)".into());
+    d.pass.barcodes = Some(vec![barcode]);
+    d
 }
 
 fn decode(doc: &PassDocument, scale: f32, format: rxing::BarcodeFormat) -> String {

@@ -1,9 +1,6 @@
 //! The preview never panics: broken images, empty documents, odd options and absurd values
 //! still produce a picture (and warnings), never a crash.
 
-// Test helpers may fail loudly: a panic is a test failure with its message.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
 use passmith_core::PassDocument;
 use passmith_core::model::{Barcode, BarcodeFormat, Field, FieldGroup, Pass, Style};
 use passmith_preview::{RenderOptions, Side, layout, render, render_png};
