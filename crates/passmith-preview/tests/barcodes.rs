@@ -32,7 +32,7 @@ fn decode(doc: &PassDocument, scale: f32, format: rxing::BarcodeFormat) -> Strin
             .any(|e| matches!(e.kind, ElementKind::Barcode { .. })),
         "no barcode element in the layout"
     );
-    let img = render(doc, &lay, &opts).unwrap();
+    let img = render(&lay, opts.scale).unwrap();
     // Read the rendered PNG back, as a user's file would be, and look at the barcode plate
     // (Aztec's detector starts from the middle of the picture, like a phone camera aimed at it).
     let png = passmith_preview::encode_png(&img).unwrap();
@@ -40,7 +40,9 @@ fn decode(doc: &PassDocument, scale: f32, format: rxing::BarcodeFormat) -> Strin
     let plate = lay
         .elements
         .iter()
-        .find(|e| e.kind == ElementKind::Shape && matches!(e.source, Source::Barcode { .. }))
+        .find(|e| {
+            matches!(e.kind, ElementKind::Shape(_)) && matches!(e.source, Source::Barcode { .. })
+        })
         .expect("a barcode plate")
         .rect;
     let x0 = ((plate.x - 4.0) * scale).max(0.0) as u32;
@@ -159,7 +161,7 @@ fn modules_are_whole_pixels() {
             .iter()
             .find(|e| matches!(e.kind, ElementKind::Barcode { .. }))
             .unwrap();
-        let img = render(&doc, &lay, &opts).unwrap();
+        let img = render(&lay, opts.scale).unwrap();
         let y = ((el.rect.y + el.rect.h / 2.0) * scale) as u32;
         let row = (0..img.width)
             .map(|x| img.pixels[((y * img.width + x) * 4) as usize])

@@ -116,7 +116,7 @@ fn boarding_pass_draws_its_transit_icon_between_the_primary_fields() {
         Some("/boardingPass/transitType")
     );
     // And it is really drawn, in the label colour (black by default), on the white card.
-    let img = render(&d, &lay, &opts).unwrap();
+    let img = render(&lay, opts.scale).unwrap();
     let dark = dark_pixels(&img, icon.rect, opts.scale, 60);
     assert!(dark > 100, "only {dark} dark pixels in the icon box");
     // Every transit type has an icon.
@@ -382,7 +382,7 @@ fn back_lists_every_back_field_with_links_in_the_link_colour() {
             .any(|t| t.0 == "Terms")
     );
     assert!(lay.height > 150.0);
-    let img = render(&d, &lay, &opts).unwrap();
+    let img = render(&lay, opts.scale).unwrap();
     assert_eq!(img.height, (lay.height * 2.0).round() as u32);
 }
 
@@ -407,14 +407,18 @@ fn barcode_alt_text_is_under_the_code() {
     assert!(alt.rect.y >= code.rect.y + code.rect.h - 1.0);
     // Expired passes (expirationDate in the past) and voided ones replace the alt text with a
     // grey notice.
+    let opts = RenderOptions {
+        now: Some(crate::util::timestamp("2026-12-01T12:00:00Z")),
+        ..RenderOptions::default()
+    };
     d.pass.expiration_date = Some("2001-01-01T00:00:00Z".into());
-    let lay = layout(&d, &RenderOptions::default());
+    let lay = layout(&d, &opts);
     assert!(lay.elements.iter().any(|e| matches!(&e.kind, ElementKind::Text { role: TextRole::AltText, text, .. } if text.contains("expired"))));
     d.pass.expiration_date = Some("2999-01-01T00:00:00Z".into());
-    let lay = layout(&d, &RenderOptions::default());
+    let lay = layout(&d, &opts);
     assert!(lay.elements.iter().any(|e| matches!(&e.kind, ElementKind::Text { role: TextRole::AltText, text, .. } if text == "1234")));
     d.pass.voided = Some(true);
-    let lay = layout(&d, &RenderOptions::default());
+    let lay = layout(&d, &opts);
     assert!(lay.elements.iter().any(|e| matches!(&e.kind, ElementKind::Text { role: TextRole::AltText, color, .. } if *color == [128, 128, 128, 255])));
 }
 

@@ -66,7 +66,7 @@ fn assert_drawn(text: &str) {
         })
         .unwrap()
         .clone();
-    let img = render(&doc, &lay, &opts).unwrap();
+    let img = render(&lay, opts.scale).unwrap();
     let ink = dark_pixels(&img, value.rect, opts.scale, 128);
     assert!(ink > 200, "only {ink} dark pixels for {text:?}");
 }

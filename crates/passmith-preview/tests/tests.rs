@@ -7,6 +7,7 @@
 mod util;
 
 mod barcodes;
+mod display_list;
 mod golden;
 mod layout;
 mod robustness;

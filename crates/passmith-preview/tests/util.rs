@@ -67,3 +67,8 @@ pub fn dark_pixels(img: &RgbaImage, rect: Rect, scale: f32, below: u8) -> usize 
         .filter(|(x, y)| img.pixels[((y * img.width + x) * 4) as usize] < below)
         .count()
 }
+
+/// A moment given as an RFC 3339 text, e.g. `2026-12-01T12:00:00Z`.
+pub fn timestamp(text: &str) -> jiff::Timestamp {
+    text.parse().unwrap()
+}

@@ -3,6 +3,8 @@
 //! pass), and the boarding pass footer image just above the plate. The sizes of code and plate
 //! per format were measured on the screenshots.
 
+use std::sync::Arc;
+
 use passmith_core::model::Style;
 use passmith_core::{Finding, PassDocument};
 
@@ -13,7 +15,7 @@ use crate::format;
 use crate::grid::MARGIN;
 use crate::images;
 use crate::text::{Font, Weight};
-use crate::{ElementKind, Rect, Source, TextRole};
+use crate::{ElementKind, ImageFit, Rect, Shape, Source, TextRole};
 
 impl Builder<'_, '_> {
     /// The barcode plate, the code, its alt text, and the boarding pass footer above it.
@@ -52,7 +54,7 @@ impl Builder<'_, '_> {
             .as_deref()
             .map(|t| self.doc.localized(self.lang, t).to_owned())
             .filter(|t| !t.trim().is_empty());
-        let invalid = invalid_notice(self.doc);
+        let invalid = invalid_notice(self.doc, self.opts.now);
         let alt = invalid.clone().or(alt);
         let geom = barcode_geometry(&bc.format, &modules, scale, alt.is_some());
         let alt_font = Font::new(Weight::Regular, 14.0);
@@ -73,7 +75,11 @@ impl Builder<'_, '_> {
             geom.plate_h,
         );
         let source = Source::Barcode { index };
-        self.push(plate, ElementKind::Shape, source.clone());
+        let plate_shape = Shape::RoundRect {
+            fill: color::WHITE,
+            radius: 4.5,
+        };
+        self.push(plate, ElementKind::Shape(plate_shape), source.clone());
         // Whole device pixels, so modules stay sharp.
         let code_x = ((w - geom.code_w) / 2.0 * scale).round() / scale;
         let code_y = ((plate.y + geom.code_top) * scale).round() / scale;
@@ -82,6 +88,8 @@ impl Builder<'_, '_> {
             ElementKind::Barcode {
                 format: bc.format.clone(),
                 message: bc.message.clone(),
+                modules: Arc::new(modules),
+                faded: invalid.is_some(),
             },
             source.clone(),
         );
@@ -114,6 +122,7 @@ impl Builder<'_, '_> {
                 ElementKind::Text {
                     text: shown,
                     size: alt_font.size,
+                    weight: alt_font.weight,
                     color,
                     role: TextRole::AltText,
                 },
@@ -124,12 +133,10 @@ impl Builder<'_, '_> {
             && let Some((fw, fh)) = images::size_pt(self.doc, "footer", scale, self.lang)
         {
             let (bw, bh) = fit(fw, fh, 286.0, 15.0);
-            self.push(
+            self.push_image(
+                "footer",
                 Rect::new((w - bw) / 2.0, plate.y - 6.0 - bh, bw, bh),
-                ElementKind::Image,
-                Source::Image {
-                    name: "footer".into(),
-                },
+                ImageFit::Fit,
             );
         }
     }
@@ -226,10 +233,10 @@ pub(crate) fn barcode_geometry(
     }
 }
 
-/// The text Wallet puts under the code of a voided or expired pass.
-/// Voided passes, and passes whose `expirationDate` is in the past (by this computer's clock —
-/// the one input of the layout that is not in the document), show a faded code.
-fn invalid_notice(doc: &PassDocument) -> Option<String> {
+/// The text Wallet puts under the faded code of a voided or expired pass: voided passes, and
+/// passes whose `expirationDate` is not after `now` (the caller's clock; without one, expiry
+/// is not judged).
+fn invalid_notice(doc: &PassDocument, now: Option<jiff::Timestamp>) -> Option<String> {
     if doc.pass.voided == Some(true) {
         return Some("This pass is no longer valid".to_owned());
     }
@@ -238,14 +245,6 @@ fn invalid_notice(doc: &PassDocument) -> Option<String> {
         .expiration_date
         .as_deref()
         .and_then(format::unix_seconds)?;
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+    let now = now?.as_second();
     (expiry <= now).then(|| "This pass has expired".to_owned())
 }
-
-/// True when Wallet fades the barcode (voided or expired).
-pub(crate) fn pass_is_invalid(doc: &PassDocument) -> bool {
-    invalid_notice(doc).is_some()
-}
-

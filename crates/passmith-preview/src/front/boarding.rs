@@ -8,7 +8,7 @@ use super::Builder;
 use super::rows::{Mode, RowSpec};
 use crate::grid::MARGIN;
 use crate::text::{Font, Weight};
-use crate::{ElementKind, Rect, Source};
+use crate::{ElementKind, Rect, Shape, Source};
 
 impl<'a> Builder<'a, '_> {
     pub(super) fn boarding(&mut self, fields: &'a PassFields) {
@@ -33,9 +33,13 @@ impl<'a> Builder<'a, '_> {
         let icon_y = 68.0 + spec.label.line_height() + spec.vpad + spec.value.size * 0.952
             - spec.value.size * 0.36
             - size / 2.0;
+        let icon = Shape::TransitIcon {
+            transit: fields.transit_type.clone(),
+            color: self.ctx.palette.label,
+        };
         self.push(
             Rect::new(w / 2.0 - size / 2.0, icon_y, size, size),
-            ElementKind::Shape,
+            ElementKind::Shape(icon),
             Source::TransitIcon,
         );
         let aux = self.take_visible(

@@ -68,6 +68,7 @@ impl<'a> Builder<'a, '_> {
                 ElementKind::Text {
                     text: shown.join("\n"),
                     size: font.size,
+                    weight: font.weight,
                     color,
                     role: TextRole::Label,
                 },

@@ -10,7 +10,7 @@ use super::{Builder, fit};
 use crate::grid::MARGIN;
 use crate::images;
 use crate::text::{Font, Weight};
-use crate::{ElementKind, Rect, Source, TextRole};
+use crate::{ElementKind, ImageFit, Rect, Source, TextRole};
 
 impl<'a> Builder<'a, '_> {
     /// The logo, fitted into 160×50 at the top left. Returns its right edge.
@@ -19,12 +19,10 @@ impl<'a> Builder<'a, '_> {
             return MARGIN;
         };
         let (w, h) = fit(lw, lh, 160.0, 50.0);
-        self.push(
+        self.push_image(
+            "logo",
             Rect::new(MARGIN, 30.0 - h / 2.0, w, h),
-            ElementKind::Image,
-            Source::Image {
-                name: "logo".into(),
-            },
+            ImageFit::Fit,
         );
         MARGIN + w
     }
@@ -90,6 +88,7 @@ impl<'a> Builder<'a, '_> {
             ElementKind::Text {
                 text: shown,
                 size: font.size,
+                weight: font.weight,
                 color,
                 role: TextRole::LogoText,
             },

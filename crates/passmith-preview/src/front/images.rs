@@ -8,11 +8,28 @@ use passmith_core::model::Style;
 use super::{Builder, fit};
 use crate::grid::CARD_HEIGHT;
 use crate::images;
-use crate::{ElementKind, Rect, Source};
+use crate::{ElementKind, ImageFit, Rect, Source};
 
 impl Builder<'_, '_> {
     fn has_image(&self, name: &str) -> bool {
         images::size_pt(self.doc, name, self.opts.scale, self.lang).is_some()
+    }
+
+    /// Image `name` drawn into `rect`. An image whose header reads but whose pixels do not
+    /// decode is reported instead, as one that cannot be read at all.
+    pub(super) fn push_image(&mut self, name: &str, rect: Rect, fit: ImageFit) {
+        let (scale, lang) = (self.opts.scale, self.lang);
+        match images::decode(self.doc, name, scale, lang) {
+            Some(image) => self.push(
+                rect,
+                ElementKind::Image { image, fit },
+                Source::Image { name: name.into() },
+            ),
+            None => {
+                let path = images::file_path(self.doc, name, scale, lang).unwrap_or_default();
+                self.warnings.push(unreadable_image(path));
+            }
+        }
     }
 
     /// Strip, background, thumbnail — and warnings for images the style cannot show.
@@ -31,22 +48,18 @@ impl Builder<'_, '_> {
             }
         }
         if self.ctx.background {
-            self.push(
+            self.push_image(
+                "background",
                 Rect::new(0.0, 0.0, w, CARD_HEIGHT),
-                ElementKind::Image,
-                Source::Image {
-                    name: "background".into(),
-                },
+                ImageFit::Background,
             );
         }
         if self.ctx.strip {
             let (top, bottom) = self.ctx.strip_rect();
-            self.push(
+            self.push_image(
+                "strip",
                 Rect::new(0.0, top, w, bottom - top),
-                ElementKind::Image,
-                Source::Image {
-                    name: "strip".into(),
-                },
+                ImageFit::Cover,
             );
             if style == Style::EventTicket {
                 for ignored in ["background", "thumbnail"] {
@@ -73,12 +86,10 @@ impl Builder<'_, '_> {
             } else {
                 76.0
             };
-            self.push(
+            self.push_image(
+                "thumbnail",
                 Rect::new(w - 19.0 - bw, top, bw, bh),
-                ElementKind::Image,
-                Source::Image {
-                    name: "thumbnail".into(),
-                },
+                ImageFit::Fit,
             );
         }
     }

@@ -21,9 +21,9 @@ use crate::color::{self, Rgba};
 use crate::format;
 use crate::grid::{CARD_HEIGHT, Ctx};
 use crate::text::{Fonts, fonts};
-use crate::{Element, ElementKind, Layout, Rect, RenderOptions, Source};
+use crate::{Element, ElementKind, Layout, Rect, RenderOptions, Shape, Source};
 
-pub(crate) use barcode::{barcode_geometry, pass_is_invalid};
+pub(crate) use barcode::barcode_geometry;
 use rows::{Part, RowField, RowSpec};
 
 /// Builds the front layout.
@@ -62,9 +62,14 @@ struct Builder<'a, 'f> {
 impl<'a> Builder<'a, '_> {
     fn build(&mut self) {
         let w = self.ctx.width;
+        let card = Shape::Card {
+            outline: self.ctx.outline(),
+            fill: self.ctx.palette.background,
+            header_shade: !self.ctx.background,
+        };
         self.push(
             Rect::new(0.0, 0.0, w, CARD_HEIGHT),
-            ElementKind::Shape,
+            ElementKind::Shape(card),
             Source::Card,
         );
         let Some(style) = self.ctx.style else {

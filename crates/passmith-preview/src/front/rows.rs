@@ -120,7 +120,14 @@ pub(crate) fn place(fonts: &mut Fonts, fields: &[RowField<'_>], spec: &RowSpec) 
     };
     // 2. Truncate what still does not fit.
     let (shown_labels, value_lines) = if wraps {
-        wrap_single(fonts, &labels[0], &values[0], value_font, spec, &mut out.cut)
+        wrap_single(
+            fonts,
+            &labels[0],
+            &values[0],
+            value_font,
+            spec,
+            &mut out.cut,
+        )
     } else {
         truncate(fonts, &labels, values, &lw, value_font, spec, &mut out.cut)
     };
@@ -155,6 +162,7 @@ pub(crate) fn place(fonts: &mut Fonts, fields: &[RowField<'_>], spec: &RowSpec) 
                 kind: ElementKind::Text {
                     text: label.clone(),
                     size: spec.label.size,
+                    weight: spec.label.weight,
                     color: spec.label_color,
                     role: TextRole::Label,
                 },
@@ -180,6 +188,7 @@ pub(crate) fn place(fonts: &mut Fonts, fields: &[RowField<'_>], spec: &RowSpec) 
                 kind: ElementKind::Text {
                     text,
                     size: value_font.size,
+                    weight: value_font.weight,
                     color: spec.value_color,
                     role: TextRole::Value,
                 },
@@ -356,9 +365,15 @@ fn truncate(
                 if overflow <= 0.01 {
                     break;
                 }
-                let (widest, _) = limits.iter().enumerate().fold((0, f32::MIN), |acc, (i, w)| {
-                    if *w > acc.1 { (i, *w) } else { acc }
-                });
+                let (widest, _) = limits
+                    .iter()
+                    .enumerate()
+                    .fold(
+                        (0, f32::MIN),
+                        |acc, (i, w)| {
+                            if *w > acc.1 { (i, *w) } else { acc }
+                        },
+                    );
                 let cut = overflow.min((limits[widest] - floor).max(0.0));
                 if cut <= 0.0 {
                     break;
@@ -444,12 +459,7 @@ fn columns(
 }
 
 /// The alignment of field `i` of `n` in its slot before the text's direction is considered.
-fn slot_alignment(
-    mode: Mode,
-    i: usize,
-    n: usize,
-    field: Option<&TextAlignment>,
-) -> TextAlignment {
+fn slot_alignment(mode: Mode, i: usize, n: usize, field: Option<&TextAlignment>) -> TextAlignment {
     match mode {
         Mode::Columns if i + 1 == n && n > 1 => TextAlignment::Right,
         Mode::Columns => TextAlignment::Left,
@@ -541,7 +551,11 @@ mod tests {
     #[test]
     fn a_row_that_fits_keeps_its_size_and_cuts_nothing() {
         let fields = [Field::text("a", "A", "1"), Field::text("b", "B", "2")];
-        let placed = place(&mut fonts(), &row_fields(&fields), &spec(Mode::Spread, 300.0, 17.0));
+        let placed = place(
+            &mut fonts(),
+            &row_fields(&fields),
+            &spec(Mode::Spread, 300.0, 17.0),
+        );
         assert!(placed.cut.is_empty());
         assert_eq!(value_of(&placed, 0).1, 17.0);
         assert_eq!(value_of(&placed, 1).1, 17.0);
@@ -592,12 +606,18 @@ mod tests {
 
     #[test]
     fn the_header_packs_from_the_right_edge() {
-        let fields = [Field::text("a", "GATE", "12"), Field::text("b", "SEAT", "4A")];
+        let fields = [
+            Field::text("a", "GATE", "12"),
+            Field::text("b", "SEAT", "4A"),
+        ];
         let s = spec(Mode::Right, 115.0, 21.0);
         let placed = place(&mut fonts(), &row_fields(&fields), &s);
         let (first, second) = (value_of(&placed, 0).2, value_of(&placed, 1).2);
         assert!((first.right() - s.rect.right()).abs() < 0.01, "{first:?}");
-        assert!(second.right() <= first.x - s.pad + 0.01, "{second:?} {first:?}");
+        assert!(
+            second.right() <= first.x - s.pad + 0.01,
+            "{second:?} {first:?}"
+        );
     }
 
     #[test]
