@@ -81,35 +81,23 @@ fn texts_carry_the_font_they_were_measured_with() {
             .unwrap_or_else(|| panic!("no {role:?} text for {style:?} {group:?}"))
     };
     use FieldGroup::{Header, Primary, Secondary};
-    assert_eq!(
-        weight_of(Style::BoardingPass, Primary, TextRole::Value),
-        Weight::Light
-    );
-    assert_eq!(
-        weight_of(Style::Generic, Primary, TextRole::Value),
-        Weight::Regular
-    );
-    assert_eq!(
-        weight_of(Style::Generic, Secondary, TextRole::Value),
-        Weight::Light
-    );
-    assert_eq!(
-        weight_of(Style::Generic, Header, TextRole::Value),
-        Weight::Regular
-    );
-    assert_eq!(
-        weight_of(Style::Generic, Header, TextRole::Label),
-        Weight::Bold
-    );
-    // The primary label under the value: bold on coupons, light on store cards.
-    assert_eq!(
-        weight_of(Style::Coupon, Primary, TextRole::Label),
-        Weight::Bold
-    );
-    assert_eq!(
-        weight_of(Style::StoreCard, Primary, TextRole::Label),
-        Weight::Light
-    );
+    let table = [
+        (Style::BoardingPass, Primary, TextRole::Value, Weight::Light),
+        (Style::Generic, Primary, TextRole::Value, Weight::Regular),
+        (Style::Generic, Secondary, TextRole::Value, Weight::Light),
+        (Style::Generic, Header, TextRole::Value, Weight::Regular),
+        (Style::Generic, Header, TextRole::Label, Weight::Bold),
+        // The primary label under the value: bold on coupons, light on store cards.
+        (Style::Coupon, Primary, TextRole::Label, Weight::Bold),
+        (Style::StoreCard, Primary, TextRole::Label, Weight::Light),
+    ];
+    for (style, group, role, weight) in table {
+        assert_eq!(
+            weight_of(style, group, role),
+            weight,
+            "{style:?} {group:?} {role:?}"
+        );
+    }
 }
 
 /// The faded flag of the barcode, the alt text shown, and the darkest pixel of the code.

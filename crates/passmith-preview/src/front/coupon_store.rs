@@ -28,18 +28,7 @@ impl<'a> Builder<'a, '_> {
                 self.doc.localized(self.lang, raw).to_owned(),
             )
         });
-        let spec = RowSpec {
-            rect: Rect::new(MARGIN, 73.0, inner, 74.0),
-            label: Font::new(Weight::Bold, 11.0),
-            value: Font::new(Weight::Light, 66.0),
-            vpad: 0.0,
-            pad: 16.0,
-            mode: Mode::Spread,
-            labels: false,
-            wraps: false,
-            label_color: self.label_color(on_strip),
-            value_color: self.value_color(on_strip),
-        };
+        let spec = self.strip_primary_spec(on_strip);
         self.row(primary, &spec);
         if let Some((group, index, key, label)) = primary_label.filter(|p| !p.3.trim().is_empty()) {
             let weight = if style == Style::Coupon {

@@ -29,18 +29,7 @@ impl<'a> Builder<'a, '_> {
             let (_, strip_bottom) = self.ctx.strip_rect();
             let primary =
                 self.take_visible(FieldGroup::Primary, fields.group(FieldGroup::Primary), 1);
-            let spec = RowSpec {
-                rect: Rect::new(MARGIN, 73.0, inner, 74.0),
-                label: Font::new(Weight::Bold, 11.0),
-                value: Font::new(Weight::Light, 66.0),
-                vpad: 0.0,
-                pad: 16.0,
-                mode: Mode::Spread,
-                labels: false,
-                wraps: false,
-                label_color: self.label_color(true),
-                value_color: self.value_color(true),
-            };
+            let spec = self.strip_primary_spec(true);
             self.row(primary, &spec);
             let row = |y: f32| RowSpec {
                 rect: Rect::new(MARGIN, y, inner, 46.0),

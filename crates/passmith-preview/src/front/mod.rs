@@ -19,12 +19,12 @@ use passmith_core::{Finding, PassDocument};
 
 use crate::color::{self, Rgba};
 use crate::format;
-use crate::grid::{CARD_HEIGHT, Ctx};
-use crate::text::{Fonts, fonts};
+use crate::grid::{CARD_HEIGHT, Ctx, MARGIN};
+use crate::text::{Font, Fonts, Weight, fonts};
 use crate::{Element, ElementKind, Layout, Rect, RenderOptions, Shape, Source};
 
 pub(crate) use barcode::barcode_geometry;
-use rows::{Part, RowField, RowSpec};
+use rows::{Mode, Part, RowField, RowSpec};
 
 /// Builds the front layout.
 pub(crate) fn layout(doc: &PassDocument, opts: &RenderOptions) -> Layout {
@@ -122,6 +122,23 @@ impl<'a> Builder<'a, '_> {
             color::with_alpha(color::WHITE, 0.7)
         } else {
             self.ctx.palette.foreground
+        }
+    }
+
+    /// The primary row of coupons, store cards and event tickets with a strip: one value,
+    /// light 66, no label, on the strip (strip text colours when a strip is drawn).
+    fn strip_primary_spec(&self, on_strip: bool) -> RowSpec {
+        RowSpec {
+            rect: Rect::new(MARGIN, 73.0, self.ctx.width - 2.0 * MARGIN, 74.0),
+            label: Font::new(Weight::Bold, 11.0),
+            value: Font::new(Weight::Light, 66.0),
+            vpad: 0.0,
+            pad: 16.0,
+            mode: Mode::Spread,
+            labels: false,
+            wraps: false,
+            label_color: self.label_color(on_strip),
+            value_color: self.value_color(on_strip),
         }
     }
 
