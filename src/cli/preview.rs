@@ -59,6 +59,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             language: args.lang.clone(),
             side,
             card_width: args.width,
+            now: Some(passmith_core::time::now()),
         };
         let (png, layout) = passmith_preview::render_png(&doc, &opts)?;
         std::fs::write(&path, png)
