@@ -70,7 +70,7 @@ impl PreviewPanel {
         self.options.scale = density;
         // Whether the pass has expired (faded code) is judged by this clock, to the minute so
         // the picture is redrawn at most once a minute for it.
-        let now = jiff::Timestamp::now().as_second();
+        let now = passmith_core::time::now_unix();
         self.options.now = jiff::Timestamp::from_second(now - now.rem_euclid(60)).ok();
         let key = (version, self.options.clone());
         if self.rendered.as_ref() == Some(&key) {
