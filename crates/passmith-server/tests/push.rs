@@ -7,10 +7,7 @@ use crate::util::fake_apns::{FakeApns, Wire};
 use crate::util::*;
 
 fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_millis() as i64
+    passmith_core::time::now().as_millisecond()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -7,7 +7,6 @@
 //! Wall-clock time is never used as a tag.
 
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Executor, Row};
@@ -116,18 +115,12 @@ pub struct Db {
 
 /// Seconds since the Unix epoch.
 pub fn now_secs() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
+    passmith_core::time::now_unix()
 }
 
 /// Milliseconds since the Unix epoch (APNs 410 timestamps use this unit).
 pub fn now_millis() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
+    passmith_core::time::now().as_millisecond()
 }
 
 /// Opens one connection and, on SQLite, checks that the file is a database that this process
