@@ -76,7 +76,7 @@ fuzz_target!(|input: Input| {
         }
     }
     let Ok(cursor) = zip.finish() else { return };
-    if let Ok(opened) = archive::read_pkpass_at(cursor.get_ref(), NOW) {
+    if let Ok(opened) = archive::read_pkpass(cursor.get_ref(), NOW) {
         if let Some(report) = &opened.package {
             let _ = report.findings();
         }

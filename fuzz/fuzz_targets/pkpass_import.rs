@@ -10,7 +10,7 @@ use passmith_core::{ValidationContext, archive, validate};
 const NOW: i64 = 1_780_000_000;
 
 fuzz_target!(|data: &[u8]| {
-    if let Ok(opened) = archive::read_pkpass_at(data, NOW) {
+    if let Ok(opened) = archive::read_pkpass(data, NOW) {
         let ctx = ValidationContext {
             now_unix: NOW,
             ..ValidationContext::default()

@@ -3,8 +3,6 @@
 //! SIGKILLed at random moments while saving 10 MB of images), and leftovers of older Passmith
 //! versions are restored or kept, never deleted.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -434,11 +432,8 @@ fn interrupted_saves_leave_the_old_or_the_new_pass() {
     a.write_dir(&dir).unwrap();
     let save = (t.elapsed() / 2).max(Duration::from_millis(5));
 
-    let mut seed = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos() as u64
-        | 1;
+    // Seconds and the process id: a different schedule each run, printed to replay it.
+    let mut seed = (crate::util::now().unsigned_abs() << 20) ^ u64::from(std::process::id()) | 1;
     eprintln!("kill schedule seed {seed}, one save takes {save:?}");
     let exe = std::env::current_exe().unwrap();
     let started = dir.with_extension("started");
