@@ -284,7 +284,9 @@ mod tests {
         let p12 = std::fs::read(root.join("certs/test-pass.p12")).unwrap();
         let id = passmith_core::identity::Identity::from_pkcs12(&p12, "test-password").unwrap();
         let wwdr = std::fs::read(root.join("certs/test-wwdr-ca.pem")).unwrap();
-        passmith_core::package::build_pkpass(&doc, &id, Some(&wwdr)).unwrap()
+        let opts = passmith_core::export::ExportOptions::at(passmith_core::time::now_unix());
+        let signed = passmith_core::export::prepare(&doc, &id, &opts.with_wwdr(&wwdr));
+        signed.unwrap().bytes
     }
 
     #[test]

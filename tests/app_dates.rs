@@ -23,7 +23,7 @@ fn picking_an_expiration_date_writes_a_valid_w3c_date_undone_in_one_step() {
     assert_eq!(h.state().doc.pass.expiration_date, None);
 
     // Calendar: one year ahead (the picker starts today when the key is unset), then Save.
-    let today = jiff::Zoned::now().date();
+    let today = passmith_core::time::now_local().date();
     h.get_by_label(&today.to_string()).click();
     h.run();
     press(&mut h, ">>>");

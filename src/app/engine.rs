@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use passmith_core::export::{ExportOptions, Refused, Signed};
 use passmith_core::identity::IdentitySummary;
 use passmith_core::{Finding, PassDocument};
 
@@ -36,7 +37,7 @@ pub fn validate(
 
 /// Opens a `.pass` folder or a `.pkpass` file.
 pub fn open_path(path: &Path) -> Result<OpenedPass, passmith_core::Error> {
-    let opened = passmith_core::archive::open_path(path)?;
+    let opened = passmith_core::archive::open_path(path, now_unix())?;
     let (signature, package_findings) = match &opened.package {
         None => (None, Vec::new()),
         Some(report) => (Some(signature_words(&report.signature)), report.findings()),
@@ -66,13 +67,24 @@ pub fn load_identity(p12: &[u8], password: &str) -> Result<LoadedIdentity, passm
     })
 }
 
-/// Signs and packages the document. `wwdr_pem = None` uses Apple's bundled WWDR G4.
-pub fn build_pkpass(
+/// Validates, signs and packages the document through the export gate, exactly as
+/// `passmith build` does. `wwdr_pem = None` uses Apple's bundled WWDR G4.
+pub fn export(
     doc: &PassDocument,
     identity: &LoadedIdentity,
     wwdr_pem: Option<&[u8]>,
-) -> Result<Vec<u8>, passmith_core::Error> {
-    passmith_core::package::build_pkpass(doc, &identity.identity, wwdr_pem)
+    now_unix: i64,
+) -> Result<Signed, Refused> {
+    let opts = ExportOptions { now_unix, wwdr_pem };
+    passmith_core::export::prepare(doc, &identity.identity, &opts)
+}
+
+/// A notice line per finding: `[code] path: message`.
+pub fn finding_lines(findings: &[Finding]) -> Vec<String> {
+    findings
+        .iter()
+        .map(|f| format!("[{}] {}: {}", f.code, f.path, f.message))
+        .collect()
 }
 
 /// Uploads a signed `.pkpass` to passmith-server (blocking: call it off the UI thread).
@@ -97,8 +109,5 @@ pub fn push_update(
 
 /// Seconds since the Unix epoch, for expiry checks.
 pub fn now_unix() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
+    passmith_core::time::now_unix()
 }

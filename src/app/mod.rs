@@ -408,28 +408,45 @@ impl App {
         let Some(identity) = &self.identity else {
             return;
         };
-        match engine::build_pkpass(&self.doc, identity, self.wwdr_pem.as_deref()) {
-            Ok(bytes) => match passmith_core::document::write_file_atomically(&target, &bytes) {
-                Ok(()) => {
-                    self.last_export = Some(target.clone());
-                    self.notify(Notice::new(
-                        NoticeKind::Info,
-                        format!("Exported {}", target.display()),
-                    ));
+        let now = self.clock.unwrap_or_else(engine::now_unix);
+        match engine::export(&self.doc, identity, self.wwdr_pem.as_deref(), now) {
+            Ok(signed) => {
+                match passmith_core::document::write_file_atomically(&target, &signed.bytes) {
+                    Ok(()) => {
+                        self.last_export = Some(target.clone());
+                        let kind = if signed.warnings.is_empty() {
+                            NoticeKind::Info
+                        } else {
+                            NoticeKind::Warning
+                        };
+                        self.notify(
+                            Notice::new(kind, format!("Exported {}", target.display()))
+                                .with_lines(engine::finding_lines(&signed.warnings)),
+                        );
+                    }
+                    Err(err) => self.notify(
+                        Notice::new(
+                            NoticeKind::Error,
+                            format!("Could not write {}", target.display()),
+                        )
+                        .with_lines(vec![err.to_string()]),
+                    ),
                 }
-                Err(err) => self.notify(
-                    Notice::new(
-                        NoticeKind::Error,
-                        format!("Could not write {}", target.display()),
-                    )
-                    .with_lines(vec![err.to_string()]),
-                ),
-            },
-            Err(err) => self.notify(
-                Notice::new(NoticeKind::Error, "Could not sign the pass")
-                    .with_lines(vec![err.to_string()]),
-            ),
+            }
+            Err(refused) => self.notify_refused(refused),
         }
+    }
+
+    /// Says why the export gate refused.
+    fn notify_refused(&mut self, refused: passmith_core::export::Refused) {
+        use passmith_core::export::Refused;
+        let notice = match refused {
+            Refused::Blocked { findings } => Notice::new(NoticeKind::Error, "Export refused")
+                .with_lines(engine::finding_lines(&findings)),
+            Refused::Failed(err) => Notice::new(NoticeKind::Error, "Could not sign the pass")
+                .with_lines(vec![err.to_string()]),
+        };
+        self.notify(notice);
     }
 
     /// The server URL and API key, or `None` after opening the server window with a note.
@@ -466,12 +483,10 @@ impl App {
             self.open_identity_dialog();
             return;
         };
-        match engine::build_pkpass(&self.doc, identity, self.wwdr_pem.as_deref()) {
-            Ok(bytes) => self.server.start_upload(url, key, bytes),
-            Err(err) => self.notify(
-                Notice::new(NoticeKind::Error, "Could not sign the pass")
-                    .with_lines(vec![err.to_string()]),
-            ),
+        let now = self.clock.unwrap_or_else(engine::now_unix);
+        match engine::export(&self.doc, identity, self.wwdr_pem.as_deref(), now) {
+            Ok(signed) => self.server.start_upload(url, key, signed.bytes),
+            Err(refused) => self.notify_refused(refused),
         }
     }
 

@@ -2,79 +2,32 @@
 //! this module works out which of them the new style will not show, so the user is told instead
 //! of finding out later (other designers silently wipe style-specific content).
 
-use passmith_core::PassDocument;
 use passmith_core::model::{FieldGroup, Style};
+use passmith_core::rules::{self, StyleKey};
+use passmith_core::{Finding, PassDocument};
 
-/// The largest number of fields each front group can show in `style` (Apple's documented counts).
-pub fn capacity(style: Style, group: FieldGroup) -> Option<usize> {
-    match (style, group) {
-        (_, FieldGroup::Header) => Some(3),
-        (Style::BoardingPass, FieldGroup::Primary) => Some(2),
-        (_, FieldGroup::Primary) => Some(1),
-        (_, FieldGroup::Secondary) => Some(4),
-        (Style::BoardingPass, FieldGroup::Auxiliary) => Some(5),
-        (Style::EventTicket, FieldGroup::Auxiliary) => Some(8),
-        (_, FieldGroup::Auxiliary) => Some(4),
-        (_, FieldGroup::Back) => None,
-        (Style::EventTicket, FieldGroup::AdditionalInfo) => None,
-        (_, FieldGroup::AdditionalInfo) => Some(0),
-    }
-}
+/// The field counts and image lists come from the one source, `passmith_core::rules`.
+pub use passmith_core::rules::{capacity, image_names as images};
 
-/// The images a style shows.
-pub fn images(style: Style) -> &'static [&'static str] {
-    match style {
-        Style::BoardingPass => &["icon", "logo", "footer"],
-        Style::Coupon | Style::StoreCard => &["icon", "logo", "strip"],
-        Style::EventTicket => &["icon", "logo", "strip", "background", "thumbnail"],
-        Style::Generic => &["icon", "logo", "thumbnail"],
-    }
+/// One finding per field `style` would not show: the same code, wording and path that
+/// `passmith validate` reports once the style is changed.
+pub fn hidden_field_findings(doc: &PassDocument, style: Style) -> Vec<Finding> {
+    rules::hidden_in(&doc.pass, style)
+        .iter()
+        .map(rules::HiddenField::finding)
+        .collect()
 }
 
 /// One sentence per thing the pass has but `style` will not show. Empty when everything shows.
 pub fn hidden_in(doc: &PassDocument, style: Style) -> Vec<String> {
-    let mut out = Vec::new();
+    let mut out: Vec<String> = hidden_field_findings(doc, style)
+        .into_iter()
+        .map(|f| f.message)
+        .collect();
     let Some(fields) = doc.pass.fields() else {
         return out;
     };
-    let square = doc
-        .pass
-        .effective_barcodes()
-        .first()
-        .is_some_and(|b| b.format.is_square());
-    for group in FieldGroup::ALL {
-        let list = fields.group(group);
-        let Some(max) = capacity(style, group) else {
-            continue;
-        };
-        for field in list.iter().skip(max) {
-            out.push(format!(
-                "{} field \"{}\" ({}): a {} pass shows at most {max} {} field{}",
-                group.label(),
-                field.key,
-                field.label.as_deref().unwrap_or("no label"),
-                style.label().to_lowercase(),
-                group.label().to_lowercase(),
-                if max == 1 { "" } else { "s" },
-            ));
-        }
-    }
-    if matches!(style, Style::Coupon | Style::StoreCard | Style::Generic) && square {
-        let combined: Vec<_> = fields
-            .group(FieldGroup::Secondary)
-            .iter()
-            .take(4)
-            .chain(fields.group(FieldGroup::Auxiliary).iter().take(4))
-            .collect();
-        for field in combined.iter().skip(4) {
-            out.push(format!(
-                "Field \"{}\": with a square barcode a {} pass shows at most 4 secondary and auxiliary fields together",
-                field.key,
-                style.label().to_lowercase()
-            ));
-        }
-    }
-    if style != Style::EventTicket
+    if !rules::applies(StyleKey::AuxiliaryRow, style)
         && fields
             .group(FieldGroup::Auxiliary)
             .iter()
@@ -82,26 +35,22 @@ pub fn hidden_in(doc: &PassDocument, style: Style) -> Vec<String> {
     {
         out.push("Auxiliary field rows (row 0/1) exist only on event tickets; the fields stay in one row".to_owned());
     }
-    if style != Style::BoardingPass && fields.transit_type.is_some() {
+    if !rules::applies(StyleKey::TransitType, style) && fields.transit_type.is_some() {
         out.push("The transit type is only used by boarding passes".to_owned());
     }
-    let shown = images(style);
     let mut names: Vec<&str> = doc
         .files
         .keys()
         .filter_map(|p| passmith_core::document::parse_image_path(p))
         .map(|(_, name, _)| name)
-        .filter(|n| {
-            !shown.contains(n)
-                && ["logo", "icon", "strip", "background", "thumbnail", "footer"].contains(n)
-        })
+        .filter(|n| rules::IMAGE_NAMES.contains(n) && !rules::shows_image(style, n))
         .collect();
     names.sort_unstable();
     names.dedup();
     for name in names {
         out.push(format!(
-            "The {name} image: a {} pass does not show it (it stays in the pass)",
-            style.label().to_lowercase()
+            "The {name} image: {} does not show it (it stays in the pass)",
+            passmith_core::words::a_style(style)
         ));
     }
     out
@@ -137,10 +86,16 @@ mod tests {
             hidden.iter().any(|h| h.contains("background")),
             "{hidden:?}"
         );
-        assert!(!hidden.iter().any(|h| h.contains("\"a3\"")), "{hidden:?}");
+        let a3 = "/generic/auxiliaryFields/3";
+        let paths = |doc: &PassDocument| -> Vec<String> {
+            hidden_field_findings(doc, Style::Generic)
+                .into_iter()
+                .map(|f| f.path.to_string())
+                .collect()
+        };
+        assert!(!paths(&doc).iter().any(|p| p == a3), "{hidden:?}");
         doc.pass.barcodes = Some(vec![Barcode::new(BarcodeFormat::Qr, "x")]);
-        let hidden = hidden_in(&doc, Style::Generic);
-        assert!(hidden.iter().any(|h| h.contains("\"a3\"")), "{hidden:?}");
+        assert!(paths(&doc).iter().any(|p| p == a3), "{:?}", paths(&doc));
     }
 
     #[test]
@@ -151,15 +106,10 @@ mod tests {
             .unwrap()
             .group_mut(FieldGroup::Primary)
             .push(Field::text("to", "TO", "SFO"));
-        assert!(
-            hidden_in(&doc, Style::BoardingPass)
-                .iter()
-                .all(|h| !h.contains("\"to\""))
-        );
-        assert!(
-            hidden_in(&doc, Style::StoreCard)
-                .iter()
-                .any(|h| h.contains("\"to\""))
-        );
+        assert!(hidden_field_findings(&doc, Style::BoardingPass).is_empty());
+        let hidden = hidden_field_findings(&doc, Style::StoreCard);
+        assert_eq!(hidden.len(), 1, "{hidden:?}");
+        assert_eq!(hidden[0].path, "/storeCard/primaryFields/1");
+        assert!(hidden[0].message.contains("“TO”"), "{}", hidden[0].message);
     }
 }

@@ -380,7 +380,7 @@ impl DateDraft {
     }
 
     fn now() -> DateDraft {
-        let now = jiff::Zoned::now();
+        let now = passmith_core::time::now_local();
         DateDraft {
             date: now.date(),
             hour: now.hour(),
@@ -609,7 +609,7 @@ mod tests {
         let d = DateDraft::from_value("next tuesday");
         let w3c = d.to_w3c();
         let seconds = passmith_core::validate::parse_w3c_date(&w3c).unwrap();
-        let now = jiff::Timestamp::now().as_second();
+        let now = passmith_core::time::now_unix();
         assert!((seconds - now).abs() < 2 * 86_400, "{w3c} is not today");
         assert_eq!(offset_text(-570), "-09:30");
     }

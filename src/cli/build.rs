@@ -6,14 +6,14 @@
 //! at a terminal. Exit codes: 0 written, 1 not written (validation errors, wrong password, expired
 //! or mismatched certificate, signing failure), 2 an input could not be read.
 
-use std::collections::BTreeSet;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use passmith_core::error::Error;
+use passmith_core::export::{self, ExportOptions, Refused};
 use passmith_core::identity::IdentityProblem;
 use passmith_core::validate::load_error_finding;
-use passmith_core::{Finding, Identity, PassDocument, ValidationContext, package, validate};
+use passmith_core::{Identity, PassDocument};
 
 use super::{EXIT_FAILED, EXIT_OK, EXIT_UNREADABLE};
 
@@ -74,55 +74,51 @@ fn build(args: &Args) -> Result<(), Stop> {
     };
 
     let summary = identity.summary();
-    let ctx = ValidationContext::now().with_identity(summary.clone());
-    let mut findings = validate(&doc, &ctx);
-    findings.extend(identity.check_against(&doc.pass, ctx.now_unix));
-    findings.extend(passmith_core::sign::intermediate_findings(
-        &identity,
-        wwdr.as_deref(),
-    ));
-    let findings = dedupe(findings);
-    let errors = findings.iter().filter(|f| f.is_error()).count();
-    if !findings.is_empty() {
-        let mut err = std::io::stderr().lock();
-        let _ = super::validate::write_report(
-            &mut err,
-            &args.pass_dir.display().to_string(),
-            &findings,
-        );
+    let now = passmith_core::time::now_unix();
+    let opts = ExportOptions {
+        now_unix: now,
+        wwdr_pem: wwdr.as_deref(),
+    };
+    let name = args.pass_dir.display().to_string();
+    let signed = match export::prepare(&doc, &identity, &opts) {
+        Ok(signed) => signed,
+        Err(Refused::Failed(e)) => return Err(Stop::failed(e.to_string())),
+        Err(Refused::Blocked { findings }) => {
+            let _ = super::validate::write_report(&mut std::io::stderr().lock(), &name, &findings);
+            let codes: Vec<&str> = findings
+                .iter()
+                .filter(|f| f.is_error())
+                .map(|f| f.code.as_str())
+                .collect();
+            let errors = codes.len();
+            // A certificate that cannot sign at all deserves its own headline, not just a count.
+            let headline = match identity.ensure_valid_at(now) {
+                Err(e) => format!("{}: {e}. ", args.cert.display()),
+                Ok(()) if codes.iter().any(|c| c.starts_with("identity.")) => format!(
+                    "the certificate ({}, team {}) does not match pass.json. ",
+                    summary.pass_type_identifier.as_deref().unwrap_or("?"),
+                    summary.team_identifier.as_deref().unwrap_or("?")
+                ),
+                Ok(()) => String::new(),
+            };
+            return Err(Stop::failed(format!(
+                "{headline}{} was not written: the pass has {errors} error{} ({}), listed above. Fix them and build again.",
+                args.output.display(),
+                if errors == 1 { "" } else { "s" },
+                codes.join(", ")
+            )));
+        }
+    };
+    if !signed.warnings.is_empty() {
+        let _ =
+            super::validate::write_report(&mut std::io::stderr().lock(), &name, &signed.warnings);
     }
-    if errors > 0 {
-        let codes: Vec<&str> = findings
-            .iter()
-            .filter(|f| f.is_error())
-            .map(|f| f.code.as_str())
-            .collect();
-        // A certificate that cannot sign at all deserves its own headline, not just a count.
-        let headline = match identity.ensure_valid_at(ctx.now_unix) {
-            Err(e) => format!("{}: {e}. ", args.cert.display()),
-            Ok(()) if codes.iter().any(|c| c.starts_with("identity.")) => format!(
-                "the certificate ({}, team {}) does not match pass.json. ",
-                summary.pass_type_identifier.as_deref().unwrap_or("?"),
-                summary.team_identifier.as_deref().unwrap_or("?")
-            ),
-            Ok(()) => String::new(),
-        };
-        return Err(Stop::failed(format!(
-            "{headline}{} was not written: the pass has {errors} error{} ({}), listed above. Fix them and build again.",
-            args.output.display(),
-            if errors == 1 { "" } else { "s" },
-            codes.join(", ")
-        )));
-    }
-
-    let bytes = package::build_pkpass(&doc, &identity, wwdr.as_deref())
-        .map_err(|e| Stop::failed(e.to_string()))?;
-    passmith_core::document::write_file_atomically(&args.output, &bytes)
+    passmith_core::document::write_file_atomically(&args.output, &signed.bytes)
         .map_err(|e| Stop::failed(e.to_string()))?;
     println!(
         "Wrote {} ({} bytes), signed by \"{}\".",
         args.output.display(),
-        bytes.len(),
+        signed.bytes.len(),
         summary.subject
     );
     Ok(())
@@ -217,28 +213,4 @@ fn load_identity(args: &Args) -> Result<Identity, Stop> {
         };
         Stop::failed(format!("{}: {e}{source}", args.cert.display()))
     })
-}
-
-/// Validation and the identity check both compare the certificate with pass.json; report each
-/// problem once.
-fn dedupe(findings: Vec<Finding>) -> Vec<Finding> {
-    let mut seen = BTreeSet::new();
-    findings
-        .into_iter()
-        .filter(|f| seen.insert((f.code.clone(), f.path.clone())))
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn duplicate_findings_are_reported_once() {
-        let f = Finding::error("identity.expired", "certificate", "a", "b");
-        let g = Finding::error("identity.expired", "certificate", "other wording", "b");
-        let h = Finding::warning("image.missing_density", "logo@3x.png", "c", "d");
-        let out = dedupe(vec![f.clone(), g, h.clone()]);
-        assert_eq!(out, vec![f, h]);
-    }
 }

@@ -41,7 +41,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
                 return Ok(EXIT_UNREADABLE);
             }
         };
-        match archive::read_pkpass(&bytes) {
+        match archive::read_pkpass(&bytes, passmith_core::time::now_unix()) {
             Ok(opened) => {
                 let intact = opened.package.as_ref().is_some_and(|r| r.is_intact());
                 if !intact {

@@ -26,7 +26,9 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<u8> {
-    let opened = match archive::open_path(&args.pkpass) {
+    // The one clock reading of this command.
+    let now = passmith_core::time::now_unix();
+    let opened = match archive::open_path(&args.pkpass, now) {
         Ok(o) => o,
         Err(err) => {
             match load_error_finding(&err) {
@@ -45,7 +47,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     if let Some(report) = &opened.package {
         findings.extend(report.findings());
     }
-    findings.extend(validate(&opened.document, &ValidationContext::now()));
+    findings.extend(validate(&opened.document, &ValidationContext::at(now)));
 
     let mut out = std::io::stdout().lock();
     if args.json {

@@ -34,7 +34,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     if ![1.0, 2.0, 3.0].contains(&args.scale) {
         anyhow::bail!("--scale must be 1, 2 or 3 (got {})", args.scale);
     }
-    let doc = match passmith_core::archive::open_path(&args.pass) {
+    let doc = match passmith_core::archive::open_path(&args.pass, passmith_core::time::now_unix()) {
         Ok(opened) => opened.document,
         Err(err) => {
             eprintln!("error: cannot read {}: {err}", args.pass.display());
@@ -59,6 +59,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             language: args.lang.clone(),
             side,
             card_width: args.width,
+            now: Some(passmith_core::time::now()),
         };
         let (png, layout) = passmith_preview::render_png(&doc, &opts)?;
         std::fs::write(&path, png)

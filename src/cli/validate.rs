@@ -60,7 +60,9 @@ fn check(path: &std::path::Path) -> Result<Vec<Finding>, String> {
         Some(dir) if path.is_file() && path.file_name().is_some_and(|n| n == "pass.json") => dir,
         _ => path,
     };
-    match archive::open_path(path) {
+    // The one clock reading of this command.
+    let now = passmith_core::time::now_unix();
+    match archive::open_path(path, now) {
         Ok(Opened { document, package }) => {
             let mut findings = Vec::new();
             if let Some(report) = &package {
@@ -68,7 +70,7 @@ fn check(path: &std::path::Path) -> Result<Vec<Finding>, String> {
             }
             // The signer of an existing package is judged by the package report (an old pass keeps
             // working after its certificate expires), so the document is checked without it.
-            findings.extend(validate(&document, &ValidationContext::now()));
+            findings.extend(validate(&document, &ValidationContext::at(now)));
             Ok(findings)
         }
         Err(err) => match load_error_finding(&err) {
@@ -129,6 +131,7 @@ pub fn summary(errors: usize, warnings: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use passmith_core::Code;
 
     #[test]
     fn summary_pluralises() {
@@ -140,14 +143,14 @@ mod tests {
     #[test]
     fn report_lists_errors_before_warnings() {
         let findings = vec![
-            Finding::warning(
-                "image.missing_density",
+            Finding::new(
+                Code::ImageMissingDensity,
                 "logo@3x.png",
                 "No @3x logo.",
                 "Add it.",
             ),
-            Finding::error(
-                "color.format",
+            Finding::new(
+                Code::ColorFormat,
                 "/backgroundColor",
                 "Bad colour.",
                 "Use rgb().",

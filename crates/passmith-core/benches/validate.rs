@@ -16,7 +16,7 @@ fn bench_validate(c: &mut Criterion) {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures");
     let doc = PassDocument::read_dir(&fixtures.join("apple-samples/Generic.pass"))
         .expect("Generic sample");
-    let ctx = ValidationContext::now();
+    let ctx = ValidationContext::at(passmith_core::time::now_unix());
 
     let mut large = doc.clone();
     let fields = large.pass.fields_mut().expect("generic fields");

@@ -14,9 +14,11 @@ use std::path::Path;
 use serde::Serialize;
 use sha1::{Digest, Sha1};
 
+use crate::code::Code;
 use crate::document::PassDocument;
 use crate::error::Error;
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
+use crate::path::PassPath;
 
 pub use crate::sign::{IntermediateInfo, SignatureStatus, WwdrGeneration};
 
@@ -32,151 +34,7 @@ pub const BOMB_CHECK_MIN_BYTES: u64 = 1024 * 1024;
 /// barely compress and JSON rarely passes 20:1.
 pub const MAX_COMPRESSION_RATIO: u64 = 100;
 
-/// Every code [`PackageReport::findings`] (and [`crate::sign::intermediate_findings`]) can report,
-/// with its severity and what it means.
-pub const PACKAGE_CODES: &[(&str, Severity, &str)] = &[
-    (
-        "package.signature_invalid",
-        Severity::Error,
-        "the signature does not verify over manifest.json",
-    ),
-    (
-        "package.signature_missing",
-        Severity::Error,
-        "the package has no signature file",
-    ),
-    (
-        "package.manifest_missing",
-        Severity::Error,
-        "the package has no manifest.json",
-    ),
-    (
-        "package.manifest_invalid",
-        Severity::Error,
-        "manifest.json is not an object of file name → SHA-1",
-    ),
-    (
-        "package.manifest_mismatch",
-        Severity::Error,
-        "a file's SHA-1 differs from manifest.json",
-    ),
-    (
-        "package.file_not_in_manifest",
-        Severity::Error,
-        "a file is in the package but not in manifest.json",
-    ),
-    (
-        "package.file_missing",
-        Severity::Error,
-        "manifest.json lists a file the package lacks",
-    ),
-    (
-        "package.intermediate_missing",
-        Severity::Error,
-        "the signature carries no WWDR intermediate",
-    ),
-    (
-        "package.intermediate_expired",
-        Severity::Warning,
-        "the embedded WWDR intermediate has expired (e.g. G1)",
-    ),
-    (
-        "package.intermediate_unexpected",
-        Severity::Warning,
-        "the embedded intermediate is not WWDR G4",
-    ),
-    (
-        "package.intermediate_not_apple",
-        Severity::Warning,
-        "the embedded intermediate is not Apple's certificate",
-    ),
-    (
-        "package.signer_expired",
-        Severity::Warning,
-        "the signing certificate has expired since",
-    ),
-    (
-        "identity.pass_type_mismatch",
-        Severity::Error,
-        "the signer is for another pass type ID",
-    ),
-    (
-        "identity.team_mismatch",
-        Severity::Error,
-        "the signer belongs to another team",
-    ),
-    (
-        "identity.not_pass_type",
-        Severity::Error,
-        "the signer is not a Pass Type ID certificate",
-    ),
-    // Reported by `sign::intermediate_findings` when building, not by import.
-    (
-        "identity.intermediate_mismatch",
-        Severity::Warning,
-        "the WWDR intermediate to embed did not issue the signing certificate",
-    ),
-];
-
-/// Why a `.pkpass` was refused. Each says what is wrong with the file in plain words.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum ArchiveProblem {
-    #[error("the file is not a .pkpass (zip) archive: {reason}")]
-    NotAZip { reason: String },
-    #[error("the archive is damaged: {reason}")]
-    Corrupt { reason: String },
-    #[error(
-        "the archive has {count} entries; a pass has at most {MAX_ENTRIES}, so it was not opened"
-    )]
-    TooManyEntries { count: usize },
-    #[error(
-        "the entry \"{name}\" tries to leave the pass folder (\"..\"); the file is unsafe and was not opened"
-    )]
-    PathTraversal { name: String },
-    #[error(
-        "the entry \"{name}\" has an absolute path; files in a pass must sit at the archive root"
-    )]
-    AbsolutePath { name: String },
-    #[error(
-        "the entry \"{name}\" contains a backslash; zip paths use \"/\" and this file may be built to escape its folder"
-    )]
-    Backslash { name: String },
-    #[error(
-        "the entry \"{name}\" starts with a drive letter; the file is unsafe and was not opened"
-    )]
-    DriveLetter { name: String },
-    #[error("the entry name \"{name}\" is empty or contains control characters")]
-    BadName { name: String },
-    #[error("the entry \"{name}\" is a symbolic link; passes may only contain real files")]
-    Symlink { name: String },
-    #[error("the archive contains \"{name}\" more than once; it is ambiguous which copy is meant")]
-    Duplicate { name: String },
-    #[error(
-        "the archive contains the same file name more than once; it is ambiguous which copy is meant"
-    )]
-    DuplicateNames,
-    #[error("the entry \"{name}\" is encrypted; passes are never encrypted")]
-    Encrypted { name: String },
-    #[error("the entry \"{name}\" is {size} bytes uncompressed; a pass file may be at most 50 MB")]
-    EntryTooLarge { name: String, size: u64 },
-    #[error("the archive holds {total} bytes uncompressed; a pass may be at most 200 MB in total")]
-    TotalTooLarge { total: u64 },
-    #[error(
-        "the entry \"{name}\" expands {ratio}:1 when decompressed; that marks a zip bomb, so it was not opened"
-    )]
-    ZipBomb { name: String, ratio: u64 },
-    #[error(
-        "the entry \"{name}\" holds more data than its header declares; the archive is damaged or hostile"
-    )]
-    SizeMismatch { name: String },
-    #[error(
-        "the pass files are inside a folder (\"{folder}/\") instead of at the top of the archive; zip the files themselves, not the folder that holds them"
-    )]
-    NotAtRoot { folder: String },
-    #[error("the archive has no pass.json, so it is not a pass")]
-    NoPassJson,
-}
+pub use crate::error::ArchiveProblem;
 
 /// A pass opened from disk or bytes.
 #[derive(Debug, Clone)]
@@ -226,33 +84,41 @@ impl PackageReport {
     /// not verify are errors (Wallet refuses the pass); an expired or unexpected intermediate alone
     /// is a warning.
     pub fn findings(&self) -> Vec<Finding> {
+        let mut out = self.package_findings();
+        out.extend(self.identity_findings.iter().cloned());
+        out
+    }
+
+    /// The findings about the package itself (signature, manifest, intermediate), without the
+    /// signer-versus-pass.json comparison.
+    pub fn package_findings(&self) -> Vec<Finding> {
         let mut out = Vec::new();
         match &self.signature {
             SignatureStatus::Valid { .. } => {}
-            SignatureStatus::Invalid { reason } => out.push(Finding::error(
-                "package.signature_invalid",
-                "signature",
+            SignatureStatus::Invalid { reason } => out.push(Finding::new(
+                Code::PackageSignatureInvalid,
+                PassPath::Signature,
                 format!("The signature does not verify: {reason}."),
                 "Sign the pass again with the Pass Type ID certificate and its own private key (passmith build).",
             )),
-            SignatureStatus::Missing => out.push(Finding::error(
-                "package.signature_missing",
-                "signature",
+            SignatureStatus::Missing => out.push(Finding::new(
+                Code::PackageSignatureMissing,
+                PassPath::Signature,
                 "The package has no signature file; Wallet only accepts signed passes.",
                 "Build the pass with passmith build and a Pass Type ID certificate.",
             )),
         }
         match &self.manifest {
             ManifestStatus::Matches => {}
-            ManifestStatus::Missing => out.push(Finding::error(
-                "package.manifest_missing",
-                "manifest.json",
+            ManifestStatus::Missing => out.push(Finding::new(
+                Code::PackageManifestMissing,
+                PassPath::file("manifest.json"),
                 "The package has no manifest.json; Wallet cannot check its files.",
                 "Build the pass again with passmith build.",
             )),
-            ManifestStatus::Unreadable { reason } => out.push(Finding::error(
-                "package.manifest_invalid",
-                "manifest.json",
+            ManifestStatus::Unreadable { reason } => out.push(Finding::new(
+                Code::PackageManifestInvalid,
+                PassPath::file("manifest.json"),
                 format!("manifest.json cannot be read: {reason}."),
                 "Build the pass again with passmith build.",
             )),
@@ -262,25 +128,25 @@ impl PackageReport {
                 missing_files,
             } => {
                 for name in differing {
-                    out.push(Finding::error(
-                        "package.manifest_mismatch",
-                        name.clone(),
+                    out.push(Finding::new(
+                        Code::PackageManifestMismatch,
+                        PassPath::file(name.clone()),
                         format!("{name} was changed after the pass was signed: its SHA-1 does not match manifest.json."),
                         "Build and sign the pass again after editing files.",
                     ));
                 }
                 for name in missing_from_manifest {
-                    out.push(Finding::error(
-                        "package.file_not_in_manifest",
-                        name.clone(),
+                    out.push(Finding::new(
+                        Code::PackageFileNotInManifest,
+                        PassPath::file(name.clone()),
                         format!("{name} is in the package but not listed in manifest.json."),
                         "Build and sign the pass again so every file is listed.",
                     ));
                 }
                 for name in missing_files {
-                    out.push(Finding::error(
-                        "package.file_missing",
-                        name.clone(),
+                    out.push(Finding::new(
+                        Code::PackageFileMissing,
+                        PassPath::file(name.clone()),
                         format!("manifest.json lists {name}, but the package does not contain it."),
                         "Build and sign the pass again from the complete pass folder.",
                     ));
@@ -289,33 +155,33 @@ impl PackageReport {
         }
         if matches!(self.signature, SignatureStatus::Valid { .. }) {
             match &self.intermediate {
-                None => out.push(Finding::error(
-                    "package.intermediate_missing",
-                    "signature",
+                None => out.push(Finding::new(
+                    Code::PackageIntermediateMissing,
+                    PassPath::Signature,
                     "The signature does not include Apple's WWDR intermediate certificate; Wallet rejects such passes.",
                     "Build the pass again; passmith includes Apple's WWDR G4 intermediate automatically.",
                 )),
-                Some(i) if i.expired => out.push(Finding::warning(
-                    "package.intermediate_expired",
-                    "signature",
+                Some(i) if i.expired => out.push(Finding::new(
+                    Code::PackageIntermediateExpired,
+                    PassPath::Signature,
                     format!(
                         "The signature carries the WWDR {} intermediate, which expired on {}. Passes already in Wallet keep working, but new ones signed this way are refused.",
                         i.generation, i.not_after
                     ),
                     "Sign new passes with a current Pass Type ID certificate and the WWDR G4 intermediate (passmith does this by default).",
                 )),
-                Some(i) if i.generation != WwdrGeneration::G4 => out.push(Finding::warning(
-                    "package.intermediate_unexpected",
-                    "signature",
+                Some(i) if i.generation != WwdrGeneration::G4 => out.push(Finding::new(
+                    Code::PackageIntermediateUnexpected,
+                    PassPath::Signature,
                     format!(
                         "The signature carries the intermediate \"{}\" (generation {}); Pass Type ID certificates chain to WWDR G4.",
                         i.subject, i.generation
                     ),
                     "Sign with the WWDR G4 intermediate (passmith's default).",
                 )),
-                Some(i) if !i.is_apple => out.push(Finding::warning(
-                    "package.intermediate_not_apple",
-                    "signature",
+                Some(i) if !i.is_apple => out.push(Finding::new(
+                    Code::PackageIntermediateNotApple,
+                    PassPath::Signature,
                     format!(
                         "The intermediate \"{}\" (serial {}) is not Apple's WWDR certificate; only test devices that trust it will accept the pass.",
                         i.subject, i.serial
@@ -327,9 +193,9 @@ impl PackageReport {
             if self.signer_expired
                 && let SignatureStatus::Valid { signer, .. } = &self.signature
             {
-                out.push(Finding::warning(
-                    "package.signer_expired",
-                    "signature",
+                out.push(Finding::new(
+                    Code::PackageSignerExpired,
+                    PassPath::Signature,
                     format!(
                         "The certificate that signed this pass (\"{}\") expired on {}.",
                         signer.subject,
@@ -339,7 +205,6 @@ impl PackageReport {
                 ));
             }
         }
-        out.extend(self.identity_findings.iter().cloned());
         out
     }
 
@@ -350,8 +215,8 @@ impl PackageReport {
     }
 }
 
-/// Opens a `.pass` folder or a `.pkpass` file.
-pub fn open_path(path: &Path) -> Result<Opened, Error> {
+/// Opens a `.pass` folder or a `.pkpass` file; a package's certificates are checked at `now_unix`.
+pub fn open_path(path: &Path, now_unix: i64) -> Result<Opened, Error> {
     let meta = std::fs::metadata(path).map_err(|e| Error::io("open", path, e))?;
     if meta.is_dir() {
         let document = PassDocument::read_dir(path)?;
@@ -364,16 +229,12 @@ pub fn open_path(path: &Path) -> Result<Opened, Error> {
         return Err(ArchiveProblem::TotalTooLarge { total: meta.len() }.into());
     }
     let bytes = std::fs::read(path).map_err(|e| Error::io("read", path, e))?;
-    read_pkpass(&bytes)
+    read_pkpass(&bytes, now_unix)
 }
 
 /// Reads a `.pkpass` from bytes, refusing anything unsafe, and checks manifest and signature.
-pub fn read_pkpass(bytes: &[u8]) -> Result<Opened, Error> {
-    read_pkpass_at(bytes, now_unix())
-}
-
-/// [`read_pkpass`] with an explicit clock (for expiry of the embedded certificates).
-pub fn read_pkpass_at(bytes: &[u8], now_unix: i64) -> Result<Opened, Error> {
+/// `now_unix` (seconds since the Unix epoch) is when the embedded certificates must be valid.
+pub fn read_pkpass(bytes: &[u8], now_unix: i64) -> Result<Opened, Error> {
     let entries = read_entries(bytes)?;
     let files: Vec<(String, u64)> = entries
         .iter()
@@ -546,7 +407,11 @@ pub fn read_entries(bytes: &[u8]) -> Result<Vec<(String, Vec<u8>)>, Error> {
             reason: e.to_string(),
         })?;
     if zip.len() > MAX_ENTRIES {
-        return Err(ArchiveProblem::TooManyEntries { count: zip.len() }.into());
+        return Err(ArchiveProblem::TooManyEntries {
+            count: zip.len(),
+            max: MAX_ENTRIES,
+        }
+        .into());
     }
     // The zip reader keeps one entry per name, so it can only say that names repeat, not which.
     if zip.has_duplicate_names() {
@@ -635,19 +500,12 @@ pub fn read_entries(bytes: &[u8]) -> Result<Vec<(String, Vec<u8>)>, Error> {
     Ok(out)
 }
 
-pub(crate) fn now_unix() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn every_package_finding_is_in_the_code_table() {
+    fn package_findings_use_package_codes() {
         let report = PackageReport {
             signature: SignatureStatus::Invalid { reason: "x".into() },
             manifest: ManifestStatus::Mismatch {
@@ -673,10 +531,12 @@ mod tests {
         findings.extend(valid.findings());
         assert!(findings.len() >= 7, "{findings:?}");
         for f in findings {
-            let entry = PACKAGE_CODES.iter().find(|(c, _, _)| *c == f.code);
-            let (_, severity, _) =
-                entry.unwrap_or_else(|| panic!("{} is not in PACKAGE_CODES", f.code));
-            assert_eq!(*severity, f.severity, "{}", f.code);
+            assert_eq!(
+                f.code.reporter(),
+                crate::code::Reporter::Package,
+                "{}",
+                f.code
+            );
         }
     }
 

@@ -1,35 +1,23 @@
-//! Findings: what validation, import and layout report about a pass.
+//! Findings: what validation, import, export and layout report about a pass.
 //!
 //! One type for all of them, so the CLI prints them the same way and the designer can jump from
-//! any finding to the editor of the value it names (`path`).
+//! any finding to the editor of the place it names. The code comes from the one registry
+//! ([`Code`]), which also gives the severity; the place is a typed [`PassPath`].
 
 use serde::{Deserialize, Serialize};
 
-/// How serious a finding is. Errors block export; warnings do not.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Error,
-    Warning,
-}
-
-impl std::fmt::Display for Severity {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        })
-    }
-}
+pub use crate::code::{Code, Severity};
+use crate::path::PassPath;
 
 /// One thing wrong (or worth knowing) about a pass.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
     pub severity: Severity,
     /// Stable identifier, e.g. `color.format`; scripts and tests match on it.
-    pub code: String,
-    /// Where: a JSON pointer into pass.json (`/barcodes/0/message`) or a file name (`icon.png`).
-    pub path: String,
+    pub code: Code,
+    /// Where: a place in pass.json (shown as a JSON pointer, `/barcodes/0/message`) or a file
+    /// (`icon.png`).
+    pub path: PassPath,
     /// What is wrong, in plain words.
     pub message: String,
     /// How to fix it.
@@ -37,30 +25,19 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub fn error(
-        code: &str,
-        path: impl Into<String>,
+    /// A finding with the severity the registry gives `code`.
+    pub fn new(
+        code: Code,
+        path: impl Into<PassPath>,
         message: impl Into<String>,
         hint: impl Into<String>,
     ) -> Finding {
         Finding {
-            severity: Severity::Error,
-            code: code.to_owned(),
+            severity: code.severity(),
+            code,
             path: path.into(),
             message: message.into(),
             hint: hint.into(),
-        }
-    }
-
-    pub fn warning(
-        code: &str,
-        path: impl Into<String>,
-        message: impl Into<String>,
-        hint: impl Into<String>,
-    ) -> Finding {
-        Finding {
-            severity: Severity::Warning,
-            ..Finding::error(code, path, message, hint)
         }
     }
 

@@ -18,9 +18,13 @@ use openssl::provider::Provider;
 use openssl::x509::{X509, X509NameRef, X509Ref};
 use serde::Serialize;
 
+use crate::code::Code;
 use crate::error::Error;
 use crate::finding::Finding;
 use crate::model::Pass;
+use crate::path::PassPath;
+pub use crate::time::{format_unix_date, format_unix_datetime};
+use crate::words::quote;
 
 /// Apple's Pass Type ID extension: its value is the pass type identifier.
 pub const PASS_TYPE_ID_OID: &str = "1.2.840.113635.100.6.1.16";
@@ -45,47 +49,7 @@ pub struct IdentitySummary {
     pub not_after: i64,
 }
 
-/// Why a certificate file could not be used for signing. Each has its own message and fix.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum IdentityProblem {
-    #[error(
-        "the password for the certificate file is wrong. Check the password you chose when you exported the .p12 from Keychain Access"
-    )]
-    WrongPassword,
-    #[error(
-        "the certificate file has no private key in it. Export the certificate together with its key (in Keychain Access, expand the certificate and export both as one .p12), or pass the key with --key"
-    )]
-    NoPrivateKey,
-    #[error("the certificate file has no certificate in it")]
-    NoCertificate,
-    #[error(
-        "\"{subject}\" is not a Pass Type ID certificate. Create one at developer.apple.com under Certificates, Identifiers & Profiles → Pass Type IDs"
-    )]
-    NotPassTypeCertificate { subject: String },
-    #[error(
-        "the private key does not belong to the certificate \"{subject}\". Use the key that was created together with this certificate"
-    )]
-    KeyDoesNotMatch { subject: String },
-    #[error(
-        "the certificate \"{subject}\" expired on {date}. Create a new Pass Type ID certificate at developer.apple.com and export it again"
-    )]
-    Expired { subject: String, date: String },
-    #[error(
-        "the certificate \"{subject}\" is not valid until {date}. Check the computer's clock, or wait until then"
-    )]
-    NotYetValid { subject: String, date: String },
-    #[error(
-        "this .p12 uses old encryption (RC2/3DES, as older Keychain exports do) and OpenSSL's legacy provider could not be loaded ({reason}). Install OpenSSL's legacy module (ossl-modules/legacy.so) or re-export the .p12 with AES encryption"
-    )]
-    LegacyUnavailable { reason: String },
-    #[error("the certificate file could not be read: {reason}")]
-    Unreadable { reason: String },
-    #[error("the private key could not be read: {reason}")]
-    KeyUnreadable { reason: String },
-    #[error("the private key is encrypted; a password is needed to read it")]
-    KeyNeedsPassword,
-}
+pub use crate::error::IdentityProblem;
 
 /// A Pass Type ID certificate with its private key and any chain certificates found beside it.
 #[derive(Clone)]
@@ -302,12 +266,23 @@ impl IdentitySummary {
 
     /// Findings for signing `pass` with this certificate at `now_unix`: pass type and team
     /// mismatches, expired / not yet valid (errors), expiring within 30 days (warning).
+    ///
+    /// This is the one certificate-versus-pass check: validation calls it when it knows the
+    /// signing certificate, and so every export does.
     pub fn check_against(&self, pass: &Pass, now_unix: i64) -> Vec<Finding> {
         let mut out = self.check_identifiers(pass);
+        out.extend(self.check_validity(now_unix));
+        out
+    }
+
+    /// Expired / not yet valid (errors) and expiring within [`EXPIRY_WARNING_DAYS`] (warning)
+    /// at `now_unix`.
+    pub fn check_validity(&self, now_unix: i64) -> Vec<Finding> {
+        let mut out = Vec::new();
         if self.is_expired(now_unix) {
-            out.push(Finding::error(
-                "identity.expired",
-                "certificate",
+            out.push(Finding::new(
+                Code::IdentityExpired,
+                PassPath::Certificate,
                 format!(
                     "The signing certificate \"{}\" expired on {}; Wallet will not accept passes signed with it.",
                     self.subject,
@@ -316,9 +291,9 @@ impl IdentitySummary {
                 "Create a new Pass Type ID certificate at developer.apple.com and sign with it.",
             ));
         } else if now_unix < self.not_before {
-            out.push(Finding::error(
-                "identity.not_yet_valid",
-                "certificate",
+            out.push(Finding::new(
+                Code::IdentityNotYetValid,
+                PassPath::Certificate,
                 format!(
                     "The signing certificate \"{}\" is not valid until {}.",
                     self.subject,
@@ -327,9 +302,9 @@ impl IdentitySummary {
                 "Check the computer's date and time, or wait until the certificate becomes valid.",
             ));
         } else if self.expires_within(now_unix, EXPIRY_WARNING_DAYS) {
-            out.push(Finding::warning(
-                "identity.expiring",
-                "certificate",
+            out.push(Finding::new(
+                Code::IdentityExpiring,
+                PassPath::Certificate,
                 format!(
                     "The signing certificate \"{}\" expires on {}, in {} days.",
                     self.subject,
@@ -343,40 +318,45 @@ impl IdentitySummary {
     }
 
     /// Only the pass type / team comparison (what still matters for an already-signed pass).
+    /// An empty identifier in pass.json is not compared: `pass.required` reports it.
     pub fn check_identifiers(&self, pass: &Pass) -> Vec<Finding> {
         let mut out = Vec::new();
         match &self.pass_type_identifier {
-            Some(cert_id) if cert_id != &pass.pass_type_identifier => out.push(Finding::error(
-                "identity.pass_type_mismatch",
-                "/passTypeIdentifier",
+            Some(_) if pass.pass_type_identifier.is_empty() => {}
+            Some(cert_id) if cert_id != &pass.pass_type_identifier => out.push(Finding::new(
+                Code::IdentityPassTypeMismatch,
+                PassPath::key("passTypeIdentifier"),
                 format!(
-                    "pass.json says passTypeIdentifier \"{}\", but the certificate is for \"{}\"; Wallet will reject the pass.",
-                    pass.pass_type_identifier, cert_id
+                    "The pass says its pass type ID is {}, but the certificate is for {}. iPhones refuse such a pass.",
+                    quote(&pass.pass_type_identifier),
+                    quote(cert_id)
                 ),
                 format!(
-                    "Sign with the certificate made for \"{}\", or set passTypeIdentifier to \"{}\".",
-                    pass.pass_type_identifier, cert_id
+                    "Set the pass type ID to {cert_id}, or sign with the certificate made for {}.",
+                    pass.pass_type_identifier
                 ),
             )),
             Some(_) => {}
-            None => out.push(Finding::error(
-                "identity.not_pass_type",
-                "certificate",
-                format!("\"{}\" is not a Pass Type ID certificate.", self.subject),
+            None => out.push(Finding::new(
+                Code::IdentityNotPassType,
+                PassPath::Certificate,
+                format!("The certificate {} is not a Pass Type ID certificate.", quote(&self.subject)),
                 "Create a Pass Type ID certificate at developer.apple.com and sign with it.",
             )),
         }
         if let Some(team) = &self.team_identifier
+            && !pass.team_identifier.is_empty()
             && team != &pass.team_identifier
         {
-            out.push(Finding::error(
-                "identity.team_mismatch",
-                "/teamIdentifier",
+            out.push(Finding::new(
+                Code::IdentityTeamMismatch,
+                PassPath::key("teamIdentifier"),
                 format!(
-                    "pass.json says teamIdentifier \"{}\", but the certificate belongs to team \"{}\"; Wallet will reject the pass.",
-                    pass.team_identifier, team
+                    "The pass says its team ID is {}, but the certificate belongs to team {}. iPhones refuse such a pass.",
+                    quote(&pass.team_identifier),
+                    quote(team)
                 ),
-                format!("Set teamIdentifier to \"{team}\", or sign with your own team's certificate."),
+                format!("Set the team ID to {team}, or sign with your own team's certificate."),
             ));
         }
         out
@@ -435,38 +415,6 @@ pub(crate) fn unix_time(t: &Asn1TimeRef) -> i64 {
         .unwrap_or(0)
 }
 
-/// `2021-01-01` for a Unix time (UTC).
-pub fn format_unix_date(secs: i64) -> String {
-    let (y, m, d) = civil_from_days(secs.div_euclid(DAY));
-    format!("{y:04}-{m:02}-{d:02}")
-}
-
-/// `2021-01-01T10:30:00Z` for a Unix time (UTC).
-pub fn format_unix_datetime(secs: i64) -> String {
-    let rem = secs.rem_euclid(DAY);
-    format!(
-        "{}T{:02}:{:02}:{:02}Z",
-        format_unix_date(secs),
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
-}
-
-/// Days since 1970-01-01 → (year, month, day), proleptic Gregorian (H. Hinnant's algorithm).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
-}
-
 /// The innermost reason OpenSSL gives, without its error-stack noise.
 fn first_reason(e: &openssl::error::ErrorStack) -> String {
     e.errors()
@@ -489,17 +437,6 @@ fn is_encrypted_pem(pem: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn dates_format_in_utc() {
-        assert_eq!(format_unix_date(0), "1970-01-01");
-        assert_eq!(format_unix_date(1_609_459_200), "2021-01-01");
-        assert_eq!(
-            format_unix_datetime(1_675_728_000 + 3661),
-            "2023-02-07T01:01:01Z"
-        );
-        assert_eq!(format_unix_date(951_782_400), "2000-02-29");
-    }
 
     #[test]
     fn expiry_window() {

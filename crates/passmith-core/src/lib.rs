@@ -1,27 +1,37 @@
 //! Passmith's pass engine: everything that knows what an Apple Wallet pass *is*.
 //!
 //! Data flows one way: [`model`] (typed `pass.json`) and [`document`] (pass.json + files) are the
-//! single source of truth; [`validate`] reads a document and reports [`Finding`]s; [`package`] and
-//! [`sign`] turn a document plus an [`Identity`] into `.pkpass` bytes; [`archive`] reads real-world
-//! `.pkpass` files defensively. No GUI, no network: the designer app, the CLI and the server all
-//! call into this crate.
+//! single source of truth; [`rules`] is the one place that knows what each style shows;
+//! [`validate`] reads a document and reports [`Finding`]s (codes from the one registry, [`code`],
+//! places as typed [`path::PassPath`]s); [`export::prepare`] is the one gate a pass leaves through
+//! (validate, then [`package`] and [`sign`], then read back); [`archive`] reads real-world
+//! `.pkpass` files defensively. The clock is an input ([`time`]): callers pass `now`. No GUI, no
+//! network: the designer app, the CLI and the server all call into this crate.
 
 pub mod archive;
+pub mod code;
 pub mod color;
 pub mod document;
 pub mod error;
+pub mod export;
 pub mod finding;
 pub mod identity;
 pub mod json;
 pub mod model;
 pub mod package;
+pub mod path;
+pub mod rules;
 pub mod sign;
 pub mod strings;
+pub mod time;
 pub mod validate;
+pub mod words;
 
+pub use code::{Code, Severity};
 pub use document::PassDocument;
 pub use error::Error;
-pub use finding::{Finding, Severity};
+pub use finding::Finding;
 pub use identity::{Identity, IdentitySummary};
 pub use model::Pass;
+pub use path::{PassPath, Section};
 pub use validate::{ValidationContext, validate};

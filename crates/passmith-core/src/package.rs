@@ -3,8 +3,8 @@
 //! The package is a zip with every file at the root: the pass files, `manifest.json` (SHA-1 hex
 //! of each of them) and `signature` (see [`crate::sign`]). Output is deterministic apart from
 //! the signature's signing time: entries sorted by name, a fixed 1980-01-01 timestamp, PNGs stored
-//! (they are already compressed), everything else deflated. Validation is the caller's job — the
-//! CLI and the designer refuse to export when `validate` reports errors.
+//! (they are already compressed), everything else deflated. Packages are only built through the
+//! export gate, `export::prepare`, which validates first.
 
 use std::collections::BTreeMap;
 use std::io::{Cursor, Write};
@@ -43,8 +43,9 @@ pub fn manifest_bytes(files: &BTreeMap<String, Vec<u8>>) -> Result<Vec<u8>, Erro
     })
 }
 
-/// Builds a signed `.pkpass`. `wwdr_pem` = `None` embeds the bundled Apple WWDR G4.
-pub fn build_pkpass(
+/// Builds a signed `.pkpass`. `wwdr_pem` = `None` embeds the bundled Apple WWDR G4. Only the
+/// export gate (`export::prepare`) calls this, after validation.
+pub(crate) fn build_pkpass(
     doc: &PassDocument,
     identity: &Identity,
     wwdr_pem: Option<&[u8]>,

@@ -19,7 +19,9 @@ use openssl::x509::store::X509StoreBuilder;
 use openssl::x509::{X509, X509Ref};
 use serde::Serialize;
 
+use crate::code::Code;
 use crate::error::Error;
+use crate::finding::Finding;
 use crate::identity::{self, Identity, IdentitySummary, format_unix_date, format_unix_datetime};
 
 /// Apple's WWDR G4 intermediate, shipped with the program as the default.
@@ -91,7 +93,7 @@ fn parse_pem_certificates(pem: &[u8]) -> Result<Vec<X509>, Error> {
 /// A warning when none of the intermediates that would be embedded issued the signing
 /// certificate — the most common reason an iPhone says "the certificate trust chain could not be
 /// verified" (e.g. a certificate made before 2022 with G4, or a test certificate with Apple's).
-pub fn intermediate_findings(identity: &Identity, wwdr_pem: Option<&[u8]>) -> Vec<crate::Finding> {
+pub fn intermediate_findings(identity: &Identity, wwdr_pem: Option<&[u8]>) -> Vec<Finding> {
     let Ok(intermediates) = parse_intermediates(wwdr_pem) else {
         return Vec::new();
     };
@@ -107,9 +109,9 @@ pub fn intermediate_findings(identity: &Identity, wwdr_pem: Option<&[u8]>) -> Ve
         .first()
         .map(|c| identity::subject_string(c.subject_name()))
         .unwrap_or_default();
-    vec![crate::Finding::warning(
-        "identity.intermediate_mismatch",
-        "certificate",
+    vec![Finding::new(
+        Code::IdentityIntermediateMismatch,
+        crate::path::PassPath::Certificate,
         format!(
             "The certificate was issued by \"{}\", but the intermediate that will be embedded is \"{embedded}\"; devices will not be able to verify the chain.",
             identity::subject_string(issuer)

@@ -1,32 +1,19 @@
 //! Importing `.pkpass` files: Apple's signed samples, tampered packages, and hostile archives
 //! built here byte by byte.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
 use std::io::{Cursor, Write};
-use std::path::{Path, PathBuf};
 
+use passmith_core::Error;
 use passmith_core::archive::{
     self, ArchiveProblem, ManifestStatus, SignatureStatus, WwdrGeneration,
 };
-use passmith_core::{Error, Identity, PassDocument, package};
+
+use crate::util::{
+    SAMPLES, codes, export, fixtures, manifest_of, now, other_identity, package_report,
+    sample_for_test_cert, test_identity,
+};
 use zip::CompressionMethod;
 use zip::write::SimpleFileOptions;
-
-const SAMPLES: [&str; 5] = ["BoardingPass", "Coupon", "Event", "Generic", "StoreCard"];
-
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures")
-}
-
-fn test_identity() -> Identity {
-    let p12 = std::fs::read(fixtures().join("certs/test-pass.p12")).unwrap();
-    Identity::from_pkcs12(&p12, "test-password").unwrap()
-}
-
-fn codes(findings: &[passmith_core::Finding]) -> Vec<&str> {
-    findings.iter().map(|f| f.code.as_str()).collect()
-}
 
 /// A zip with the given entries, in order.
 fn zip_of(entries: &[(&str, &[u8], CompressionMethod)]) -> Vec<u8> {
@@ -92,7 +79,7 @@ fn minimal_pass_json() -> &'static [u8] {
 }
 
 fn rejection(bytes: &[u8]) -> ArchiveProblem {
-    match archive::read_pkpass(bytes) {
+    match archive::read_pkpass(bytes, now()) {
         Err(Error::Archive(p)) => p,
         Err(other) => panic!("expected an archive rejection, got {other:?}"),
         Ok(_) => panic!("a hostile archive was accepted"),
@@ -105,7 +92,7 @@ fn apple_signed_samples_verify_and_show_the_expired_g1_intermediate() {
         let path = fixtures()
             .join("apple-samples")
             .join(format!("{name}.pkpass"));
-        let opened = archive::open_path(&path).unwrap();
+        let opened = archive::open_path(&path, now()).unwrap();
         let report = opened.package.unwrap();
         match &report.signature {
             SignatureStatus::Valid {
@@ -157,7 +144,8 @@ fn apple_signed_samples_verify_and_show_the_expired_g1_intermediate() {
 
 #[test]
 fn a_pass_folder_opens_without_a_package_report() {
-    let opened = archive::open_path(&fixtures().join("apple-samples/BoardingPass.pass")).unwrap();
+    let opened =
+        archive::open_path(&fixtures().join("apple-samples/BoardingPass.pass"), now()).unwrap();
     assert!(opened.package.is_none());
     assert_eq!(opened.document.pass.serial_number, "gT6zrHkaW");
 }
@@ -177,16 +165,13 @@ fn with_entry(pkpass: &[u8], name: &str, bytes: Option<&[u8]>) -> Vec<u8> {
 }
 
 fn built_sample() -> Vec<u8> {
-    let mut doc = PassDocument::read_dir(&fixtures().join("apple-samples/Coupon.pass")).unwrap();
-    doc.pass.pass_type_identifier = "pass.com.example.passmith".into();
-    doc.pass.team_identifier = "TEAM123456".into();
-    package::build_pkpass(&doc, &test_identity(), None).unwrap()
+    export(&sample_for_test_cert("Coupon"), &test_identity(), None)
 }
 
 #[test]
 fn a_file_changed_after_signing_is_a_manifest_mismatch() {
     let tampered = with_entry(&built_sample(), "logo.png", Some(b"not the signed logo"));
-    let report = archive::read_pkpass(&tampered).unwrap().package.unwrap();
+    let report = package_report(&tampered);
     assert!(matches!(report.signature, SignatureStatus::Valid { .. }));
     assert_eq!(
         report.manifest,
@@ -209,7 +194,7 @@ fn a_file_changed_after_signing_is_a_manifest_mismatch() {
 fn added_and_removed_files_are_named() {
     let pkpass = with_entry(&built_sample(), "extra.png", Some(b"x"));
     let pkpass = with_entry(&pkpass, "icon@2x.png", None);
-    let report = archive::read_pkpass(&pkpass).unwrap().package.unwrap();
+    let report = package_report(&pkpass);
     let findings = report.findings();
     assert!(
         findings
@@ -226,22 +211,14 @@ fn added_and_removed_files_are_named() {
 #[test]
 fn an_edited_manifest_breaks_the_signature() {
     let pkpass = built_sample();
-    let entries = archive::read_entries(&pkpass).unwrap();
-    let manifest = &entries
-        .iter()
-        .find(|(n, _)| n == "manifest.json")
-        .unwrap()
-        .1;
+    let manifest = &manifest_of(&pkpass);
     let mut edited = String::from_utf8(manifest.clone()).unwrap();
     edited.push(' ');
-    let report = archive::read_pkpass(&with_entry(
+    let report = package_report(&with_entry(
         &pkpass,
         "manifest.json",
         Some(edited.as_bytes()),
-    ))
-    .unwrap()
-    .package
-    .unwrap();
+    ));
     match &report.signature {
         SignatureStatus::Invalid { reason } => assert!(reason.contains("manifest"), "{reason}"),
         other => panic!("expected an invalid signature, got {other:?}"),
@@ -252,30 +229,23 @@ fn an_edited_manifest_breaks_the_signature() {
 #[test]
 fn a_damaged_or_missing_signature_is_an_error() {
     let pkpass = built_sample();
-    let report = archive::read_pkpass(&with_entry(&pkpass, "signature", Some(b"garbage")))
-        .unwrap()
-        .package
-        .unwrap();
+    let report = package_report(&with_entry(&pkpass, "signature", Some(b"garbage")));
     assert!(matches!(report.signature, SignatureStatus::Invalid { .. }));
     assert!(codes(&report.findings()).contains(&"package.signature_invalid"));
 
-    let report = archive::read_pkpass(&with_entry(&pkpass, "signature", None))
-        .unwrap()
-        .package
-        .unwrap();
+    let report = package_report(&with_entry(&pkpass, "signature", None));
     assert_eq!(report.signature, SignatureStatus::Missing);
     assert!(codes(&report.findings()).contains(&"package.signature_missing"));
 }
 
 #[test]
 fn a_signer_that_does_not_match_pass_json_is_an_error() {
-    let p12 = std::fs::read(fixtures().join("certs/test-other-identity.p12")).unwrap();
-    let other = Identity::from_pkcs12(&p12, "test-password").unwrap();
-    let mut doc = PassDocument::read_dir(&fixtures().join("apple-samples/Coupon.pass")).unwrap();
-    doc.pass.pass_type_identifier = "pass.com.example.passmith".into();
-    doc.pass.team_identifier = "TEAM123456".into();
-    let pkpass = package::build_pkpass(&doc, &other, None).unwrap();
-    let report = archive::read_pkpass(&pkpass).unwrap().package.unwrap();
+    // The export gate never signs such a pass, so a good one gets another identity's signature.
+    let good = built_sample();
+    let manifest = &manifest_of(&good);
+    let signature = passmith_core::sign::sign_manifest(manifest, &other_identity(), None).unwrap();
+    let pkpass = with_entry(&good, "signature", Some(&signature));
+    let report = package_report(&pkpass);
     let c = codes(&report.findings())
         .into_iter()
         .map(str::to_owned)
@@ -294,7 +264,7 @@ fn a_broken_pass_json_gives_line_and_column() {
         b"{\n  \"formatVersion\": 1,\n  \"description\" \"x\"\n}",
         CompressionMethod::Deflated,
     )]);
-    match archive::read_pkpass(&bytes) {
+    match archive::read_pkpass(&bytes, now()) {
         Err(Error::JsonSyntax { line, column, .. }) => assert_eq!((line, column), (3, 17)),
         other => panic!("expected a syntax error, got {other:?}"),
     }
@@ -390,7 +360,7 @@ fn more_than_a_thousand_entries_are_refused() {
         .map(|n| (n.as_str(), &b"x"[..], CompressionMethod::Stored))
         .collect();
     match rejection(&zip_of(&entries)) {
-        ArchiveProblem::TooManyEntries { count } => assert_eq!(count, 1001),
+        ArchiveProblem::TooManyEntries { count, max } => assert_eq!((count, max), (1001, 1000)),
         other => panic!("{other:?}"),
     }
     // Exactly the limit is fine as far as the archive is concerned.
@@ -482,7 +452,7 @@ fn an_oversized_file_on_disk_is_not_read() {
     let path = dir.path().join("huge.pkpass");
     let f = std::fs::File::create(&path).unwrap();
     f.set_len(archive::MAX_TOTAL_BYTES + 1).unwrap();
-    match archive::open_path(&path) {
+    match archive::open_path(&path, now()) {
         Err(Error::Archive(ArchiveProblem::TotalTooLarge { .. })) => {}
         other => panic!("{other:?}"),
     }
@@ -515,7 +485,7 @@ fn damaged_copies_of_a_real_pass_never_panic() {
     for i in (0..original.len()).step_by(41) {
         let mut damaged = original.clone();
         damaged[i] ^= 0x5a;
-        match archive::read_pkpass(&damaged) {
+        match archive::read_pkpass(&damaged, now()) {
             Err(_) => rejected += 1,
             Ok(opened) => {
                 if opened
@@ -532,7 +502,7 @@ fn damaged_copies_of_a_real_pass_never_panic() {
     }
     for len in (0..original.len()).step_by(211) {
         assert!(
-            archive::read_pkpass(&original[..len]).is_err(),
+            archive::read_pkpass(&original[..len], now()).is_err(),
             "a {len}-byte prefix was accepted"
         );
     }

@@ -2,16 +2,12 @@
 //! and the 22 passes behind the Wallet screenshots. Whatever the model does not know must come back
 //! unchanged; numbers are compared by value (`1` and `1.0` are the same number to Wallet).
 
-#![allow(clippy::unwrap_used)] // test helpers: a broken fixture should fail loudly
-
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use passmith_core::{PassDocument, json};
 use serde_json::Value;
 
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures")
-}
+use crate::util::fixtures;
 
 fn pass_folders() -> Vec<PathBuf> {
     let mut out = Vec::new();

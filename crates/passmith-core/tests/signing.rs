@@ -1,49 +1,28 @@
 //! Identity loading, signing and packaging, checked with the real `openssl` binary.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
 use std::collections::BTreeMap;
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use passmith_core::archive::{self, ManifestStatus, SignatureStatus, WwdrGeneration};
+use passmith_core::export::Refused;
 use passmith_core::identity::{IdentityProblem, format_unix_date};
 use passmith_core::{Error, Identity, PassDocument, package, sign};
 
-const PASSWORD: &str = "test-password";
-const SAMPLES: [&str; 5] = ["BoardingPass", "Coupon", "Event", "Generic", "StoreCard"];
+use crate::util::{
+    PASSWORD, SAMPLES, cert_file, export, fixtures, now, sample_for_test_cert, test_identity,
+    try_export,
+};
 
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures")
-}
-
-fn cert_file(name: &str) -> Vec<u8> {
-    std::fs::read(fixtures().join("certs").join(name)).unwrap()
-}
-
-fn test_identity() -> Identity {
-    Identity::from_pkcs12(&cert_file("test-pass.p12"), PASSWORD).unwrap()
-}
-
-fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64
-}
-
-/// A sample pass folder with its identifiers switched to the test certificate's.
-fn sample_for_test_cert(name: &str) -> (PassDocument, serde_json::Value) {
-    let dir = fixtures()
+/// Apple's sample `name` for the test certificate, and its pass.json as written.
+fn sample_with_source(name: &str) -> (PassDocument, serde_json::Value) {
+    let path = fixtures()
         .join("apple-samples")
-        .join(format!("{name}.pass"));
-    let mut doc = PassDocument::read_dir(&dir).unwrap();
-    let text = std::fs::read_to_string(dir.join("pass.json")).unwrap();
+        .join(format!("{name}.pass/pass.json"));
+    let text = std::fs::read_to_string(path).unwrap();
     let source = passmith_core::json::parse_value(&text, "pass.json").unwrap();
-    doc.pass.pass_type_identifier = "pass.com.example.passmith".into();
-    doc.pass.team_identifier = "TEAM123456".into();
-    (doc, source)
+    (sample_for_test_cert(name), source)
 }
 
 fn unzip(bytes: &[u8]) -> BTreeMap<String, Vec<u8>> {
@@ -106,8 +85,8 @@ fn every_apple_sample_rebuilds_and_verifies_with_openssl() {
     let wwdr = cert_file("test-wwdr-ca.pem");
     let ca = fixtures().join("certs/test-wwdr-ca.pem");
     for name in SAMPLES {
-        let (doc, source) = sample_for_test_cert(name);
-        let pkpass = package::build_pkpass(&doc, &identity, Some(&wwdr)).unwrap();
+        let (doc, source) = sample_with_source(name);
+        let pkpass = export(&doc, &identity, Some(&wwdr));
         let files = unzip(&pkpass);
 
         let out = openssl_verify(&files, &ca);
@@ -151,8 +130,8 @@ fn every_apple_sample_rebuilds_and_verifies_with_openssl() {
 
 #[test]
 fn signature_has_the_attributes_and_certificates_wallet_needs() {
-    let (doc, _) = sample_for_test_cert("StoreCard");
-    let pkpass = package::build_pkpass(&doc, &test_identity(), None).unwrap();
+    let doc = sample_for_test_cert("StoreCard");
+    let pkpass = export(&doc, &test_identity(), None);
     let files = unzip(&pkpass);
     let sig = &files["signature"];
     let oids = sign::signed_attribute_oids(sig);
@@ -196,7 +175,7 @@ fn signature_has_the_attributes_and_certificates_wallet_needs() {
     assert!(text.contains("eContent: <ABSENT>"), "{text}");
 
     // The bundled intermediate is Apple's G4, and the import side sees it that way.
-    let opened = archive::read_pkpass(&pkpass).unwrap();
+    let opened = archive::read_pkpass(&pkpass, now()).unwrap();
     let report = opened.package.unwrap();
     let inter = report.intermediate.clone().unwrap();
     assert_eq!(inter.generation, WwdrGeneration::G4);
@@ -209,10 +188,10 @@ fn signature_has_the_attributes_and_certificates_wallet_needs() {
 
 #[test]
 fn zip_layout_is_flat_deterministic_and_stores_pngs() {
-    let (doc, _) = sample_for_test_cert("Event");
+    let doc = sample_for_test_cert("Event");
     let identity = test_identity();
-    let a = package::build_pkpass(&doc, &identity, None).unwrap();
-    let b = package::build_pkpass(&doc, &identity, None).unwrap();
+    let a = export(&doc, &identity, None);
+    let b = export(&doc, &identity, None);
     let mut za = zip::ZipArchive::new(std::io::Cursor::new(&a)).unwrap();
     let zb = zip::ZipArchive::new(std::io::Cursor::new(&b)).unwrap();
     let names: Vec<String> = za.file_names().map(|n| n.unwrap().into_owned()).collect();
@@ -244,13 +223,13 @@ fn zip_layout_is_flat_deterministic_and_stores_pngs() {
 
 #[test]
 fn lproj_files_are_packaged_and_hashed() {
-    let (mut doc, _) = sample_for_test_cert("Generic");
+    let mut doc = sample_for_test_cert("Generic");
     let mut fr = passmith_core::strings::Strings::default();
     fr.set("Hello", "Bonjour");
     doc.localizations.insert("fr".into(), fr);
     doc.files
         .insert("fr.lproj/logo.png".into(), doc.files["logo.png"].clone());
-    let pkpass = package::build_pkpass(&doc, &test_identity(), None).unwrap();
+    let pkpass = export(&doc, &test_identity(), None);
     let files = unzip(&pkpass);
     let manifest: BTreeMap<String, String> =
         serde_json::from_slice(&files["manifest.json"]).unwrap();
@@ -267,7 +246,7 @@ fn lproj_files_are_packaged_and_hashed() {
 #[test]
 fn folder_to_pkpass_to_document_round_trip_is_lossless() {
     for name in SAMPLES {
-        let (mut doc, _) = sample_for_test_cert(name);
+        let mut doc = sample_for_test_cert(name);
         let mut de = passmith_core::strings::Strings::default();
         de.set("Coupon", "Gutschein");
         doc.localizations.insert("de".into(), de);
@@ -275,8 +254,8 @@ fn folder_to_pkpass_to_document_round_trip_is_lossless() {
             .insert("de.lproj/icon.png".into(), doc.files["icon.png"].clone());
         doc.files
             .insert("notes/readme.txt".into(), b"any other file".to_vec());
-        let pkpass = package::build_pkpass(&doc, &test_identity(), None).unwrap();
-        let opened = archive::read_pkpass(&pkpass).unwrap();
+        let pkpass = export(&doc, &test_identity(), None);
+        let opened = archive::read_pkpass(&pkpass, now()).unwrap();
         assert_eq!(opened.document, doc, "{name}");
         let report = opened.package.unwrap();
         assert!(report.is_intact(), "{name}: {report:?}");
@@ -285,7 +264,7 @@ fn folder_to_pkpass_to_document_round_trip_is_lossless() {
 
 #[test]
 fn legacy_and_modern_p12_and_pem_all_sign() {
-    let (doc, _) = sample_for_test_cert("Coupon");
+    let doc = sample_for_test_cert("Coupon");
     let ca = fixtures().join("certs/test-wwdr-ca.pem");
     let wwdr = cert_file("test-wwdr-ca.pem");
     let identities = [
@@ -306,7 +285,7 @@ fn legacy_and_modern_p12_and_pem_all_sign() {
         );
         assert_eq!(s.team_identifier.as_deref(), Some("TEAM123456"));
         assert_eq!(s.subject, "Pass Type ID: pass.com.example.passmith");
-        let files = unzip(&package::build_pkpass(&doc, &identity, Some(&wwdr)).unwrap());
+        let files = unzip(&export(&doc, &identity, Some(&wwdr)));
         let out = openssl_verify(&files, &ca);
         assert!(
             out.status.success(),
@@ -417,7 +396,7 @@ fn expired_certificate_is_reported_with_its_date() {
         Error::Identity(IdentityProblem::Expired { date, .. }) => assert_eq!(date, "2021-01-01"),
         other => panic!("expected Expired, got {other:?}"),
     }
-    let (doc, _) = sample_for_test_cert("Coupon");
+    let doc = sample_for_test_cert("Coupon");
     let findings = identity.check_against(&doc.pass, now());
     assert_eq!(
         findings.iter().map(|f| f.code.as_str()).collect::<Vec<_>>(),
@@ -437,7 +416,7 @@ fn expired_certificate_is_reported_with_its_date() {
 fn expiring_soon_is_a_warning() {
     let identity = test_identity();
     let s = identity.summary();
-    let (doc, _) = sample_for_test_cert("Coupon");
+    let doc = sample_for_test_cert("Coupon");
     let ten_days_before = s.not_after - 10 * 86_400;
     let findings = identity.check_against(&doc.pass, ten_days_before);
     assert_eq!(findings.len(), 1, "{findings:?}");
@@ -450,7 +429,7 @@ fn expiring_soon_is_a_warning() {
 #[test]
 fn mismatched_identity_names_both_identifiers() {
     let other = Identity::from_pkcs12(&cert_file("test-other-identity.p12"), PASSWORD).unwrap();
-    let (doc, _) = sample_for_test_cert("Coupon");
+    let doc = sample_for_test_cert("Coupon");
     let findings = other.check_against(&doc.pass, now());
     let codes: Vec<&str> = findings.iter().map(|f| f.code.as_str()).collect();
     assert_eq!(
@@ -503,16 +482,18 @@ fn pass_type_comes_from_the_apple_extension() {
 
 #[test]
 fn a_custom_wwdr_must_be_a_certificate() {
-    let (doc, _) = sample_for_test_cert("Coupon");
-    let err = package::build_pkpass(&doc, &test_identity(), Some(b"not a pem")).unwrap_err();
+    let doc = sample_for_test_cert("Coupon");
+    let err = try_export(&doc, &test_identity(), Some(b"not a pem")).unwrap_err();
+    assert!(matches!(err, Refused::Failed(_)), "{err:?}");
     assert!(err.to_string().contains("WWDR"), "{err}");
 }
 
 #[test]
 fn unsafe_file_names_are_not_packaged() {
-    let (mut doc, _) = sample_for_test_cert("Coupon");
+    let mut doc = sample_for_test_cert("Coupon");
     doc.files.insert("../escape.png".into(), vec![1]);
-    let err = package::build_pkpass(&doc, &test_identity(), None).unwrap_err();
+    let err = try_export(&doc, &test_identity(), None).unwrap_err();
+    assert!(matches!(err, Refused::Failed(_)), "{err:?}");
     assert!(err.to_string().contains("../escape.png"), "{err}");
 }
 
@@ -521,11 +502,8 @@ fn bundles_hold_passes_that_open_again() {
     let identity = test_identity();
     let mut passes = Vec::new();
     for name in SAMPLES {
-        let (doc, _) = sample_for_test_cert(name);
-        passes.push((
-            format!("{name}.pkpass"),
-            package::build_pkpass(&doc, &identity, None).unwrap(),
-        ));
+        let doc = sample_for_test_cert(name);
+        passes.push((format!("{name}.pkpass"), export(&doc, &identity, None)));
     }
     let bundle = package::bundle_pkpasses(&passes).unwrap();
     let inner = unzip(&bundle);
@@ -533,7 +511,7 @@ fn bundles_hold_passes_that_open_again() {
     for (name, bytes) in &passes {
         assert_eq!(&inner[name], bytes);
         assert!(
-            archive::read_pkpass(&inner[name])
+            archive::read_pkpass(&inner[name], now())
                 .unwrap()
                 .package
                 .unwrap()

@@ -40,7 +40,7 @@ fn bench(c: &mut Criterion) {
     c.bench_function(&format!("layout+render {name} 2x"), |b| {
         b.iter(|| {
             let lay = layout(&doc, &opts);
-            render(&doc, &lay, &opts)
+            render(&lay, opts.scale)
         });
     });
     c.bench_function(&format!("layout {name} 2x"), |b| {

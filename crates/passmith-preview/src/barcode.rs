@@ -15,19 +15,21 @@ pub(crate) fn shown_barcode(doc: &PassDocument) -> Option<(usize, &Barcode)> {
         .find(|(_, b)| b.format.is_known())
 }
 
-/// A grid of modules. Each matrix row is `row_height` modules tall (PDF417 rows are taller than
-/// wide), each column one module wide.
+/// A barcode's grid of modules, from a real encoder. Each matrix row is `row_height` modules
+/// tall (PDF417 rows are taller than wide), each column one module wide.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Modules {
+pub struct Modules {
     pub width: usize,
     pub height: usize,
+    /// Row by row, `true` for a dark module.
     pub dark: Vec<bool>,
     /// Height of one matrix row, in module widths.
     pub row_height: f32,
 }
 
 impl Modules {
-    pub(crate) fn get(&self, x: usize, y: usize) -> bool {
+    /// Whether the module in column `x`, row `y` is dark (`false` outside the grid).
+    pub fn get(&self, x: usize, y: usize) -> bool {
         self.dark.get(y * self.width + x).copied().unwrap_or(false)
     }
 }

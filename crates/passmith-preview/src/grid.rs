@@ -1,16 +1,15 @@
 //! Wallet's fixed grid: what a card of a given style looks like before any field is placed —
-//! which images it uses, where the barcode sits, and which font each kind of text gets.
+//! its outline, which images it uses, where the strip and the barcode sit.
 //!
-//! Layout and rasterising both read these decisions from here, so a text is drawn with exactly
-//! the font it was measured with.
+//! The front's layout reads these decisions from here and writes them into its elements, so
+//! the rasteriser draws exactly what was measured without knowing the style.
 
 use passmith_core::PassDocument;
-use passmith_core::model::{FieldGroup, Style};
+use passmith_core::model::Style;
 
 use crate::color::Palette;
 use crate::images;
-use crate::text::{Font, Weight};
-use crate::{RenderOptions, Side, Source, TextRole};
+use crate::{Outline, RenderOptions};
 
 /// Side margin of every field bucket. Wallet's grid says 15 pt; Inter's side bearings are about
 /// 1 pt wider than SF Pro's, so the text's ink lands where Wallet's does (measured on the
@@ -26,7 +25,6 @@ pub(crate) const CORNER_RADIUS: f32 = 10.0;
 #[derive(Debug, Clone)]
 pub(crate) struct Ctx {
     pub style: Option<Style>,
-    pub side: Side,
     pub width: f32,
     pub palette: Palette,
     /// A strip image is drawn (coupon, store card, event ticket).
@@ -55,13 +53,22 @@ impl Ctx {
         let first = crate::barcode::shown_barcode(doc);
         Ctx {
             style,
-            side: opts.side,
             width: opts.card_width,
             palette: Palette::of(doc),
             strip,
             background,
             thumbnail,
             square_barcode: first.is_some_and(|(_, b)| b.format.is_square()),
+        }
+    }
+
+    /// The outline of the card's front.
+    pub(crate) fn outline(&self) -> Outline {
+        match self.style {
+            Some(Style::EventTicket) => Outline::EventTicket,
+            Some(Style::Coupon) => Outline::Coupon,
+            Some(Style::BoardingPass) => Outline::BoardingPass,
+            Some(Style::Generic | Style::StoreCard) | None => Outline::Rounded,
         }
     }
 
@@ -85,59 +92,6 @@ impl Ctx {
             (true, false) => 488.4,
             (false, true) => 484.3,
             (false, false) => 477.3,
-        }
-    }
-
-    /// The font of a text element.
-    pub(crate) fn font(&self, source: &Source, role: TextRole, size: f32) -> Font {
-        Font::new(self.weight(source, role), size)
-    }
-
-    fn weight(&self, source: &Source, role: TextRole) -> Weight {
-        if self.side == Side::Back {
-            return Weight::Regular;
-        }
-        match role {
-            TextRole::LogoText => Weight::Bold,
-            TextRole::AltText | TextRole::Other => Weight::Regular,
-            TextRole::Label => match (self.style, source) {
-                // Coupons and store cards show the primary label under the value, in value style.
-                (
-                    Some(Style::Coupon),
-                    Source::Field {
-                        group: FieldGroup::Primary,
-                        ..
-                    },
-                ) => Weight::Bold,
-                (
-                    Some(Style::StoreCard),
-                    Source::Field {
-                        group: FieldGroup::Primary,
-                        ..
-                    },
-                ) => Weight::Light,
-                _ => Weight::Bold,
-            },
-            TextRole::Value => {
-                let group = match source {
-                    Source::Field { group, .. } => *group,
-                    _ => return Weight::Regular,
-                };
-                match (self.style, group) {
-                    (_, FieldGroup::Header) => Weight::Regular,
-                    (Some(Style::BoardingPass), FieldGroup::Primary) => Weight::Light,
-                    (Some(Style::Generic), FieldGroup::Secondary | FieldGroup::Auxiliary) => {
-                        Weight::Light
-                    }
-                    (Some(Style::EventTicket), FieldGroup::Primary) if self.strip => Weight::Light,
-                    (Some(Style::Coupon | Style::StoreCard), FieldGroup::Primary) => Weight::Light,
-                    (
-                        Some(Style::Coupon | Style::StoreCard),
-                        FieldGroup::Secondary | FieldGroup::Auxiliary,
-                    ) => Weight::Light,
-                    _ => Weight::Regular,
-                }
-            }
         }
     }
 }

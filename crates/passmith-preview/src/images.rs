@@ -11,6 +11,8 @@ use std::sync::{Arc, LazyLock, Mutex};
 use passmith_core::PassDocument;
 use tiny_skia::Pixmap;
 
+use crate::Image;
+
 /// Images larger than this (pixels per side) are not drawn; Wallet's largest slot is 1125 px.
 const MAX_SIDE: u32 = 4096;
 
@@ -61,29 +63,33 @@ pub(crate) fn file_path(
 type Cache = HashMap<u64, Option<Arc<Pixmap>>>;
 static DECODED: LazyLock<Mutex<Cache>> = LazyLock::new(|| Mutex::new(HashMap::new()));
 
-/// Image `name` decoded into a premultiplied pixmap; `None` when missing or unreadable.
+/// Image `name` decoded into a premultiplied pixmap, with the file it comes from and its
+/// content key; `None` when missing or unreadable.
 pub(crate) fn decode(
     doc: &PassDocument,
     name: &str,
     scale: f32,
     lang: Option<&str>,
-) -> Option<Arc<Pixmap>> {
+) -> Option<Image> {
     dimensions(doc, name, scale, lang)?;
     let img = doc.image(name, density(scale), lang)?;
     let key = content_key(img.bytes);
     let mut cache = DECODED.lock().unwrap_or_else(|p| p.into_inner());
-    if let Some(hit) = cache.get(&key) {
-        return hit.clone();
-    }
-    if cache.len() > 64 {
-        cache.clear();
-    }
-    let decoded = decode_png(img.bytes).map(Arc::new);
-    cache.insert(key, decoded.clone());
-    decoded
+    let pixmap = match cache.get(&key) {
+        Some(hit) => hit.clone(),
+        None => {
+            if cache.len() > 64 {
+                cache.clear();
+            }
+            let decoded = decode_png(img.bytes).map(Arc::new);
+            cache.insert(key, decoded.clone());
+            decoded
+        }
+    }?;
+    Some(Image::new(key, img.path.to_owned(), pixmap))
 }
 
-pub(crate) fn content_key(bytes: &[u8]) -> u64 {
+fn content_key(bytes: &[u8]) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     bytes.hash(&mut h);
     h.finish()

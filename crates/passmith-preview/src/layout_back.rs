@@ -8,12 +8,12 @@ use passmith_core::{Finding, PassDocument};
 
 use crate::format;
 use crate::text::{Font, Fonts, Weight, fonts};
-use crate::{Element, ElementKind, Layout, Rect, RenderOptions, Source, TextRole};
+use crate::{Element, ElementKind, Layout, Rect, RenderOptions, Shape, Source, TextRole};
 
 /// Colours of the details sheet (iOS light appearance).
-pub(crate) const SHEET_BACKGROUND: [u8; 4] = [242, 242, 247, 255];
-pub(crate) const CELL_BACKGROUND: [u8; 4] = [255, 255, 255, 255];
-pub(crate) const SEPARATOR: [u8; 4] = [198, 198, 200, 255];
+const SHEET_BACKGROUND: [u8; 4] = [242, 242, 247, 255];
+const CELL_BACKGROUND: [u8; 4] = [255, 255, 255, 255];
+const SEPARATOR: [u8; 4] = [198, 198, 200, 255];
 const LABEL_GREY: [u8; 4] = [110, 110, 115, 255];
 const VALUE_BLACK: [u8; 4] = [0, 0, 0, 255];
 const LINK_BLUE: [u8; 4] = [0, 122, 255, 255];
@@ -31,7 +31,7 @@ pub(crate) fn layout(doc: &PassDocument, opts: &RenderOptions) -> Layout {
     // The sheet background first; its height is fixed up at the end.
     elements.push(Element {
         rect: Rect::new(0.0, 0.0, width, 0.0),
-        kind: ElementKind::Shape,
+        kind: fill(SHEET_BACKGROUND, 0.0),
         source: Source::Card,
     });
     let fields: Vec<(usize, &Field)> = doc
@@ -51,6 +51,7 @@ pub(crate) fn layout(doc: &PassDocument, opts: &RenderOptions) -> Layout {
             kind: ElementKind::Text {
                 text,
                 size: label_font.size,
+                weight: label_font.weight,
                 color: LABEL_GREY,
                 role: TextRole::Other,
             },
@@ -68,7 +69,7 @@ pub(crate) fn layout(doc: &PassDocument, opts: &RenderOptions) -> Layout {
     let cell_index = elements.len();
     elements.push(Element {
         rect: Rect::new(OUTER, y, width - 2.0 * OUTER, 0.0),
-        kind: ElementKind::Shape,
+        kind: fill(CELL_BACKGROUND, 10.0),
         source: Source::Card,
     });
     for (n, (index, field)) in fields.iter().enumerate() {
@@ -80,7 +81,7 @@ pub(crate) fn layout(doc: &PassDocument, opts: &RenderOptions) -> Layout {
         if n > 0 {
             elements.push(Element {
                 rect: Rect::new(OUTER + INSET, y, width - 2.0 * OUTER - INSET, 0.5),
-                kind: ElementKind::Shape,
+                kind: fill(SEPARATOR, 0.0),
                 source: Source::Card,
             });
         }
@@ -94,6 +95,7 @@ pub(crate) fn layout(doc: &PassDocument, opts: &RenderOptions) -> Layout {
                     kind: ElementKind::Text {
                         text: line,
                         size: label_font.size,
+                        weight: label_font.weight,
                         color: LABEL_GREY,
                         role: TextRole::Label,
                     },
@@ -128,6 +130,10 @@ pub(crate) fn layout(doc: &PassDocument, opts: &RenderOptions) -> Layout {
         elements,
         warnings,
     }
+}
+
+fn fill(fill: [u8; 4], radius: f32) -> ElementKind {
+    ElementKind::Shape(Shape::RoundRect { fill, radius })
 }
 
 /// The value as shown, and the link texts found in it.
@@ -261,6 +267,7 @@ fn place_line(
             kind: ElementKind::Text {
                 text: run,
                 size: font.size,
+                weight: font.weight,
                 color: if link { LINK_BLUE } else { VALUE_BLACK },
                 role: TextRole::Value,
             },

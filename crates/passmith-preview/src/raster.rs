@@ -1,36 +1,26 @@
-//! Rasterising a layout with tiny-skia: card shape (corners, event ticket notch, coupon
-//! perforation, boarding pass side notches), images, text glyphs from cosmic-text's swash cache,
-//! barcode modules on whole device pixels, transit icons.
-
-use std::sync::Arc;
+//! Rasterising a layout with tiny-skia, from the layout alone: card outline (corners, event
+//! ticket notch, coupon perforation, boarding pass side notches), images, text glyphs from
+//! cosmic-text's swash cache, barcode modules on whole device pixels, transit icons.
 
 use cosmic_text::SwashContent;
-use passmith_core::PassDocument;
-use passmith_core::model::Style;
 use tiny_skia::{
     Color, FillRule, FilterQuality, Paint, Path, PathBuilder, Pattern, Pixmap, PixmapPaint,
     SpreadMode, Transform,
 };
 
 use crate::barcode;
-use crate::color::{self, Rgba};
-use crate::grid::{CORNER_RADIUS, Ctx};
+use crate::color::Rgba;
+use crate::front::barcode_geometry;
+use crate::grid::CORNER_RADIUS;
 use crate::icons;
-use crate::images;
-use crate::layout_back::{CELL_BACKGROUND, SEPARATOR, SHEET_BACKGROUND};
-use crate::layout_front::barcode_geometry;
-use crate::text::fonts;
-use crate::{ElementKind, Layout, PreviewError, Rect, RenderOptions, RgbaImage, Side, Source};
+use crate::text::{Font, fonts};
+use crate::{ElementKind, ImageFit, Layout, Outline, PreviewError, Rect, RgbaImage, Shape};
 
 /// Refuse to allocate previews above this many pixels (about 256 MB of RGBA).
 const MAX_PIXELS: u64 = 64 * 1024 * 1024;
 
-pub(crate) fn render(
-    doc: &PassDocument,
-    layout: &Layout,
-    opts: &RenderOptions,
-) -> Result<RgbaImage, PreviewError> {
-    let s = opts.scale;
+/// Draws every element of `layout` in order at `s` pixels per point.
+pub(crate) fn render(layout: &Layout, s: f32) -> Result<RgbaImage, PreviewError> {
     let pw = (layout.width * s).round().max(1.0) as u32;
     let ph = (layout.height * s).round().max(1.0) as u32;
     if u64::from(pw) * u64::from(ph) > MAX_PIXELS
@@ -46,106 +36,73 @@ pub(crate) fn render(
         width: pw,
         height: ph,
     })?;
-    let ctx = Ctx::new(doc, opts);
-    let lang = opts.language.as_deref();
-    let card = if opts.side == Side::Front {
-        card_path(&ctx, layout.width, layout.height)
-    } else {
-        None
-    };
-    let invalid = crate::layout_front::pass_is_invalid(doc);
-    let mut first_card = true;
+    // The front's outline, which clips the background image.
+    let mut card: Option<Path> = None;
 
     for el in &layout.elements {
         let r = el.rect;
-        match (&el.kind, &el.source) {
-            (ElementKind::Shape, Source::Card) => {
-                if opts.side == Side::Back {
-                    let (fill, radius) = if first_card {
-                        (SHEET_BACKGROUND, 0.0)
-                    } else if r.h < 1.0 {
-                        (SEPARATOR, 0.0)
-                    } else {
-                        (CELL_BACKGROUND, 10.0)
-                    };
-                    fill_round_rect(&mut pixmap, r, radius, fill, s);
-                } else if first_card {
-                    if let Some(path) = &card {
-                        fill_path(
-                            &mut pixmap,
-                            path,
-                            ctx.palette.background,
-                            s,
-                            FillRule::Winding,
-                        );
-                    }
-                    draw_header_shade(&mut pixmap, &ctx, s);
+        match &el.kind {
+            ElementKind::Shape(Shape::Card {
+                outline,
+                fill,
+                header_shade,
+            }) => {
+                card = card_path(*outline, r.w, r.h);
+                if let Some(path) = &card {
+                    fill_path(&mut pixmap, path, *fill, s, FillRule::Winding);
                 }
-                first_card = false;
+                if *header_shade {
+                    draw_header_shade(&mut pixmap, s);
+                }
             }
-            (ElementKind::Shape, Source::Barcode { .. }) => {
-                fill_round_rect(&mut pixmap, r, 4.5, color::WHITE, s);
+            ElementKind::Shape(Shape::RoundRect { fill, radius }) => {
+                fill_round_rect(&mut pixmap, r, *radius, *fill, s);
             }
-            (ElementKind::Shape, Source::TransitIcon) => {
-                if let Some(path) =
-                    icons::transit_icon(doc.pass.fields().and_then(|f| f.transit_type.as_ref()))
-                {
+            ElementKind::Shape(Shape::TransitIcon { transit, color }) => {
+                if let Some(path) = icons::transit_icon(transit.as_ref()) {
                     let t = Transform::from_row(r.w * s, 0.0, 0.0, r.h * s, r.x * s, r.y * s);
-                    let mut paint = solid(ctx.palette.label);
+                    let mut paint = solid(*color);
                     paint.anti_alias = true;
                     pixmap.fill_path(&path, &paint, FillRule::EvenOdd, t, None);
                 }
             }
-            (ElementKind::Shape, _) => {}
-            (ElementKind::Image, Source::Image { name }) => {
-                if let Some(img) = images::decode(doc, name, s, lang) {
-                    match name.as_str() {
-                        "strip" => draw_cover(&mut pixmap, &img, r, s),
-                        "background" => {
-                            if let Some(path) = &card {
-                                draw_background(&mut pixmap, &img, path, r, s);
-                            }
-                        }
-                        _ => draw_fit(&mut pixmap, &img, r, s),
+            ElementKind::Image { image, fit } => match fit {
+                ImageFit::Fit => draw_fit(&mut pixmap, &image.pixmap, r, s),
+                ImageFit::Cover => draw_cover(&mut pixmap, &image.pixmap, r, s),
+                ImageFit::Background => {
+                    if let Some(path) = &card {
+                        draw_background(&mut pixmap, &image.pixmap, path, r, s);
                     }
                 }
+            },
+            ElementKind::Text {
+                text,
+                size,
+                weight,
+                color,
+                ..
+            } => {
+                draw_text(&mut pixmap, text, Font::new(*weight, *size), r, *color, s);
             }
-            (ElementKind::Image, _) => {}
-            (
-                ElementKind::Text {
-                    text,
-                    size,
-                    color,
-                    role,
-                },
-                source,
-            ) => {
-                let font = ctx.font(source, *role, *size);
-                draw_text(&mut pixmap, text, font, r, *color, s);
+            ElementKind::Barcode {
+                format,
+                modules,
+                faded,
+                ..
+            } => {
+                // The module size depends only on the code, not on the alt text.
+                let geom = barcode_geometry(format, modules, s, false);
+                let alpha = if *faded { 0.1 } else { 1.0 };
+                draw_modules(
+                    &mut pixmap,
+                    modules,
+                    r,
+                    geom.module_px,
+                    geom.row_px,
+                    s,
+                    alpha,
+                );
             }
-            (ElementKind::Barcode { format, message }, Source::Barcode { index }) => {
-                let encoding = doc
-                    .pass
-                    .effective_barcodes()
-                    .get(*index)
-                    .map(|b| b.message_encoding.clone())
-                    .unwrap_or_default();
-                if let Ok(modules) = barcode::encode(format, message, &encoding) {
-                    // The module size depends only on the code, not on the alt text.
-                    let geom = barcode_geometry(format, &modules, s, false);
-                    let alpha = if invalid { 0.1 } else { 1.0 };
-                    draw_modules(
-                        &mut pixmap,
-                        &modules,
-                        r,
-                        geom.module_px,
-                        geom.row_px,
-                        s,
-                        alpha,
-                    );
-                }
-            }
-            (ElementKind::Barcode { .. }, _) => {}
         }
     }
     // Nothing is drawn outside the card: fills that reach its edges (card, wash, background)
@@ -201,7 +158,7 @@ fn push_round_rect(pb: &mut PathBuilder, x: f32, y: f32, w: f32, h: f32, r: f32)
 
 /// The outline of the card in points: rounded corners, plus the notch (event ticket), the
 /// perforated top and bottom edges (coupon) or the side notches (boarding pass).
-fn card_path(ctx: &Ctx, w: f32, h: f32) -> Option<Path> {
+fn card_path(outline: Outline, w: f32, h: f32) -> Option<Path> {
     let r = CORNER_RADIUS;
     let mut pts: Vec<(f32, f32)> = Vec::new();
     let arc =
@@ -212,7 +169,7 @@ fn card_path(ctx: &Ctx, w: f32, h: f32) -> Option<Path> {
             }
         };
     use std::f32::consts::{FRAC_PI_2, PI};
-    let coupon = ctx.style == Some(Style::Coupon);
+    let coupon = outline == Outline::Coupon;
     let perforation = |pts: &mut Vec<(f32, f32)>, y: f32, left_to_right: bool, inward: f32| {
         // Round cut-outs ≈4.1 pt wide and 2.1 deep every ≈5.2 pt, with flat teeth between.
         let period = 5.2;
@@ -247,7 +204,7 @@ fn card_path(ctx: &Ctx, w: f32, h: f32) -> Option<Path> {
     } else {
         // Top edge, left to right (with the event ticket's notch).
         arc(&mut pts, r, r, r, PI, PI + FRAC_PI_2, 8);
-        if ctx.style == Some(Style::EventTicket) {
+        if outline == Outline::EventTicket {
             let (nr, ncy) = (42.0f32, -25.0f32);
             let half = (nr * nr - ncy * ncy).sqrt();
             let a0 = (ncy.abs() / nr).asin();
@@ -257,7 +214,7 @@ fn card_path(ctx: &Ctx, w: f32, h: f32) -> Option<Path> {
             pts.push((w / 2.0 + half, 0.0));
         }
         arc(&mut pts, w - r, r, r, -FRAC_PI_2, 0.0, 8);
-        if ctx.style == Some(Style::BoardingPass) {
+        if outline == Outline::BoardingPass {
             let (nr, ny) = (4.0, 125.0);
             pts.push((w, ny - nr));
             arc(&mut pts, w, ny, nr, -FRAC_PI_2, -PI - FRAC_PI_2, 12);
@@ -265,7 +222,7 @@ fn card_path(ctx: &Ctx, w: f32, h: f32) -> Option<Path> {
         }
         arc(&mut pts, w - r, h - r, r, 0.0, FRAC_PI_2, 8);
         arc(&mut pts, r, h - r, r, FRAC_PI_2, PI, 8);
-        if ctx.style == Some(Style::BoardingPass) {
+        if outline == Outline::BoardingPass {
             let (nr, ny) = (4.0, 125.0);
             pts.push((0.0, ny + nr));
             arc(&mut pts, 0.0, ny, nr, FRAC_PI_2, -FRAC_PI_2, 12);
@@ -287,10 +244,7 @@ fn card_path(ctx: &Ctx, w: f32, h: f32) -> Option<Path> {
 /// Measured on the screenshots: a white wash, about 13 % at the top edge, fading out over the
 /// first 55 pt (a flat grey card reads 196 at the top and 187 from 55 pt down). Applied right
 /// after the card fill, only where the card is (its alpha), so corners and notches stay clear.
-fn draw_header_shade(pixmap: &mut Pixmap, ctx: &Ctx, s: f32) {
-    if ctx.background {
-        return;
-    }
+fn draw_header_shade(pixmap: &mut Pixmap, s: f32) {
     let band = ((55.0 * s).round() as usize).min(pixmap.height() as usize);
     let w = pixmap.width() as usize;
     let data = pixmap.data_mut();
@@ -315,7 +269,7 @@ fn draw_header_shade(pixmap: &mut Pixmap, ctx: &Ctx, s: f32) {
 }
 
 /// Scales an image into `r` (the layout already kept its aspect ratio).
-fn draw_fit(pixmap: &mut Pixmap, img: &Arc<Pixmap>, r: Rect, s: f32) {
+fn draw_fit(pixmap: &mut Pixmap, img: &Pixmap, r: Rect, s: f32) {
     let sx = r.w * s / img.width() as f32;
     let sy = r.h * s / img.height() as f32;
     let t = Transform::from_row(sx, 0.0, 0.0, sy, r.x * s, r.y * s);
@@ -323,17 +277,17 @@ fn draw_fit(pixmap: &mut Pixmap, img: &Arc<Pixmap>, r: Rect, s: f32) {
         quality: FilterQuality::Bilinear,
         ..PixmapPaint::default()
     };
-    pixmap.draw_pixmap(0, 0, img.as_ref().as_ref(), &paint, t, None);
+    pixmap.draw_pixmap(0, 0, img.as_ref(), &paint, t, None);
 }
 
 /// Fills `r` with the image scaled to cover it, centred, cropping the overflow.
-fn draw_cover(pixmap: &mut Pixmap, img: &Arc<Pixmap>, r: Rect, s: f32) {
+fn draw_cover(pixmap: &mut Pixmap, img: &Pixmap, r: Rect, s: f32) {
     let (iw, ih) = (img.width() as f32, img.height() as f32);
     let k = (r.w * s / iw).max(r.h * s / ih);
     let tx = r.x * s + (r.w * s - iw * k) / 2.0;
     let ty = r.y * s + (r.h * s - ih * k) / 2.0;
     let shader = Pattern::new(
-        img.as_ref().as_ref(),
+        img.as_ref(),
         SpreadMode::Pad,
         FilterQuality::Bilinear,
         1.0,
@@ -351,7 +305,7 @@ fn draw_cover(pixmap: &mut Pixmap, img: &Arc<Pixmap>, r: Rect, s: f32) {
 
 /// The event ticket background: scaled to cover the card, slightly enlarged (Wallet crops it
 /// on all sides), blurred, and darkened so white text reads on it.
-fn draw_background(pixmap: &mut Pixmap, img: &Arc<Pixmap>, card: &Path, r: Rect, s: f32) {
+fn draw_background(pixmap: &mut Pixmap, img: &Pixmap, card: &Path, r: Rect, s: f32) {
     // Blur at low resolution: cheap, and the result is smooth anyway.
     let (small_w, small_h) = (
         (r.w / 4.0).ceil().max(2.0) as u32,
@@ -371,7 +325,7 @@ fn draw_background(pixmap: &mut Pixmap, img: &Arc<Pixmap>, card: &Path, r: Rect,
     small.draw_pixmap(
         0,
         0,
-        img.as_ref().as_ref(),
+        img.as_ref(),
         &paint,
         Transform::from_row(k, 0.0, 0.0, k, tx, ty),
         None,
@@ -448,14 +402,7 @@ fn box_blur(p: &mut Pixmap, rad: usize) {
 }
 
 /// Draws one text element: each line shaped, glyphs from the swash cache blended in.
-fn draw_text(
-    pixmap: &mut Pixmap,
-    text: &str,
-    font: crate::text::Font,
-    r: Rect,
-    color: Rgba,
-    s: f32,
-) {
+fn draw_text(pixmap: &mut Pixmap, text: &str, font: Font, r: Rect, color: Rgba, s: f32) {
     let mut guard = fonts();
     let fonts = &mut *guard;
     for (i, line) in text.split('\n').enumerate() {

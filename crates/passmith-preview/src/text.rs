@@ -46,7 +46,7 @@ pub(crate) const ELLIPSIS: char = '…';
 
 /// Font weights the preview uses (SF Pro's light, regular and bold).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub(crate) enum Weight {
+pub enum Weight {
     Light,
     Regular,
     Bold,

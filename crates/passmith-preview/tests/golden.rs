@@ -1,32 +1,27 @@
 //! Golden pictures: the five Apple sample passes, front and back at 2×, compared with the
 //! approved PNGs in `tests/golden/` with a small tolerance (anti-aliasing may differ slightly
 //! between CPUs). A mismatch writes the new picture beside the old one as `*.new.png` (ignored by
-//! git) for review; `UPDATE_GOLDEN=1 cargo test -p passmith-preview --test golden` approves the
+//! git) for review; `UPDATE_GOLDEN=1 cargo test -p passmith-preview golden` approves the
 //! current output.
-
-// Test helpers may fail loudly: a panic is a test failure with its message.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::{Path, PathBuf};
 
 use passmith_core::PassDocument;
 use passmith_preview::{RenderOptions, Side, render_png};
 
+use crate::util::apple_samples;
+
 /// A channel may differ by this much without counting as a difference.
 const CHANNEL_TOLERANCE: u8 = 24;
 /// At most this share of pixels may differ by more than the channel tolerance.
 const MAX_DIFFERENT_SHARE: f64 = 0.002;
-
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/apple-samples")
-}
 
 fn golden_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden")
 }
 
 fn check(sample: &str, side: Side) {
-    let doc = PassDocument::read_dir(&fixtures().join(format!("{sample}.pass"))).unwrap();
+    let doc = PassDocument::read_dir(&apple_samples().join(format!("{sample}.pass"))).unwrap();
     let opts = RenderOptions {
         side,
         ..RenderOptions::default()

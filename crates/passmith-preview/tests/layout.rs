@@ -1,55 +1,12 @@
 //! Layout without pixels: what is placed where, what is cut off or hidden, and the warnings
 //! that tell the designer about it.
 
-// Test helpers may fail loudly: a panic is a test failure with its message.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-use passmith_core::PassDocument;
-use passmith_core::model::{
-    Barcode, BarcodeFormat, Field, FieldGroup, Pass, PassFields, Style, TransitType,
-};
+use passmith_core::model::{Barcode, BarcodeFormat, Field, FieldGroup, Style, TransitType};
 use passmith_preview::{
     ElementKind, Layout, RenderOptions, Side, Source, TextRole, layout, render,
 };
 
-fn png(w: u32, h: u32, rgb: [u8; 3]) -> Vec<u8> {
-    let img = image::RgbaImage::from_pixel(w, h, image::Rgba([rgb[0], rgb[1], rgb[2], 255]));
-    let mut out = Vec::new();
-    img.write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
-        .unwrap();
-    out
-}
-
-fn doc(style: Style, build: impl FnOnce(&mut PassFields)) -> PassDocument {
-    let mut pass = Pass {
-        format_version: Some(1),
-        description: "Layout test".into(),
-        organization_name: "Passmith".into(),
-        ..Pass::default()
-    };
-    pass.set_style(style);
-    build(pass.fields_mut().unwrap());
-    PassDocument::new(pass)
-}
-
-fn texts<'a>(lay: &'a Layout, source: &Source) -> Vec<(&'a str, TextRole, f32)> {
-    lay.elements_of(source)
-        .filter_map(|e| match &e.kind {
-            ElementKind::Text {
-                text, role, size, ..
-            } => Some((text.as_str(), *role, *size)),
-            _ => None,
-        })
-        .collect()
-}
-
-fn field(group: FieldGroup, index: usize, key: &str) -> Source {
-    Source::Field {
-        group,
-        index,
-        key: key.into(),
-    }
-}
+use crate::util::{dark_pixels, doc, field, png, texts};
 
 #[test]
 fn long_secondary_value_is_shrunk_then_cut_with_a_warning_naming_the_field() {
@@ -159,13 +116,8 @@ fn boarding_pass_draws_its_transit_icon_between_the_primary_fields() {
         Some("/boardingPass/transitType")
     );
     // And it is really drawn, in the label colour (black by default), on the white card.
-    let img = render(&d, &lay, &opts).unwrap();
-    let s = opts.scale;
-    let (x0, y0) = ((icon.rect.x * s) as u32, (icon.rect.y * s) as u32);
-    let dark = (y0..y0 + (icon.rect.h * s) as u32)
-        .flat_map(|y| (x0..x0 + (icon.rect.w * s) as u32).map(move |x| (x, y)))
-        .filter(|(x, y)| img.pixels[((y * img.width + x) * 4) as usize] < 60)
-        .count();
+    let img = render(&lay, opts.scale).unwrap();
+    let dark = dark_pixels(&img, icon.rect, opts.scale, 60);
     assert!(dark > 100, "only {dark} dark pixels in the icon box");
     // Every transit type has an icon.
     for t in TransitType::ALL {
@@ -212,7 +164,7 @@ fn event_ticket_with_strip_and_background_uses_the_strip_and_warns() {
     let w = lay
         .warnings
         .iter()
-        .find(|w| w.code == "layout.image-ignored")
+        .find(|w| w.code == "layout.image_ignored")
         .expect("warning");
     assert_eq!(w.path, "background@2x.png");
     assert!(w.message.contains("strip"), "{}", w.message);
@@ -226,7 +178,7 @@ fn event_ticket_with_strip_and_background_uses_the_strip_and_warns() {
     assert!(
         lay.warnings
             .iter()
-            .all(|w| w.code != "layout.image-ignored")
+            .all(|w| w.code != "layout.image_ignored")
     );
 }
 
@@ -243,11 +195,11 @@ fn fields_beyond_what_the_style_shows_are_hidden_and_reported() {
         }
     });
     let lay = layout(&d, &RenderOptions::default());
-    let hidden: Vec<&str> = lay
+    let hidden: Vec<String> = lay
         .warnings
         .iter()
-        .filter(|w| w.code == "layout.hidden-field")
-        .map(|w| w.path.as_str())
+        .filter(|w| w.code == "layout.too_many_fields")
+        .map(|w| w.path.to_string())
         .collect();
     assert_eq!(
         hidden,
@@ -430,7 +382,7 @@ fn back_lists_every_back_field_with_links_in_the_link_colour() {
             .any(|t| t.0 == "Terms")
     );
     assert!(lay.height > 150.0);
-    let img = render(&d, &lay, &opts).unwrap();
+    let img = render(&lay, opts.scale).unwrap();
     assert_eq!(img.height, (lay.height * 2.0).round() as u32);
 }
 
@@ -455,14 +407,18 @@ fn barcode_alt_text_is_under_the_code() {
     assert!(alt.rect.y >= code.rect.y + code.rect.h - 1.0);
     // Expired passes (expirationDate in the past) and voided ones replace the alt text with a
     // grey notice.
+    let opts = RenderOptions {
+        now: Some(crate::util::timestamp("2026-12-01T12:00:00Z")),
+        ..RenderOptions::default()
+    };
     d.pass.expiration_date = Some("2001-01-01T00:00:00Z".into());
-    let lay = layout(&d, &RenderOptions::default());
+    let lay = layout(&d, &opts);
     assert!(lay.elements.iter().any(|e| matches!(&e.kind, ElementKind::Text { role: TextRole::AltText, text, .. } if text.contains("expired"))));
     d.pass.expiration_date = Some("2999-01-01T00:00:00Z".into());
-    let lay = layout(&d, &RenderOptions::default());
+    let lay = layout(&d, &opts);
     assert!(lay.elements.iter().any(|e| matches!(&e.kind, ElementKind::Text { role: TextRole::AltText, text, .. } if text == "1234")));
     d.pass.voided = Some(true);
-    let lay = layout(&d, &RenderOptions::default());
+    let lay = layout(&d, &opts);
     assert!(lay.elements.iter().any(|e| matches!(&e.kind, ElementKind::Text { role: TextRole::AltText, color, .. } if *color == [128, 128, 128, 255])));
 }
 

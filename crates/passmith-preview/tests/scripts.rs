@@ -3,28 +3,20 @@
 //! font installed (CI installs fonts-ipafont-gothic and fonts-dejavu-core); without them these
 //! tests fail rather than skip.
 
-// Test helpers may fail loudly: a panic is a test failure with its message.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
 use passmith_core::PassDocument;
-use passmith_core::model::{Field, FieldGroup, Pass, Style};
+use passmith_core::model::{Field, FieldGroup, Style};
 use passmith_preview::{ElementKind, RenderOptions, Source, TextRole, layout, render, shape_text};
+
+use crate::util::{dark_pixels, doc};
 
 const JAPANESE: &str = "東京駅 ようこそ";
 const ARABIC: &str = "مرحبا بكم";
 
 fn pass_with_value(value: &str) -> PassDocument {
-    let mut pass = Pass {
-        format_version: Some(1),
-        description: "Scripts".into(),
-        ..Pass::default()
-    };
-    pass.set_style(Style::Generic);
-    pass.fields_mut()
-        .unwrap()
-        .group_mut(FieldGroup::Primary)
-        .push(Field::text("name", "Name", value));
-    PassDocument::new(pass)
+    doc(Style::Generic, |f| {
+        f.group_mut(FieldGroup::Primary)
+            .push(Field::text("name", "Name", value));
+    })
 }
 
 fn assert_real_glyphs(text: &str) {
@@ -53,7 +45,7 @@ fn assert_drawn(text: &str) {
     assert!(
         lay.warnings
             .iter()
-            .all(|w| w.code != "layout.missing-glyphs"),
+            .all(|w| w.code != "layout.missing_glyphs"),
         "{:?}",
         lay.warnings
     );
@@ -74,15 +66,8 @@ fn assert_drawn(text: &str) {
         })
         .unwrap()
         .clone();
-    let img = render(&doc, &lay, &opts).unwrap();
-    let s = opts.scale;
-    let ink = ((value.rect.y * s) as u32..((value.rect.y + value.rect.h) * s) as u32)
-        .flat_map(|y| {
-            ((value.rect.x * s) as u32..((value.rect.x + value.rect.w) * s) as u32)
-                .map(move |x| (x, y))
-        })
-        .filter(|(x, y)| img.pixels[((y * img.width + x) * 4) as usize] < 128)
-        .count();
+    let img = render(&lay, opts.scale).unwrap();
+    let ink = dark_pixels(&img, value.rect, opts.scale, 128);
     assert!(ink > 200, "only {ink} dark pixels for {text:?}");
 }
 
@@ -119,7 +104,7 @@ fn a_character_no_font_has_is_reported() {
     let w = lay
         .warnings
         .iter()
-        .find(|w| w.code == "layout.missing-glyphs")
+        .find(|w| w.code == "layout.missing_glyphs")
         .expect("warning");
     assert_eq!(w.path, "/generic/primaryFields/0");
 }

@@ -6,8 +6,6 @@
 //! commit order, so a reader that has seen tag N can never later miss a change with a tag ≤ N.
 //! Wall-clock time is never used as a tag.
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Executor, Row};
 use tokio::sync::{Mutex, MutexGuard};
@@ -88,18 +86,12 @@ pub struct Db {
 
 /// Seconds since the Unix epoch.
 pub fn now_secs() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
+    passmith_core::time::now_unix()
 }
 
 /// Milliseconds since the Unix epoch (APNs 410 timestamps use this unit).
 pub fn now_millis() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
+    passmith_core::time::now().as_millisecond()
 }
 
 /// Turns what the user typed into a URL sqlx understands; SQLite files are created if missing.

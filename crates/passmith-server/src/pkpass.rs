@@ -38,7 +38,7 @@ pub struct UploadedPass {
 /// be safe, manifest.json must match every file, and the signature must verify and carry a
 /// signer matching pass.json. Warnings (a test intermediate, an expiring certificate) are allowed.
 pub fn inspect(bytes: &[u8]) -> Result<UploadedPass, PkpassError> {
-    let opened = passmith_core::archive::read_pkpass(bytes)
+    let opened = passmith_core::archive::read_pkpass(bytes, passmith_core::time::now_unix())
         .map_err(|e| PkpassError::Unreadable(e.to_string()))?;
     let report = opened
         .package

@@ -11,10 +11,7 @@ use common::fake_apns::FakeApns;
 use common::*;
 
 fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_millis() as i64
+    passmith_core::time::now().as_millisecond()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -92,28 +92,13 @@ async fn tampered_or_unusable_passes_are_refused_with_422() {
 
     // Change pass.json after signing: the manifest no longer matches.
     let good = make_pkpass("TAMPER", 1, &service);
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(good)).unwrap();
-    let mut out = std::io::Cursor::new(Vec::new());
-    {
-        let mut w = zip::ZipWriter::new(&mut out);
-        for i in 0..zip.len() {
-            let mut f = zip.by_index(i).unwrap();
-            let name = f.name().unwrap().into_owned();
-            let mut data = Vec::new();
-            std::io::Read::read_to_end(&mut f, &mut data).unwrap();
-            if name == "pass.json" {
-                data = String::from_utf8(data)
-                    .unwrap()
-                    .replace("version 1", "version 9")
-                    .into_bytes();
-            }
-            w.start_file(name, zip::write::SimpleFileOptions::default())
-                .unwrap();
-            std::io::Write::write_all(&mut w, &data).unwrap();
-        }
-        w.finish().unwrap();
-    }
-    let (status, body) = server.upload(out.into_inner()).await;
+    let tampered = rewrite_entry(good, "pass.json", |data| {
+        String::from_utf8(data)
+            .unwrap()
+            .replace("version 1", "version 9")
+            .into_bytes()
+    });
+    let (status, body) = server.upload(tampered).await;
     assert_eq!(status, 422, "{body}");
     assert_eq!(body["error"], "invalid_signature");
     assert!(

@@ -25,7 +25,7 @@ pub fn ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
                 let errors = ed
                     .findings
                     .iter()
-                    .filter(|f| f.is_error() && Section::for_path(&f.path) == section)
+                    .filter(|f| f.is_error() && Section::for_path(&f.path.to_string()) == section)
                     .count();
                 let open = (ed.focus.open_section == Some(section)).then_some(true);
                 let header = egui::CollapsingHeader::new(

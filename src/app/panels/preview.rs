@@ -68,12 +68,16 @@ impl PreviewPanel {
         // Render at the screen's density (capped at 3×) so the card is sharp at 1× and 2× DPI.
         let density = (ctx.pixels_per_point() * self.zoom).clamp(1.0, 3.0).ceil();
         self.options.scale = density;
+        // Whether the pass has expired (faded code) is judged by this clock, to the minute so
+        // the picture is redrawn at most once a minute for it.
+        let now = passmith_core::time::now_unix();
+        self.options.now = jiff::Timestamp::from_second(now - now.rem_euclid(60)).ok();
         let key = (version, self.options.clone());
         if self.rendered.as_ref() == Some(&key) {
             return;
         }
         let layout = passmith_preview::layout(doc, &self.options);
-        match passmith_preview::render(doc, &layout, &self.options) {
+        match passmith_preview::render(&layout, self.options.scale) {
             Ok(img) => {
                 let size = [img.width as usize, img.height as usize];
                 let image = egui::ColorImage::from_rgba_unmultiplied(size, &img.pixels);

@@ -52,7 +52,7 @@ pub fn ui(ui: &mut Ui, findings: &[Finding], commands: &mut Vec<Command>) {
                     ui.label(egui::RichText::new(format!("   {}", f.path)).small().weak());
                 }
                 if r.clicked() {
-                    commands.push(Command::Focus(f.path.clone()));
+                    commands.push(Command::Focus(f.path.to_string()));
                 }
             }
         });

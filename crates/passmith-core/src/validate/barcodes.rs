@@ -1,9 +1,11 @@
 //! Barcodes (the `barcodes` array and the legacy `barcode`) and the NFC dictionary.
 
-use super::{finding, quote};
+use super::quote;
+use crate::code::Code;
 use crate::document::PassDocument;
 use crate::finding::Finding;
 use crate::model::{Barcode, BarcodeFormat};
+use crate::path::PassPath;
 
 /// Wallet truncates longer NFC messages.
 const NFC_MAX_BYTES: usize = 64;
@@ -11,14 +13,14 @@ const NFC_MAX_BYTES: usize = 64;
 pub(super) fn check(doc: &PassDocument, out: &mut Vec<Finding>) {
     let pass = &doc.pass;
     for (i, b) in pass.barcodes.iter().flatten().enumerate() {
-        barcode(b, &format!("/barcodes/{i}"), out);
+        barcode(b, &PassPath::barcode(i), out);
     }
     if let Some(b) = &pass.barcode {
-        barcode(b, "/barcode", out);
+        barcode(b, &PassPath::legacy_barcode(), out);
         if b.format == BarcodeFormat::Code128 {
-            out.push(finding(
-                "barcode.legacy_code128",
-                "/barcode/format",
+            out.push(Finding::new(
+                Code::BarcodeLegacyCode128,
+                PassPath::legacy_barcode().join("format"),
                 "Code 128 barcodes are only allowed in the “barcodes” list, not in the old single “barcode” key.",
                 "Move the barcode into the barcodes list, or use QR, PDF417 or Aztec.",
             ));
@@ -26,16 +28,16 @@ pub(super) fn check(doc: &PassDocument, out: &mut Vec<Finding>) {
     }
     if let Some(nfc) = &pass.nfc {
         if nfc.message.is_empty() {
-            out.push(finding(
-                "nfc.message_missing",
-                "/nfc/message",
+            out.push(Finding::new(
+                Code::NfcMessageMissing,
+                PassPath::key("nfc").join("message"),
                 "The NFC settings have no message for the reader.",
                 "Enter the message your NFC terminal expects, or remove NFC.",
             ));
         } else if nfc.message.len() > NFC_MAX_BYTES {
-            out.push(finding(
-                "nfc.message_too_long",
-                "/nfc/message",
+            out.push(Finding::new(
+                Code::NfcMessageTooLong,
+                PassPath::key("nfc").join("message"),
                 format!(
                     "The NFC message is {} bytes long; Wallet sends only the first {NFC_MAX_BYTES}, so the reader gets a cut-off message.",
                     nfc.message.len()
@@ -48,9 +50,9 @@ pub(super) fn check(doc: &PassDocument, out: &mut Vec<Finding>) {
             .as_deref()
             .is_none_or(|k| k.trim().is_empty())
         {
-            out.push(finding(
-                "nfc.public_key_missing",
-                "/nfc/encryptionPublicKey",
+            out.push(Finding::new(
+                Code::NfcPublicKeyMissing,
+                PassPath::key("nfc").join("encryptionPublicKey"),
                 "The NFC settings have no encryption public key; Wallet needs it to talk to the reader.",
                 "Paste the Base64 public key your NFC terminal provider gave you.",
             ));
@@ -58,17 +60,17 @@ pub(super) fn check(doc: &PassDocument, out: &mut Vec<Finding>) {
     }
 }
 
-fn barcode(b: &Barcode, path: &str, out: &mut Vec<Finding>) {
+fn barcode(b: &Barcode, path: &PassPath, out: &mut Vec<Finding>) {
     match &b.format {
-        BarcodeFormat::Other(s) if s.is_empty() => out.push(finding(
-            "barcode.format_missing",
-            format!("{path}/format"),
+        BarcodeFormat::Other(s) if s.is_empty() => out.push(Finding::new(
+            Code::BarcodeFormatMissing,
+            path.join("format"),
             "The barcode has no type.",
             "Choose QR code, PDF417, Aztec or Code 128.",
         )),
-        BarcodeFormat::Other(s) => out.push(finding(
-            "enum.unknown",
-            format!("{path}/format"),
+        BarcodeFormat::Other(s) => out.push(Finding::new(
+            Code::EnumUnknown,
+            path.join("format"),
             format!("The barcode type {} is not one Wallet knows.", quote(s)),
             format!(
                 "Use one of: {}.",
@@ -82,9 +84,9 @@ fn barcode(b: &Barcode, path: &str, out: &mut Vec<Finding>) {
         _ => {}
     }
     if b.message.is_empty() {
-        out.push(finding(
-            "barcode.message_missing",
-            format!("{path}/message"),
+        out.push(Finding::new(
+            Code::BarcodeMessageMissing,
+            path.join("message"),
             "The barcode has no content, so there is nothing to scan.",
             "Enter the text the barcode should contain, e.g. the customer's member number.",
         ));
@@ -92,18 +94,18 @@ fn barcode(b: &Barcode, path: &str, out: &mut Vec<Finding>) {
     if b.format == BarcodeFormat::Code128
         && let Some(c) = b.message.chars().find(|c| !c.is_ascii())
     {
-        out.push(finding(
-            "barcode.code128_charset",
-            format!("{path}/message"),
+        out.push(Finding::new(
+            Code::BarcodeCode128Charset,
+            path.join("message"),
             format!("A Code 128 barcode can only hold plain English letters, digits and symbols, not “{c}”."),
             "Remove the special characters, or use a QR code, which can hold any text.",
         ));
     }
     let enc = b.message_encoding.trim();
     if enc.is_empty() {
-        out.push(finding(
-            "barcode.encoding_missing",
-            format!("{path}/messageEncoding"),
+        out.push(Finding::new(
+            Code::BarcodeEncodingMissing,
+            path.join("messageEncoding"),
             "The barcode does not say how its text is encoded; Wallet needs this.",
             "Set the encoding to iso-8859-1 (Apple's usual choice) or utf-8.",
         ));
@@ -111,15 +113,15 @@ fn barcode(b: &Barcode, path: &str, out: &mut Vec<Finding>) {
     }
     match encodable(&b.message, enc) {
         Encodable::Yes => {}
-        Encodable::UnknownEncoding => out.push(finding(
-            "barcode.encoding_unknown",
-            format!("{path}/messageEncoding"),
+        Encodable::UnknownEncoding => out.push(Finding::new(
+            Code::BarcodeEncodingUnknown,
+            path.join("messageEncoding"),
             format!("Passmith does not know the text encoding {}, so it cannot check the barcode content.", quote(enc)),
             "Use iso-8859-1 or utf-8 unless your scanner needs something else.",
         )),
-        Encodable::No(c) => out.push(finding(
-            "barcode.unencodable",
-            format!("{path}/message"),
+        Encodable::No(c) => out.push(Finding::new(
+            Code::BarcodeUnencodable,
+            path.join("message"),
             format!("The barcode text contains “{c}”, which the encoding {} cannot hold.", quote(enc)),
             "Change the encoding to utf-8, or remove the character.",
         )),

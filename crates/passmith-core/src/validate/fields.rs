@@ -3,32 +3,36 @@
 
 use std::collections::HashMap;
 
-use super::{finding, pointer, quote};
+use super::quote;
+use crate::code::Code;
 use crate::document::PassDocument;
 use crate::finding::Finding;
 use crate::model::{
-    DataDetectorType, DateStyle, Field, FieldGroup, FieldValue, NumberStyle, Pass, PassFields,
-    Style, TextAlignment, TransitType,
+    DataDetectorType, DateStyle, Field, FieldGroup, FieldValue, NumberStyle, PassFields, Style,
+    TextAlignment, TransitType,
 };
+use crate::path::PassPath;
+use crate::rules::{self, StyleKey};
+use crate::words::field_name;
 
 pub(super) fn check(doc: &PassDocument, out: &mut Vec<Finding>) {
     let pass = &doc.pass;
-    let mut seen: HashMap<&str, String> = HashMap::new();
+    let mut seen: HashMap<&str, PassPath> = HashMap::new();
     for style in pass.styles_present() {
         let Some(fields) = pass.style_fields(style) else {
             continue;
         };
         transit_type(style, fields, out);
         for (group, i, field) in fields.all_fields() {
-            let path = pointer([style.key(), group.key(), &i.to_string()]);
+            let path = PassPath::field(style, group, i);
             check_field(style, group, field, &path, out);
             if field.key.is_empty() {
                 continue;
             }
             if let Some(first) = seen.get(field.key.as_str()) {
-                out.push(finding(
-                    "field.key_duplicate",
-                    format!("{path}/key"),
+                out.push(Finding::new(
+                    Code::FieldKeyDuplicate,
+                    path.join("key"),
                     format!("Two fields use the key {} (the first one is at {first}); every field needs its own key.", quote(&field.key)),
                     "Give this field a different key; keys are never shown to customers.",
                 ));
@@ -36,14 +40,25 @@ pub(super) fn check(doc: &PassDocument, out: &mut Vec<Finding>) {
                 seen.insert(&field.key, path);
             }
         }
-        counts(pass, style, fields, out);
+        let square = rules::square_barcode(pass);
+        out.extend(
+            rules::hidden_fields(fields, style, square)
+                .iter()
+                .map(rules::HiddenField::finding),
+        );
     }
 }
 
 /// Names the allowed values of a Wallet option that was spelled differently.
-fn unknown_option(path: String, what: &str, found: &str, allowed: &[&str], out: &mut Vec<Finding>) {
-    out.push(finding(
-        "enum.unknown",
+fn unknown_option(
+    path: PassPath,
+    what: &str,
+    found: &str,
+    allowed: &[&str],
+    out: &mut Vec<Finding>,
+) {
+    out.push(Finding::new(
+        Code::EnumUnknown,
         path,
         format!("The {what} {} is not one Wallet knows.", quote(found)),
         format!("Use one of: {}.", allowed.join(", ")),
@@ -51,22 +66,23 @@ fn unknown_option(path: String, what: &str, found: &str, allowed: &[&str], out: 
 }
 
 fn transit_type(style: Style, fields: &PassFields, out: &mut Vec<Finding>) {
-    let path = pointer([style.key(), "transitType"]);
-    match (&fields.transit_type, style) {
-        (None, Style::BoardingPass) => out.push(finding(
-            "style.transit_type_missing",
+    let path = PassPath::style(style).join("transitType");
+    let required = rules::applies(StyleKey::TransitType, style);
+    match (&fields.transit_type, required) {
+        (None, true) => out.push(Finding::new(
+            Code::StyleTransitTypeMissing,
             path,
             "The boarding pass does not say what kind of transport it is for; Wallet refuses it.",
             "Choose a transit type: air, boat, bus, train or generic.",
         )),
-        (Some(t), Style::BoardingPass) => {
+        (Some(t), true) => {
             if let TransitType::Other(s) = t {
                 let allowed: Vec<&str> = TransitType::ALL.iter().map(TransitType::as_str).collect();
                 unknown_option(path, "transit type", s, &allowed, out);
             }
         }
-        (Some(_), _) => out.push(finding(
-            "style.transit_type_not_allowed",
+        (Some(_), false) => out.push(Finding::new(
+            Code::StyleTransitTypeNotAllowed,
             path,
             format!(
                 "A transit type only belongs on boarding passes, not on {}.",
@@ -74,17 +90,23 @@ fn transit_type(style: Style, fields: &PassFields, out: &mut Vec<Finding>) {
             ),
             "Remove the transit type, or change the style to boarding pass.",
         )),
-        (None, _) => {}
+        (None, false) => {}
     }
 }
 
-fn check_field(style: Style, group: FieldGroup, field: &Field, path: &str, out: &mut Vec<Finding>) {
+fn check_field(
+    style: Style,
+    group: FieldGroup,
+    field: &Field,
+    path: &PassPath,
+    out: &mut Vec<Finding>,
+) {
     let name = field_name(field);
     let cap = super::capitalized(&name);
     if field.key.trim().is_empty() {
-        out.push(finding(
-            "field.key_missing",
-            format!("{path}/key"),
+        out.push(Finding::new(
+            Code::FieldKeyMissing,
+            path.join("key"),
             format!(
                 "The {} field {name} has no key.",
                 group.label().to_lowercase()
@@ -95,9 +117,9 @@ fn check_field(style: Style, group: FieldGroup, field: &Field, path: &str, out: 
     if let Some(msg) = &field.change_message
         && !msg.contains("%@")
     {
-        out.push(finding(
-            "field.change_message",
-            format!("{path}/changeMessage"),
+        out.push(Finding::new(
+            Code::FieldChangeMessage,
+            path.join("changeMessage"),
             format!("The update message of {name} does not contain %@, so the notification cannot show the new value."),
             "Put %@ where the new value goes, e.g. “Gate changed to %@.”",
         ));
@@ -109,16 +131,16 @@ fn check_field(style: Style, group: FieldGroup, field: &Field, path: &str, out: 
                 .map(TextAlignment::as_str)
                 .collect();
             unknown_option(
-                format!("{path}/textAlignment"),
+                path.join("textAlignment"),
                 "text alignment",
                 s,
                 &allowed,
                 out,
             );
         } else if matches!(group, FieldGroup::Primary | FieldGroup::Back) {
-            out.push(finding(
-                "field.alignment_ignored",
-                format!("{path}/textAlignment"),
+            out.push(Finding::new(
+                Code::FieldAlignmentIgnored,
+                path.join("textAlignment"),
                 format!(
                     "Wallet ignores the alignment of {} fields such as {name}.",
                     group.label().to_lowercase()
@@ -133,7 +155,7 @@ fn check_field(style: Style, group: FieldGroup, field: &Field, path: &str, out: 
     ] {
         if let Some(DateStyle::Other(s)) = value {
             let allowed: Vec<&str> = DateStyle::ALL.iter().map(DateStyle::as_str).collect();
-            unknown_option(format!("{path}/{key}"), "date/time style", s, &allowed, out);
+            unknown_option(path.join(key), "date/time style", s, &allowed, out);
         }
     }
     match (&field.date_style, &field.time_style) {
@@ -143,9 +165,9 @@ fn check_field(style: Style, group: FieldGroup, field: &Field, path: &str, out: 
             } else {
                 ("time", "date", "dateStyle")
             };
-            out.push(finding(
-                "field.date_style_pair",
-                format!("{path}/{missing}"),
+            out.push(Finding::new(
+                Code::FieldDateStylePair,
+                path.join(missing),
                 format!("{cap} says how to show the {given} but not the {other}, so whether the {other} appears depends on the iPhone."),
                 "Set both the date style and the time style (choose “None” to hide one of them).",
             ));
@@ -153,27 +175,21 @@ fn check_field(style: Style, group: FieldGroup, field: &Field, path: &str, out: 
         _ => {}
     }
     if field.is_date() {
-        date_value(&field.value, &format!("{path}/value"), &name, out);
+        date_value(&field.value, path.join("value"), &name, out);
     }
     if let Some(ns) = &field.number_style {
         if let NumberStyle::Other(s) = ns {
             let allowed: Vec<&str> = NumberStyle::ALL.iter().map(NumberStyle::as_str).collect();
-            unknown_option(
-                format!("{path}/numberStyle"),
-                "number style",
-                s,
-                &allowed,
-                out,
-            );
+            unknown_option(path.join("numberStyle"), "number style", s, &allowed, out);
         } else if !field.value.is_number() {
-            number_on_text(format!("{path}/numberStyle"), "number style", &name, out);
+            number_on_text(path.join("numberStyle"), "number style", &name, out);
         }
     }
     if let Some(code) = &field.currency_code {
         if !(code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase())) {
-            out.push(finding(
-                "field.currency_code",
-                format!("{path}/currencyCode"),
+            out.push(Finding::new(
+                Code::FieldCurrencyCode,
+                path.join("currencyCode"),
                 format!(
                     "The currency {} of {name} is not a three-letter currency code.",
                     quote(code)
@@ -182,23 +198,23 @@ fn check_field(style: Style, group: FieldGroup, field: &Field, path: &str, out: 
             ));
         }
         if !field.value.is_number() {
-            number_on_text(format!("{path}/currencyCode"), "currency", &name, out);
+            number_on_text(path.join("currencyCode"), "currency", &name, out);
         }
     }
     if let Some(row) = field.row {
-        if style != Style::EventTicket || group != FieldGroup::Auxiliary {
-            out.push(finding(
-                "field.row_not_allowed",
-                format!("{path}/row"),
+        if !rules::applies(StyleKey::AuxiliaryRow, style) || group != FieldGroup::Auxiliary {
+            out.push(Finding::new(
+                Code::FieldRowNotAllowed,
+                path.join("row"),
                 format!(
                     "{cap} has a row number, which only auxiliary fields of event tickets may have."
                 ),
                 "Remove the row number from this field.",
             ));
         } else if !(0..=1).contains(&row) {
-            out.push(finding(
-                "field.row_value",
-                format!("{path}/row"),
+            out.push(Finding::new(
+                Code::FieldRowValue,
+                path.join("row"),
                 format!("{cap} is in row {row}; event tickets only have rows 0 and 1."),
                 "Set the row to 0 (first row) or 1 (second row).",
             ));
@@ -206,9 +222,9 @@ fn check_field(style: Style, group: FieldGroup, field: &Field, path: &str, out: 
     }
     if let Some(types) = &field.data_detector_types {
         if group != FieldGroup::Back {
-            out.push(finding(
-                "field.data_detectors_ignored",
-                format!("{path}/dataDetectorTypes"),
+            out.push(Finding::new(
+                Code::FieldDataDetectorsIgnored,
+                path.join("dataDetectorTypes"),
                 format!("Wallet only turns phone numbers and links into taps on the back of the pass; on {name} this setting does nothing."),
                 "Remove the setting, or move the field to the back.",
             ));
@@ -220,7 +236,7 @@ fn check_field(style: Style, group: FieldGroup, field: &Field, path: &str, out: 
                     .map(DataDetectorType::as_str)
                     .collect();
                 unknown_option(
-                    format!("{path}/dataDetectorTypes/{j}"),
+                    path.join("dataDetectorTypes").join(j),
                     "link detection type",
                     s,
                     &allowed,
@@ -231,157 +247,31 @@ fn check_field(style: Style, group: FieldGroup, field: &Field, path: &str, out: 
     }
 }
 
-fn number_on_text(path: String, what: &str, name: &str, out: &mut Vec<Finding>) {
+fn number_on_text(path: PassPath, what: &str, name: &str, out: &mut Vec<Finding>) {
     let cap = super::capitalized(name);
-    out.push(finding(
-        "field.number_format_on_text",
+    out.push(Finding::new(
+        Code::FieldNumberFormatOnText,
         path,
         format!("{cap} has a {what} but its value is not a number, so Wallet cannot format it."),
         "Enter the value as a plain number (21.75, not “$21.75”), or remove the number formatting.",
     ));
 }
 
-fn date_value(value: &FieldValue, path: &str, name: &str, out: &mut Vec<Finding>) {
+fn date_value(value: &FieldValue, path: PassPath, name: &str, out: &mut Vec<Finding>) {
     let cap = super::capitalized(name);
     let problem = match value {
         FieldValue::Number(_) => Some("it is a number".to_owned()),
         FieldValue::Text(s) => super::parse_w3c_date(s).err().map(|e| e.to_string()),
     };
     if let Some(problem) = problem {
-        out.push(finding(
-            "date.format",
+        out.push(Finding::new(
+            Code::DateFormat,
             path,
             format!(
                 "{cap} is shown as a date, but its value {} is not a date iPhones accept: {problem}.",
                 quote(&value.to_display_string())
             ),
-            format!("Write the date like {} (date, T, time, time zone), or remove the date style.", super::dates::EXAMPLE),
+            format!("Write the date like {} (date, T, time, time zone), or remove the date style.", crate::time::W3C_EXAMPLE),
         ));
     }
-}
-
-/// How a field is named in messages: its label, else its key.
-fn field_name(field: &Field) -> String {
-    match (&field.label, field.key.is_empty()) {
-        (Some(l), _) if !l.trim().is_empty() => format!("the field {}", quote(l)),
-        (_, false) => format!("the field {}", quote(&field.key)),
-        _ => "a field".to_owned(),
-    }
-}
-
-fn counts(pass: &Pass, style: Style, fields: &PassFields, out: &mut Vec<Finding>) {
-    let base =
-        |group: FieldGroup| move |i: usize| pointer([style.key(), group.key(), &i.to_string()]);
-    let limit = |n: usize, group: FieldGroup, out: &mut Vec<Finding>| {
-        let list = fields.group(group);
-        if list.len() > n {
-            let path = base(group);
-            let hidden: Vec<(String, &Field)> = list
-                .iter()
-                .enumerate()
-                .skip(n)
-                .map(|(i, f)| (path(i), f))
-                .collect();
-            too_many(
-                style,
-                &format!("{} {} fields", n, group.label().to_lowercase()),
-                &hidden,
-                out,
-            );
-        }
-    };
-    limit(3, FieldGroup::Header, out);
-    limit(
-        if style == Style::BoardingPass { 2 } else { 1 },
-        FieldGroup::Primary,
-        out,
-    );
-    let square = pass
-        .effective_barcodes()
-        .first()
-        .is_some_and(|b| b.format.is_square());
-    match style {
-        Style::BoardingPass => {
-            limit(4, FieldGroup::Secondary, out);
-            limit(5, FieldGroup::Auxiliary, out);
-        }
-        Style::EventTicket => {
-            limit(4, FieldGroup::Secondary, out);
-            let path = base(FieldGroup::Auxiliary);
-            for row in [0, 1] {
-                let in_row: Vec<(String, &Field)> = fields
-                    .group(FieldGroup::Auxiliary)
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, f)| {
-                        f.row.unwrap_or(0) == row
-                            || (row == 0 && !(0..=1).contains(&f.row.unwrap_or(0)))
-                    })
-                    .map(|(i, f)| (path(i), f))
-                    .collect();
-                if in_row.len() > 4 {
-                    too_many(
-                        style,
-                        &format!("4 auxiliary fields in row {row}"),
-                        &in_row[4..],
-                        out,
-                    );
-                }
-            }
-        }
-        Style::Coupon | Style::StoreCard | Style::Generic if square => {
-            let sec = base(FieldGroup::Secondary);
-            let aux = base(FieldGroup::Auxiliary);
-            let both: Vec<(String, &Field)> = fields
-                .group(FieldGroup::Secondary)
-                .iter()
-                .enumerate()
-                .map(|(i, f)| (sec(i), f))
-                .chain(
-                    fields
-                        .group(FieldGroup::Auxiliary)
-                        .iter()
-                        .enumerate()
-                        .map(|(i, f)| (aux(i), f)),
-                )
-                .collect();
-            if both.len() > 4 {
-                too_many(
-                    style,
-                    "4 secondary and auxiliary fields together when the barcode is square (QR or Aztec)",
-                    &both[4..],
-                    out,
-                );
-            }
-        }
-        Style::Coupon | Style::StoreCard | Style::Generic => {
-            limit(4, FieldGroup::Secondary, out);
-            limit(4, FieldGroup::Auxiliary, out);
-        }
-    }
-}
-
-fn too_many(style: Style, shown: &str, hidden: &[(String, &Field)], out: &mut Vec<Finding>) {
-    let Some((first, _)) = hidden.first() else {
-        return;
-    };
-    let names: Vec<String> = hidden
-        .iter()
-        .map(|(_, f)| field_name(f).trim_start_matches("the field ").to_owned())
-        .collect();
-    out.push(finding(
-        "layout.too_many_fields",
-        first.clone(),
-        format!(
-            "{} shows at most {shown}; Wallet will not show {}: {}.",
-            super::capitalized(super::a_style(style)),
-            if hidden.len() == 1 {
-                "this field"
-            } else {
-                "these fields"
-            },
-            names.join(", ")
-        ),
-        "Remove fields, merge them, or move them to the back of the pass.",
-    ));
 }

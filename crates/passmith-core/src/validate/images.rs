@@ -3,47 +3,16 @@
 
 use std::collections::BTreeMap;
 
-use super::{finding, quote};
+use super::quote;
+use crate::code::Code;
 use crate::document::{PassDocument, image_file_name};
 use crate::finding::Finding;
 use crate::model::Style;
-
-/// Every image name Wallet knows, with the styles that show it.
-const IMAGES: &[(&str, &[Style])] = &[
-    ("icon", &Style::ALL),
-    ("logo", &Style::ALL),
-    (
-        "strip",
-        &[Style::Coupon, Style::EventTicket, Style::StoreCard],
-    ),
-    ("thumbnail", &[Style::EventTicket, Style::Generic]),
-    ("background", &[Style::EventTicket]),
-    ("footer", &[Style::BoardingPass]),
-    ("personalizationLogo", &[Style::StoreCard]),
-    // iOS 18 poster event tickets.
-    ("artwork", &[Style::EventTicket]),
-    ("secondaryLogo", &[Style::EventTicket]),
-    ("venueMap", &[Style::EventTicket]),
-];
+use crate::path::PassPath;
+use crate::rules;
 
 /// Other files Wallet reads besides pass.json and pass.strings.
 const OTHER_FILES: &[&str] = &["personalization.json"];
-
-/// The space Wallet gives an image, in points (= pixels at @1x).
-fn allotted(name: &str, style: Style) -> Option<(u32, u32)> {
-    Some(match (name, style) {
-        ("icon", _) => (29, 29),
-        ("logo", _) => (160, 50),
-        ("strip", Style::EventTicket) => (375, 98),
-        ("strip", Style::Coupon) => (375, 144),
-        ("strip", _) => (375, 123),
-        ("thumbnail", _) => (90, 90),
-        ("background", _) => (180, 220),
-        ("footer", _) => (286, 15),
-        ("personalizationLogo", _) => (150, 40),
-        _ => return None,
-    })
-}
 
 /// One image file of the pass.
 struct ImageFile<'a> {
@@ -99,9 +68,9 @@ pub(super) fn check(doc: &PassDocument, out: &mut Vec<Finding>) {
             .filter(|i| i.name == "icon")
             .map(|i| i.path)
             .collect();
-        out.push(finding(
-            "image.icon_missing",
-            "icon.png",
+        out.push(Finding::new(
+            Code::ImageIconMissing,
+            PassPath::file("icon.png"),
             if others.is_empty() {
                 "The pass has no icon (icon.png); iPhones refuse a pass without one.".to_owned()
             } else {
@@ -122,13 +91,10 @@ pub(super) fn check(doc: &PassDocument, out: &mut Vec<Finding>) {
     let Some(style) = style else { return };
     for ((lang, name), files) in &groups {
         let Some(first) = files.first() else { continue };
-        let used = IMAGES
-            .iter()
-            .any(|(n, styles)| n == name && styles.contains(&style));
-        if !used {
-            out.push(finding(
-                "image.unused",
-                first.path,
+        if !rules::shows_image(style, name) {
+            out.push(Finding::new(
+                Code::ImageUnused,
+                PassPath::file(first.path),
                 format!(
                     "{} does not show a {name} image, so {} will not appear.",
                     super::capitalized(super::a_style(style)),
@@ -142,9 +108,9 @@ pub(super) fn check(doc: &PassDocument, out: &mut Vec<Finding>) {
         for scale in [2u8, 3] {
             if !files.iter().any(|f| f.scale == scale) {
                 let missing = format!("{prefix}{}", image_file_name(name, scale));
-                out.push(finding(
-                    "image.missing_density",
-                    missing.clone(),
+                out.push(Finding::new(
+                    Code::ImageMissingDensity,
+                    PassPath::file(missing.clone()),
                     format!(
                         "There is no {missing}, so iPhones with {}× screens show a blurry {name}.",
                         scale
@@ -166,9 +132,9 @@ pub(super) fn check(doc: &PassDocument, out: &mut Vec<Finding>) {
                 let n = u64::from(f.scale);
                 let off = |px: u32, base: u32| u64::from(px).abs_diff(n * u64::from(base)) > n;
                 if off(pw, w1) || off(ph, h1) {
-                    out.push(finding(
-                        "image.density_mismatch",
-                        f.path,
+                    out.push(Finding::new(
+                        Code::ImageDensityMismatch,
+                        PassPath::file(f.path),
                         format!(
                             "{} is {pw}×{ph} pixels, but as the @{n}x version of {} ({w1}×{h1}) it should be {}×{}; \
                              phones with different screens will show the {name} at different sizes.",
@@ -188,14 +154,14 @@ pub(super) fn check(doc: &PassDocument, out: &mut Vec<Finding>) {
                 }
             }
         }
-        if let Some((w, h)) = allotted(name, style) {
+        if let Some((w, h)) = rules::image_size_pt(style, name) {
             for f in files {
                 let Some((pw, ph)) = f.size else { continue };
                 let (mw, mh) = (w * u32::from(f.scale), h * u32::from(f.scale));
                 if pw > mw || ph > mh {
-                    out.push(finding(
-                        "image.too_large",
-                        f.path,
+                    out.push(Finding::new(
+                        Code::ImageTooLarge,
+                        PassPath::file(f.path),
                         format!(
                             "{} is {pw}×{ph} pixels, larger than the {mw}×{mh} Wallet gives it, so Wallet shrinks or crops it.",
                             f.path
@@ -216,9 +182,9 @@ pub(super) fn check(doc: &PassDocument, out: &mut Vec<Finding>) {
             // Ratios compared in integers: 2:3 ≤ w:h ≤ 3:2.
             let (w, h) = (u64::from(pw), u64::from(ph));
             if 3 * w < 2 * h || 2 * w > 3 * h {
-                out.push(finding(
-                    "image.thumbnail_aspect",
-                    f.path,
+                out.push(Finding::new(
+                    Code::ImageThumbnailAspect,
+                    PassPath::file(f.path),
                     format!(
                         "The thumbnail is {pw}×{ph} pixels; Wallet crops thumbnails that are wider than 3:2 or taller than 2:3."
                     ),
@@ -234,9 +200,9 @@ pub(super) fn check(doc: &PassDocument, out: &mut Vec<Finding>) {
                 .iter()
                 .find(|i| i.name == "strip")
                 .map_or("strip.png", |i| i.path);
-            out.push(finding(
-                "image.strip_and_background",
-                path,
+            out.push(Finding::new(
+                Code::ImageStripAndBackground,
+                PassPath::file(path),
                 "An event ticket shows either a strip image or a background and thumbnail, not both; Wallet picks one.",
                 "Remove the strip image, or remove the background and thumbnail.",
             ));
@@ -254,9 +220,9 @@ fn classify(file: &str) -> Option<(&'static str, u8, bool)> {
         Some(_) => return None,
         None => (stem, 1),
     };
-    let (name, _) = IMAGES
+    let name = rules::IMAGE_NAMES
         .iter()
-        .find(|(n, _)| n.to_ascii_lowercase() == base)?;
+        .find(|n| n.to_ascii_lowercase() == base)?;
     Some((name, scale, file == image_file_name(name, scale)))
 }
 
@@ -267,13 +233,13 @@ fn wrong_case(path: &str, lang: Option<&str>, name: &str, scale: u8, out: &mut V
         image_file_name(name, scale)
     );
     let (code, effect) = if name == "icon" {
-        ("image.icon_case", "iPhones refuse the pass")
+        (Code::ImageIconCase, "iPhones refuse the pass")
     } else {
-        ("image.name_case", "Wallet will not find it")
+        (Code::ImageNameCase, "Wallet will not find it")
     };
-    out.push(finding(
+    out.push(Finding::new(
         code,
-        path,
+        PassPath::file(path),
         format!(
             "The file {} must be named exactly {right} (letter case matters); otherwise {effect}.",
             quote(path)
@@ -283,9 +249,9 @@ fn wrong_case(path: &str, lang: Option<&str>, name: &str, scale: u8, out: &mut V
 }
 
 fn unknown_file(path: &str, out: &mut Vec<Finding>) {
-    out.push(finding(
-        "file.unknown",
-        path,
+    out.push(Finding::new(
+        Code::FileUnknown,
+        PassPath::file(path),
         format!(
             "Wallet does not use the file {}; it only makes the pass bigger.",
             quote(path)
@@ -313,9 +279,9 @@ fn png_size(path: &str, bytes: &[u8], out: &mut Vec<Finding>) -> Option<(u32, u3
     } else {
         "not a PNG image"
     };
-    out.push(finding(
-        "image.not_png",
-        path,
+    out.push(Finding::new(
+        Code::ImageNotPng,
+        PassPath::file(path),
         format!("{path} is {what}; Wallet only shows real PNG images."),
         "Export the picture as PNG from your image editor (renaming the file is not enough).",
     ));

@@ -1,22 +1,20 @@
 //! Top-level keys: required keys, identifiers, the pass style, colours and the signing certificate.
 
-use super::{ValidationContext, finding, quote};
+use super::{ValidationContext, quote};
+use crate::code::Code;
 use crate::color::{ColorError, ColorNotation, classify_color, format_rgb};
 use crate::document::PassDocument;
 use crate::finding::Finding;
-use crate::model::Style;
-
-/// Seconds in 30 days: how early an expiring certificate is announced.
-const EXPIRY_NOTICE: i64 = 30 * 86_400;
+use crate::path::PassPath;
 
 pub(super) fn check(doc: &PassDocument, ctx: &ValidationContext, out: &mut Vec<Finding>) {
     let pass = &doc.pass;
     required(doc, out);
     match pass.format_version {
         Some(1) | None => {}
-        Some(v) => out.push(finding(
-            "pass.format_version",
-            "/formatVersion",
+        Some(v) => out.push(Finding::new(
+            Code::PassFormatVersion,
+            PassPath::key("formatVersion"),
             format!("The format version is {v}, but Wallet only understands version 1."),
             "Set formatVersion to 1.",
         )),
@@ -30,9 +28,9 @@ pub(super) fn check(doc: &PassDocument, ctx: &ValidationContext, out: &mut Vec<F
             .bytes()
             .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
     if !team.is_empty() && !team_shaped {
-        out.push(finding(
-            "pass.team_identifier",
-            "/teamIdentifier",
+        out.push(Finding::new(
+            Code::PassTeamIdentifier,
+            PassPath::key("teamIdentifier"),
             format!("The team ID {} does not look like an Apple team ID (10 capital letters and digits).", quote(team)),
             "Copy the team ID from your Apple Developer account (Membership details), e.g. A93A5CM278.",
         ));
@@ -47,9 +45,9 @@ pub(super) fn check(doc: &PassDocument, ctx: &ValidationContext, out: &mut Vec<F
 fn required(doc: &PassDocument, out: &mut Vec<Finding>) {
     let pass = &doc.pass;
     if pass.format_version.is_none() {
-        out.push(finding(
-            "pass.required",
-            "/formatVersion",
+        out.push(Finding::new(
+            Code::PassRequired,
+            PassPath::key("formatVersion"),
             "The pass has no format version.",
             "Set formatVersion to 1.",
         ));
@@ -88,13 +86,18 @@ fn required(doc: &PassDocument, out: &mut Vec<Finding>) {
     ];
     for (key, value, message, hint) in required {
         if value.trim().is_empty() {
-            out.push(finding("pass.required", format!("/{key}"), message, hint));
+            out.push(Finding::new(
+                Code::PassRequired,
+                PassPath::key(key),
+                message,
+                hint,
+            ));
         }
     }
 }
 
 fn pass_type_identifier(id: &str, out: &mut Vec<Finding>) {
-    let path = "/passTypeIdentifier";
+    let path = PassPath::key("passTypeIdentifier");
     let hint = "Use the pass type ID exactly as registered with Apple: it starts with “pass.” followed by a reversed domain, e.g. pass.com.example.loyalty.";
     // A common mistake: the team ID prefix Xcode shows (`ABCDE12345.pass.com.x`).
     if let Some((prefix, rest)) = id.split_once(".pass.")
@@ -102,8 +105,8 @@ fn pass_type_identifier(id: &str, out: &mut Vec<Finding>) {
         && !prefix.contains('.')
         && !id.starts_with("pass.")
     {
-        out.push(finding(
-            "pass.type_identifier",
+        out.push(Finding::new(
+            Code::PassTypeIdentifier,
             path,
             format!(
                 "The pass type ID {} starts with {}, which is not part of it.",
@@ -115,8 +118,8 @@ fn pass_type_identifier(id: &str, out: &mut Vec<Finding>) {
         return;
     }
     let Some(rest) = id.strip_prefix("pass.") else {
-        out.push(finding(
-            "pass.type_identifier",
+        out.push(Finding::new(
+            Code::PassTypeIdentifier,
             path,
             format!(
                 "The pass type ID {} does not start with “pass.”.",
@@ -133,8 +136,8 @@ fn pass_type_identifier(id: &str, out: &mut Vec<Finding>) {
                 .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
     };
     if labels.len() < 2 || !labels.iter().all(label_ok) {
-        out.push(finding(
-            "pass.type_identifier",
+        out.push(Finding::new(
+            Code::PassTypeIdentifier,
             path,
             format!(
                 "The pass type ID {} is not a reversed domain name (only letters, digits, - and _ between dots, at least two parts after “pass.”).",
@@ -148,18 +151,18 @@ fn pass_type_identifier(id: &str, out: &mut Vec<Finding>) {
 fn style(doc: &PassDocument, out: &mut Vec<Finding>) {
     let styles = doc.pass.styles_present();
     match styles.as_slice() {
-        [] => out.push(finding(
-            "pass.style_missing",
-            "/",
+        [] => out.push(Finding::new(
+            Code::PassStyleMissing,
+            PassPath::Pass,
             "The pass has no style, so Wallet does not know how to show it.",
             "Choose one style: boarding pass, coupon, event ticket, generic or store card.",
         )),
         [_] => {}
         [_, rest @ ..] => {
             for s in rest {
-                out.push(finding(
-                    "pass.style_multiple",
-                    format!("/{}", s.key()),
+                out.push(Finding::new(
+                    Code::PassStyleMultiple,
+                    PassPath::style(*s),
                     format!(
                         "The pass has more than one style ({}); Wallet refuses passes with more than one.",
                         styles.iter().map(|s| s.label()).collect::<Vec<_>>().join(", ")
@@ -171,11 +174,11 @@ fn style(doc: &PassDocument, out: &mut Vec<Finding>) {
     }
     if doc.pass.grouping_identifier.is_some()
         && let Some(s) = doc.pass.style()
-        && !matches!(s, Style::BoardingPass | Style::EventTicket)
+        && !crate::rules::applies(crate::rules::StyleKey::GroupingIdentifier, s)
     {
-        out.push(finding(
-            "pass.grouping_ignored",
-            "/groupingIdentifier",
+        out.push(Finding::new(
+            Code::PassGroupingIgnored,
+            PassPath::key("groupingIdentifier"),
             format!("Wallet groups only boarding passes and event tickets; on {} the grouping ID does nothing.", super::a_style(s)),
             "Remove the grouping ID, or use a boarding pass or event ticket style.",
         ));
@@ -201,11 +204,11 @@ fn colors(doc: &PassDocument, out: &mut Vec<Finding>) {
     ];
     for (key, name, value) in slots {
         let Some(value) = value else { continue };
-        let path = format!("/{key}");
+        let path = PassPath::key(key);
         match classify_color(value) {
             Ok(ColorNotation::Rgb(_)) => {}
-            Ok(ColorNotation::Hex(c)) => out.push(finding(
-                "color.hex",
+            Ok(ColorNotation::Hex(c)) => out.push(Finding::new(
+                Code::ColorHex,
                 path,
                 format!(
                     "The {name} {} is a hex code; it will be written as {} in the pass.",
@@ -220,8 +223,8 @@ fn colors(doc: &PassDocument, out: &mut Vec<Finding>) {
                     ColorError::Named(n) if n.eq_ignore_ascii_case("white") => "Write it as rgb(255, 255, 255).".to_owned(),
                     _ => "Write it as rgb(red, green, blue) with numbers from 0 to 255, e.g. rgb(23, 187, 82), or pick it with the colour picker.".to_owned(),
                 };
-                out.push(finding(
-                    "color.format",
+                out.push(Finding::new(
+                    Code::ColorFormat,
                     path,
                     format!(
                         "The {name} {} cannot be used: {err}. Wallet refuses such a pass.",
@@ -240,90 +243,9 @@ fn identity(
     ctx: &ValidationContext,
     out: &mut Vec<Finding>,
 ) {
-    let pass = &doc.pass;
-    if let Some(cert_type) = &id.pass_type_identifier
-        && !pass.pass_type_identifier.is_empty()
-        && *cert_type != pass.pass_type_identifier
-    {
-        out.push(finding(
-            "identity.pass_type_mismatch",
-            "/passTypeIdentifier",
-            format!(
-                "The pass says its pass type ID is {}, but the certificate is for {}. iPhones refuse such a pass.",
-                quote(&pass.pass_type_identifier),
-                quote(cert_type)
-            ),
-            format!("Set the pass type ID to {cert_type}, or sign with the certificate made for {}.", pass.pass_type_identifier),
-        ));
-    }
-    if let Some(cert_team) = &id.team_identifier
-        && !pass.team_identifier.is_empty()
-        && *cert_team != pass.team_identifier
-    {
-        out.push(finding(
-            "identity.team_mismatch",
-            "/teamIdentifier",
-            format!(
-                "The pass says its team ID is {}, but the certificate belongs to team {}. iPhones refuse such a pass.",
-                quote(&pass.team_identifier),
-                quote(cert_team)
-            ),
-            format!("Set the team ID to {cert_team}, or sign with your own team's certificate."),
-        ));
-    }
-    let Some(now) = ctx.clock() else { return };
-    let until = format_day(id.not_after);
-    if now > id.not_after {
-        out.push(finding(
-            "identity.expired",
-            "certificate",
-            format!("The signing certificate ({}) expired on {until}; iPhones refuse passes signed with it.", id.subject),
-            "Create a new Pass Type ID certificate in your Apple Developer account and import it.",
-        ));
-    } else if now < id.not_before {
-        out.push(finding(
-            "identity.not_yet_valid",
-            "certificate",
-            format!(
-                "The signing certificate ({}) is only valid from {}.",
-                id.subject,
-                format_day(id.not_before)
-            ),
-            "Check the computer's clock, or wait until the certificate becomes valid.",
-        ));
-    } else if id.not_after - now < EXPIRY_NOTICE {
-        out.push(finding(
-            "identity.expiring",
-            "certificate",
-            format!("The signing certificate ({}) expires on {until}.", id.subject),
-            "Renew the certificate in your Apple Developer account soon; passes already issued keep working.",
-        ));
-    }
-}
-
-/// `YYYY-MM-DD` (UTC) of a Unix time, for messages.
-fn format_day(unix: i64) -> String {
-    // Civil-from-days (Howard Hinnant).
-    let z = unix.div_euclid(86_400) + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn days_format() {
-        assert_eq!(format_day(0), "1970-01-01");
-        assert_eq!(format_day(1_709_188_200), "2024-02-29");
-        assert_eq!(format_day(-86_400), "1969-12-31");
+    // The one certificate-versus-pass check lives with the identity; validation only asks it.
+    out.extend(id.check_identifiers(&doc.pass));
+    if let Some(now) = ctx.clock() {
+        out.extend(id.check_validity(now));
     }
 }

@@ -5,7 +5,8 @@ use std::collections::HashSet;
 
 use serde_json::Value;
 
-use super::{finding, quote};
+use super::quote;
+use crate::code::Code;
 use crate::document::{PassDocument, STRINGS_FILE};
 use crate::finding::Finding;
 
@@ -25,9 +26,9 @@ pub(super) fn check(doc: &PassDocument, out: &mut Vec<Finding>) {
             if texts.contains(key.as_str()) || !reported.insert(key.as_str()) {
                 continue;
             }
-            out.push(finding(
-                "strings.unused_key",
-                file.clone(),
+            out.push(Finding::new(
+                Code::StringsUnusedKey,
+                crate::path::PassPath::file(file.clone()),
                 format!("The translation for {} in {file} is never used: no text in the pass reads exactly like that.", quote(key)),
                 "Check the spelling against the text in the pass (letter case and spaces count), or delete the line.",
             ));

@@ -1,9 +1,11 @@
 //! When and where a pass is relevant: dates, locations, beacons; and its expiration date.
 
-use super::dates::EXAMPLE;
-use super::{ValidationContext, finding, parse_w3c_date, quote};
+use super::{ValidationContext, parse_w3c_date, quote};
+use crate::code::Code;
 use crate::document::PassDocument;
 use crate::finding::Finding;
+use crate::path::PassPath;
+use crate::time::W3C_EXAMPLE as EXAMPLE;
 
 /// Wallet uses at most this many locations and this many beacons.
 const MAX_LOCATIONS: usize = 10;
@@ -12,23 +14,23 @@ const MAX_BEACONS: usize = 10;
 pub(super) fn check(doc: &PassDocument, ctx: &ValidationContext, out: &mut Vec<Finding>) {
     let pass = &doc.pass;
     if let Some(d) = &pass.relevant_date {
-        date(d, "/relevantDate", "The relevant date", out);
+        date(d, &PassPath::key("relevantDate"), "The relevant date", out);
     }
     for (i, entry) in pass.relevant_dates.iter().flatten().enumerate() {
-        let base = format!("/relevantDates/{i}");
+        let base = PassPath::key("relevantDates").join(i);
         let parsed = |key: &str, value: &Option<String>, out: &mut Vec<Finding>| {
             value
                 .as_deref()
-                .and_then(|v| date(v, &format!("{base}/{key}"), "A relevant date", out))
+                .and_then(|v| date(v, &base.join(key), "A relevant date", out))
         };
         parsed("date", &entry.date, out);
         parsed("relevantDate", &entry.relevant_date, out);
         let start = parsed("startDate", &entry.start_date, out);
         let end = parsed("endDate", &entry.end_date, out);
         if entry.start_date.is_some() && entry.end_date.is_none() {
-            out.push(finding(
-                "date.end_missing",
-                format!("{base}/endDate"),
+            out.push(Finding::new(
+                Code::DateEndMissing,
+                base.join("endDate"),
                 "A relevant time span has a start but no end; Wallet needs both.",
                 "Add the end date and time of the span, or use a single date instead.",
             ));
@@ -38,8 +40,8 @@ pub(super) fn check(doc: &PassDocument, ctx: &ValidationContext, out: &mut Vec<F
             && entry.start_date.is_none()
             && entry.end_date.is_none()
         {
-            out.push(finding(
-                "date.entry_empty",
+            out.push(Finding::new(
+                Code::DateEntryEmpty,
                 base.clone(),
                 "A relevant-date entry has no date in it.",
                 "Enter a date, or a start and end date — or delete the entry.",
@@ -48,16 +50,16 @@ pub(super) fn check(doc: &PassDocument, ctx: &ValidationContext, out: &mut Vec<F
         if let (Some(s), Some(e)) = (start, end)
             && e < s
         {
-            out.push(finding(
-                "date.range",
-                format!("{base}/endDate"),
+            out.push(Finding::new(
+                Code::DateRange,
+                base.join("endDate"),
                 "A relevant time span ends before it starts.",
                 "Swap the start and end dates, or correct the end date.",
             ));
         }
     }
     if let Some(sem) = &pass.semantics {
-        semantic_dates(sem, "/semantics", out);
+        semantic_dates(sem, &PassPath::key("semantics"), out);
     }
     for style in pass.styles_present() {
         let Some(fields) = pass.style_fields(style) else {
@@ -65,19 +67,24 @@ pub(super) fn check(doc: &PassDocument, ctx: &ValidationContext, out: &mut Vec<F
         };
         for (group, i, f) in fields.all_fields() {
             if let Some(sem) = &f.semantics {
-                let at = super::pointer([style.key(), group.key(), &i.to_string(), "semantics"]);
+                let at = PassPath::field(style, group, i).join("semantics");
                 semantic_dates(sem, &at, out);
             }
         }
     }
     if let Some(d) = &pass.expiration_date
-        && let Some(t) = date(d, "/expirationDate", "The expiration date", out)
+        && let Some(t) = date(
+            d,
+            &PassPath::key("expirationDate"),
+            "The expiration date",
+            out,
+        )
         && let Some(now) = ctx.clock()
         && t < now
     {
-        out.push(finding(
-            "date.expired",
-            "/expirationDate",
+        out.push(Finding::new(
+            Code::DateExpired,
+            PassPath::key("expirationDate"),
             format!("The expiration date {} is in the past, so Wallet will show the pass as expired right away.", quote(d)),
             "Move the expiration date into the future, or remove it.",
         ));
@@ -85,9 +92,9 @@ pub(super) fn check(doc: &PassDocument, ctx: &ValidationContext, out: &mut Vec<F
 
     if let Some(locations) = &pass.locations {
         if locations.len() > MAX_LOCATIONS {
-            out.push(finding(
-                "location.too_many",
-                format!("/locations/{MAX_LOCATIONS}"),
+            out.push(Finding::new(
+                Code::LocationTooMany,
+                PassPath::key("locations").join(MAX_LOCATIONS),
                 format!(
                     "The pass has {} locations; Wallet uses only the first {MAX_LOCATIONS} and ignores the rest.",
                     locations.len()
@@ -97,9 +104,9 @@ pub(super) fn check(doc: &PassDocument, ctx: &ValidationContext, out: &mut Vec<F
         }
         for (i, l) in locations.iter().enumerate() {
             if !(-90.0..=90.0).contains(&l.latitude) {
-                out.push(finding(
-                    "location.latitude",
-                    format!("/locations/{i}/latitude"),
+                out.push(Finding::new(
+                    Code::LocationLatitude,
+                    PassPath::key("locations").join(i).join("latitude"),
                     format!(
                         "Location {} has latitude {}, but latitudes go from -90 to 90.",
                         i + 1,
@@ -109,9 +116,9 @@ pub(super) fn check(doc: &PassDocument, ctx: &ValidationContext, out: &mut Vec<F
                 ));
             }
             if !(-180.0..=180.0).contains(&l.longitude) {
-                out.push(finding(
-                    "location.longitude",
-                    format!("/locations/{i}/longitude"),
+                out.push(Finding::new(
+                    Code::LocationLongitude,
+                    PassPath::key("locations").join(i).join("longitude"),
                     format!(
                         "Location {} has longitude {}, but longitudes go from -180 to 180.",
                         i + 1,
@@ -125,9 +132,9 @@ pub(super) fn check(doc: &PassDocument, ctx: &ValidationContext, out: &mut Vec<F
     if let Some(d) = pass.max_distance
         && (d < 0.0 || d.is_nan())
     {
-        out.push(finding(
-            "location.max_distance",
-            "/maxDistance",
+        out.push(Finding::new(
+            Code::LocationMaxDistance,
+            PassPath::key("maxDistance"),
             format!("The maximum distance is {d} metres; it cannot be negative."),
             "Enter a distance in metres, e.g. 100, or remove it to use Wallet's default.",
         ));
@@ -135,9 +142,9 @@ pub(super) fn check(doc: &PassDocument, ctx: &ValidationContext, out: &mut Vec<F
 
     if let Some(beacons) = &pass.beacons {
         if beacons.len() > MAX_BEACONS {
-            out.push(finding(
-                "beacon.too_many",
-                format!("/beacons/{MAX_BEACONS}"),
+            out.push(Finding::new(
+                Code::BeaconTooMany,
+                PassPath::key("beacons").join(MAX_BEACONS),
                 format!(
                     "The pass has {} beacons; Wallet uses only the first {MAX_BEACONS}.",
                     beacons.len()
@@ -147,9 +154,9 @@ pub(super) fn check(doc: &PassDocument, ctx: &ValidationContext, out: &mut Vec<F
         }
         for (i, b) in beacons.iter().enumerate() {
             if !is_uuid(&b.proximity_uuid) {
-                out.push(finding(
-                    "beacon.uuid",
-                    format!("/beacons/{i}/proximityUUID"),
+                out.push(Finding::new(
+                    Code::BeaconUuid,
+                    PassPath::key("beacons").join(i).join("proximityUUID"),
                     format!("Beacon {} has the ID {}, which is not a beacon UUID.", i + 1, quote(&b.proximity_uuid)),
                     "Copy the UUID from your beacon's settings; it looks like E2C56DB5-DFFB-48D2-B060-D0F5A71096E0.",
                 ));
@@ -158,9 +165,9 @@ pub(super) fn check(doc: &PassDocument, ctx: &ValidationContext, out: &mut Vec<F
                 if let Some(v) = value
                     && !(0..=65_535).contains(&v)
                 {
-                    out.push(finding(
-                        "beacon.major_minor",
-                        format!("/beacons/{i}/{key}"),
+                    out.push(Finding::new(
+                        Code::BeaconMajorMinor,
+                        PassPath::key("beacons").join(i).join(key),
                         format!(
                             "Beacon {} has {key} number {v}; it must be between 0 and 65535.",
                             i + 1
@@ -174,13 +181,13 @@ pub(super) fn check(doc: &PassDocument, ctx: &ValidationContext, out: &mut Vec<F
 }
 
 /// Checks one date; returns its Unix time when it is valid.
-fn date(value: &str, path: &str, what: &str, out: &mut Vec<Finding>) -> Option<i64> {
+fn date(value: &str, path: &PassPath, what: &str, out: &mut Vec<Finding>) -> Option<i64> {
     match parse_w3c_date(value) {
         Ok(t) => Some(t),
         Err(err) => {
-            out.push(finding(
-                "date.format",
-                path,
+            out.push(Finding::new(
+                Code::DateFormat,
+                path.clone(),
                 format!("{what} {} is not in a form iPhones accept: {err}.", quote(value)),
                 format!("Write it like {EXAMPLE}: date, the letter T, time, then the time zone (Z for UTC)."),
             ));
@@ -191,12 +198,12 @@ fn date(value: &str, path: &str, what: &str, out: &mut Vec<Finding>) -> Option<i
 
 /// Semantic tags hold dates too (`eventStartDate`, `currentDepartureDate`, …), in the same W3C
 /// form; they are found by their key ending in `Date`, at any depth.
-fn semantic_dates(v: &serde_json::Value, at: &str, out: &mut Vec<Finding>) {
+fn semantic_dates(v: &serde_json::Value, at: &PassPath, out: &mut Vec<Finding>) {
     use serde_json::Value;
     match v {
         Value::Object(map) => {
             for (k, child) in map {
-                let path = format!("{at}{}", super::pointer([k]));
+                let path = at.join(k);
                 match child {
                     Value::String(s) if k.ends_with("Date") => {
                         date(
@@ -212,7 +219,7 @@ fn semantic_dates(v: &serde_json::Value, at: &str, out: &mut Vec<Finding>) {
         }
         Value::Array(items) => {
             for (i, child) in items.iter().enumerate() {
-                semantic_dates(child, &format!("{at}/{i}"), out);
+                semantic_dates(child, &at.join(i), out);
             }
         }
         _ => {}

@@ -3,10 +3,12 @@
 //! `lable`, `webServiceUrl` — is reported: Wallet silently ignores it, and the designer would
 //! wonder why the colour never shows.
 
-use super::{finding, pointer, quote};
+use super::quote;
+use crate::code::Code;
 use crate::document::PassDocument;
 use crate::finding::Finding;
 use crate::model::{Extra, FieldGroup, Style};
+use crate::path::PassPath;
 
 const TOP_LEVEL: &[&str] = &[
     "formatVersion",
@@ -187,9 +189,9 @@ fn look(extra: &Extra, at: &[String], known: &[&str], out: &mut Vec<Finding>) {
             continue;
         }
         if let Some(meant) = closest(key, known) {
-            let path = pointer(at.iter().map(String::as_str).chain([key.as_str()]));
-            out.push(finding(
-                "key.misspelled",
+            let path = PassPath::from_segments(at.iter().cloned().chain([key.clone()]));
+            out.push(Finding::new(
+                Code::KeyMisspelled,
                 path,
                 format!(
                     "Wallet ignores the key {} — it looks like a misspelling of “{meant}”.",
