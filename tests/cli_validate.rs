@@ -36,7 +36,7 @@ fn json_findings(stdout: &str) -> Vec<Value> {
 fn apple_sample_folders_pass_with_warnings_only() {
     for name in SAMPLES {
         let path = samples().join(format!("{name}.pass"));
-        let (code, stdout, stderr) = run(&["validate", path.to_str().unwrap()]);
+        let (code, stdout, stderr) = run(["validate", path.to_str().unwrap()]);
         assert_eq!(code, 0, "{name}: {stdout}{stderr}");
         assert!(stdout.contains("Warnings:"), "{name}: {stdout}");
         assert!(!stdout.contains("Errors"), "{name}: {stdout}");
@@ -54,7 +54,7 @@ fn errors_exit_1_and_are_listed_before_warnings() {
         j.replace("\"rgb(206, 140, 53)\"", "\"Black\"")
             .replace("\"Paw Planet Coupon\"", "\"\"")
     });
-    let (code, stdout, _) = run(&["validate", dir.to_str().unwrap()]);
+    let (code, stdout, _) = run(["validate", dir.to_str().unwrap()]);
     assert_eq!(code, 1, "{stdout}");
     let errors_at = stdout.find("Errors").unwrap();
     let warnings_at = stdout.find("Warnings:").unwrap();
@@ -82,7 +82,7 @@ fn errors_exit_1_and_are_listed_before_warnings() {
 #[test]
 fn a_pass_json_path_means_its_folder() {
     let path = samples().join("Coupon.pass/pass.json");
-    let (code, stdout, stderr) = run(&["validate", "--json", path.to_str().unwrap()]);
+    let (code, stdout, stderr) = run(["validate", "--json", path.to_str().unwrap()]);
     assert_eq!(code, 0, "{stdout}{stderr}");
     // The folder's images were found: only their warnings, no missing icon.
     let list = json_findings(&stdout);
@@ -96,7 +96,7 @@ fn a_pass_json_path_means_its_folder() {
 #[test]
 fn json_output_is_an_array_of_findings() {
     let (_tmp, dir) = edited_sample("Generic", |j| j.replace("\"8j23fm3\"", "\"\""));
-    let (code, stdout, _) = run(&["validate", "--json", dir.to_str().unwrap()]);
+    let (code, stdout, _) = run(["validate", "--json", dir.to_str().unwrap()]);
     assert_eq!(code, 1);
     let list = json_findings(&stdout);
     let required: Vec<&Value> = list
@@ -112,7 +112,7 @@ fn json_output_is_an_array_of_findings() {
     );
 
     // A clean pass prints an array too.
-    let (code, stdout, _) = run(&[
+    let (code, stdout, _) = run([
         "validate",
         "--json",
         samples().join("Event.pass").to_str().unwrap(),
@@ -134,7 +134,7 @@ fn broken_pass_json_is_a_finding_with_line_and_column() {
             1,
         )
     });
-    let (code, stdout, _) = run(&["validate", dir.to_str().unwrap()]);
+    let (code, stdout, _) = run(["validate", dir.to_str().unwrap()]);
     assert_eq!(code, 1, "{stdout}");
     assert!(stdout.contains("[json.syntax]"), "{stdout}");
     assert!(stdout.contains("line 5, column 3"), "{stdout}");
@@ -142,7 +142,7 @@ fn broken_pass_json_is_a_finding_with_line_and_column() {
     let (_tmp, dir) = edited_sample("StoreCard", |j| {
         j.replace("\"message\" : \"123456789\"", "\"message\" : 123456789")
     });
-    let (code, stdout, _) = run(&["validate", "--json", dir.to_str().unwrap()]);
+    let (code, stdout, _) = run(["validate", "--json", dir.to_str().unwrap()]);
     assert_eq!(code, 1, "{stdout}");
     let list = json_findings(&stdout);
     assert_eq!(list.len(), 1);
@@ -154,20 +154,20 @@ fn broken_pass_json_is_a_finding_with_line_and_column() {
 fn unreadable_input_exits_2_with_a_clear_message() {
     let tmp = tempfile::tempdir().unwrap();
     let missing = tmp.path().join("Nope.pass");
-    let (code, stdout, stderr) = run(&["validate", missing.to_str().unwrap()]);
+    let (code, stdout, stderr) = run(["validate", missing.to_str().unwrap()]);
     assert_eq!(code, 2);
     assert!(stdout.is_empty());
     assert!(stderr.contains("does not exist"), "{stderr}");
 
     let empty = tmp.path().join("Empty.pass");
     std::fs::create_dir(&empty).unwrap();
-    let (code, _, stderr) = run(&["validate", "--json", empty.to_str().unwrap()]);
+    let (code, _, stderr) = run(["validate", "--json", empty.to_str().unwrap()]);
     assert_eq!(code, 2);
     assert!(stderr.contains("pass.json"), "{stderr}");
 
     let text = tmp.path().join("notes.pkpass");
     std::fs::write(&text, "just some text").unwrap();
-    let (code, _, stderr) = run(&["validate", text.to_str().unwrap()]);
+    let (code, _, stderr) = run(["validate", text.to_str().unwrap()]);
     assert_eq!(code, 2);
     assert!(stderr.contains("not a .pkpass"), "{stderr}");
 }
@@ -178,7 +178,7 @@ fn hostile_pkpass_is_refused_with_exit_2() {
     let tmp = tempfile::tempdir().unwrap();
     let path = tmp.path().join("Evil.pkpass");
     std::fs::write(&path, bytes).unwrap();
-    let (code, stdout, stderr) = run(&["validate", path.to_str().unwrap()]);
+    let (code, stdout, stderr) = run(["validate", path.to_str().unwrap()]);
     assert_eq!(code, 2, "{stdout}{stderr}");
     assert!(stderr.contains("evil.png"), "{stderr}");
     assert!(!tmp.path().parent().unwrap().join("evil.png").exists());
@@ -188,7 +188,7 @@ fn hostile_pkpass_is_refused_with_exit_2() {
 fn apple_signed_pkpass_files_validate() {
     for name in SAMPLES {
         let path = samples().join(format!("{name}.pkpass"));
-        let (code, stdout, stderr) = run(&["validate", "--json", path.to_str().unwrap()]);
+        let (code, stdout, stderr) = run(["validate", "--json", path.to_str().unwrap()]);
         assert_eq!(code, 0, "{name}: {stdout}{stderr}");
         let list = json_findings(&stdout);
         // Apple's signatures still verify; only the expired G1 intermediate is worth a warning.
@@ -217,7 +217,7 @@ fn tampered_pkpass_exits_1() {
     let tmp = tempfile::tempdir().unwrap();
     let path = tmp.path().join("Tampered.pkpass");
     std::fs::write(&path, bytes).unwrap();
-    let (code, stdout, stderr) = run(&["validate", "--json", path.to_str().unwrap()]);
+    let (code, stdout, stderr) = run(["validate", "--json", path.to_str().unwrap()]);
     assert_eq!(code, 1, "{stdout}{stderr}");
     let list = json_findings(&stdout);
     assert!(
