@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use serde::Deserialize;
+use passmith_api::{ErrorBody, PassList, PushQueued};
 
 /// What can go wrong talking to the server.
 #[derive(Debug, thiserror::Error)]
@@ -35,60 +35,16 @@ pub enum UploadError {
     Server { status: u16, message: String },
 }
 
-/// The server's answer to an upload.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Uploaded {
-    pub pass_type_identifier: String,
-    pub serial_number: String,
-    /// True when the server did not have this pass before.
-    pub created: bool,
-    /// False when exactly these bytes were already on the server (no update, no push).
-    #[serde(default)]
-    pub changed: bool,
-    /// Devices that will be told about the change.
-    #[serde(default)]
-    pub pushes_queued: u64,
-    /// Devices registered for updates of this pass.
-    #[serde(default)]
-    pub registrations: i64,
-}
-
-/// One pass as the server lists it.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RemotePass {
-    pub pass_type_identifier: String,
-    pub serial_number: String,
-    /// Devices registered for updates of this pass.
-    pub registrations: i64,
-    pub update_tag: String,
-    /// HTTP-date of the current version.
-    pub last_modified: String,
-}
+/// One pass as the server lists it (the server's own type, from `passmith-api`).
+pub use passmith_api::PassInfo as RemotePass;
+/// The server's answer to an upload (the server's own type, from `passmith-api`).
+pub use passmith_api::UploadResult as Uploaded;
 
 /// A connection to one passmith-server with one API key.
 pub struct Client {
     base: String,
     api_key: String,
     http: reqwest::blocking::Client,
-}
-
-#[derive(Deserialize)]
-struct ErrorBody {
-    #[serde(default)]
-    message: String,
-}
-
-#[derive(Deserialize)]
-struct PassList {
-    passes: Vec<RemotePass>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Queued {
-    pushes_queued: u64,
 }
 
 impl Client {
@@ -178,7 +134,7 @@ impl Client {
     pub fn upload(&self, pkpass: &[u8]) -> Result<Uploaded, UploadError> {
         let resp = self.send(
             self.http
-                .put(self.url("/api/v1/passes"))
+                .put(self.url(passmith_api::paths::PASSES))
                 .header("content-type", "application/vnd.apple.pkpass")
                 .body(pkpass.to_vec()),
         )?;
@@ -187,7 +143,7 @@ impl Client {
 
     /// Every pass on the server with its registration count.
     pub fn list(&self) -> Result<Vec<RemotePass>, UploadError> {
-        let resp = self.send(self.http.get(self.url("/api/v1/passes")))?;
+        let resp = self.send(self.http.get(self.url(passmith_api::paths::PASSES)))?;
         Ok(self.json::<PassList>(resp)?.passes)
     }
 
@@ -215,7 +171,7 @@ impl Client {
             Self::path_part(serial)
         );
         let resp = self.send(self.http.post(self.url(&path)))?;
-        Ok(self.json::<Queued>(resp)?.pushes_queued)
+        Ok(self.json::<PushQueued>(resp)?.pushes_queued)
     }
 
     /// Removes a pass and its registrations from the server.

@@ -2,45 +2,19 @@
 //! the expiration date is picked with the calendar, hour, minute and UTC offset, the document
 //! gets a W3C date that validation accepts, and one undo takes the whole pick back.
 
-// Test helpers panic on purpose when the app is not in the expected state.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
 use egui::accesskit::Role;
-use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-use passmith::app::{App, ScriptedDialogs, templates};
-use passmith_core::PassDocument;
+use passmith::app::{ScriptedDialogs, templates};
 use passmith_core::model::{FieldGroup, Style};
 use passmith_core::validate::parse_w3c_date;
 
-fn harness(doc: PassDocument) -> Harness<'static, App> {
-    let dialogs = ScriptedDialogs::new();
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1400.0, 1000.0))
-        .with_max_steps(40)
-        .build_eframe(move |_cc| App::new_for_test(doc, Box::new(dialogs)));
-    h.run();
-    h
-}
-
-/// Clicks the widget named `label`, scrolling it into view first like a user would.
-fn press(h: &mut Harness<'_, App>, label: &str) {
-    h.get_by_label(label).scroll_to_me();
-    h.run();
-    h.get_by_label(label).click();
-    h.run();
-}
-
-fn undo(h: &mut Harness<'_, App>) {
-    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
-    h.run();
-}
+use crate::util::{harness, press, undo};
 
 #[test]
 fn picking_an_expiration_date_writes_a_valid_w3c_date_undone_in_one_step() {
     let mut doc = templates::template(Style::EventTicket).unwrap();
     doc.pass.expiration_date = None;
-    let mut h = harness(doc);
+    let mut h = harness(doc, &ScriptedDialogs::new());
     press(&mut h, "Advanced");
     let undo_before = h.state().history.undo_len();
 
@@ -98,7 +72,7 @@ fn picking_an_expiration_date_writes_a_valid_w3c_date_undone_in_one_step() {
 fn the_picker_starts_from_the_date_already_there_and_keeps_its_offset() {
     let mut doc = templates::template(Style::EventTicket).unwrap();
     doc.pass.expiration_date = Some("2031-03-09T08:15-07:00".to_owned());
-    let mut h = harness(doc);
+    let mut h = harness(doc, &ScriptedDialogs::new());
     press(&mut h, "Advanced");
     press(&mut h, "Pick date for expiration date");
     assert!(h.query_by_label("2031-03-09").is_some());
@@ -146,7 +120,10 @@ fn the_picker_starts_from_the_date_already_there_and_keeps_its_offset() {
 
 #[test]
 fn field_values_and_relevant_dates_have_pickers_too() {
-    let mut h = harness(templates::template(Style::EventTicket).unwrap());
+    let mut h = harness(
+        templates::template(Style::EventTicket).unwrap(),
+        &ScriptedDialogs::new(),
+    );
 
     // The "GATES" field shows a time (timeStyle), so its value is a date.
     press(&mut h, "Pick date for secondary field 2 value");

@@ -3,24 +3,19 @@
 //! server settings, upload with the identity dialog, see the registration count, push, and the
 //! plain-language messages for a wrong API key and for a pass with validation errors.
 
-// Test helpers panic on purpose when the app is not in the expected state.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-use passmith::app::{App, ScriptedDialogs, engine, templates};
-use passmith_core::PassDocument;
+use passmith::app::{App, ScriptedDialogs, templates};
 use passmith_core::model::Style;
 
-const KEY: &str = "designer-upload-test-key-42";
+use crate::util::{
+    cert, choose_test_identity, harness, load_test_identity, press, redo, retype, retype_as, undo,
+};
 
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
-}
+const KEY: &str = "designer-upload-test-key-42";
 
 /// A real passmith-server on its own runtime; stops when dropped with the test.
 struct TestServer {
@@ -51,39 +46,13 @@ fn server() -> TestServer {
     }
 }
 
-fn harness(doc: PassDocument, dialogs: &ScriptedDialogs) -> Harness<'static, App> {
-    let dialogs = dialogs.clone();
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1400.0, 1000.0))
-        .with_max_steps(40)
-        .build_eframe(move |_cc| App::new_for_test(doc, Box::new(dialogs)));
-    h.run();
-    h
-}
-
-fn retype(h: &mut Harness<'_, App>, role: Role, label: &str, text: &str) {
-    h.get_by_role_and_label(role, label).click();
-    h.run();
-    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    h.run();
-    h.get_by_role_and_label(role, label).type_text(text);
-    h.run();
-}
-
-fn press(h: &mut Harness<'_, App>, label: &str) {
-    h.get_by_label(label).scroll_to_me();
-    h.run();
-    h.get_by_label(label).click();
-    h.run();
-}
-
 fn open_server_window(h: &mut Harness<'_, App>, base: &str, key: &str) {
     h.get_by_label("File").click();
     h.run();
     h.get_by_label("Update server…").click();
     h.run();
-    retype(h, Role::TextInput, "Server URL", base);
-    retype(h, Role::PasswordInput, "API key", key);
+    retype(h, "Server URL", base);
+    retype_as(h, Role::PasswordInput, "API key", key);
 }
 
 /// Clicks `label`, which starts a server call; then steps frames until it is done (the spinner
@@ -112,20 +81,12 @@ fn wait_for_server(h: &mut Harness<'_, App>) {
     h.run();
 }
 
-fn load_identity(app: &mut App) {
-    let certs = fixtures().join("certs");
-    let p12 = std::fs::read(certs.join("test-pass.p12")).unwrap();
-    app.identity = Some(engine::load_identity(&p12, "test-password").unwrap());
-    app.wwdr_pem = Some(std::fs::read(certs.join("test-wwdr-ca.pem")).unwrap());
-}
-
 #[test]
 fn fill_web_service_upload_with_identity_then_push() {
     let server = server();
-    let certs = fixtures().join("certs");
     let dialogs = ScriptedDialogs::new();
-    dialogs.answer(certs.join("test-pass.p12"));
-    dialogs.answer(certs.join("test-wwdr-ca.pem"));
+    dialogs.answer(cert("test-pass.p12"));
+    dialogs.answer(cert("test-wwdr-ca.pem"));
     let mut h = harness(templates::template(Style::Generic).unwrap(), &dialogs);
 
     // Open a template from the menu, as a marketer would.
@@ -161,18 +122,13 @@ fn fill_web_service_upload_with_identity_then_push() {
             .is_none(),
         "no offer once the pass has a web service"
     );
-    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
-    h.run();
+    undo(&mut h);
     assert!(h.state().doc.pass.web_service_url.is_none());
     assert!(
         h.state().doc.pass.authentication_token.is_none(),
         "one undo takes back both values"
     );
-    h.key_press_modifiers(
-        egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
-        egui::Key::Z,
-    );
-    h.run();
+    redo(&mut h);
     assert_eq!(
         h.state().doc.pass.authentication_token.as_deref(),
         Some(token.as_str())
@@ -180,15 +136,7 @@ fn fill_web_service_upload_with_identity_then_push() {
 
     // Upload without an identity opens the identity dialog first, then continues.
     press(&mut h, "Upload");
-    press(&mut h, "Choose certificate…");
-    h.get_by_role_and_label(Role::PasswordInput, "Password")
-        .click();
-    h.run();
-    h.get_by_role_and_label(Role::PasswordInput, "Password")
-        .type_text("test-password");
-    h.run();
-    press(&mut h, "Load certificate");
-    press(&mut h, "Choose WWDR certificate…");
+    choose_test_identity(&mut h);
     press_and_wait(&mut h, "Use this identity");
     assert!(h.state().identity.is_some());
 
@@ -251,7 +199,7 @@ fn a_wrong_api_key_is_explained_in_plain_words() {
     let server = server();
     let dialogs = ScriptedDialogs::new();
     let mut h = harness(templates::template(Style::Coupon).unwrap(), &dialogs);
-    load_identity(h.state_mut());
+    load_test_identity(h.state_mut());
     open_server_window(&mut h, &server.base, "not-the-right-key");
     press(&mut h, "Fill web service from server settings");
     press_and_wait(&mut h, "Upload");
@@ -271,7 +219,7 @@ fn a_wrong_api_key_is_explained_in_plain_words() {
     assert!(client.list().unwrap().is_empty(), "nothing was uploaded");
 
     // Nothing listening: the "unreachable" words, not a crash.
-    retype(&mut h, Role::TextInput, "Server URL", "http://127.0.0.1:9");
+    retype(&mut h, "Server URL", "http://127.0.0.1:9");
     press_and_wait(&mut h, "Upload");
     assert!(
         h.query_by_label("Could not reach the update server")
@@ -286,7 +234,7 @@ fn validation_errors_block_the_upload_with_the_export_message() {
     let server = server();
     let dialogs = ScriptedDialogs::new();
     let mut h = harness(templates::template(Style::StoreCard).unwrap(), &dialogs);
-    load_identity(h.state_mut());
+    load_test_identity(h.state_mut());
     open_server_window(&mut h, &server.base, KEY);
     press(&mut h, "Fill web service from server settings");
     h.state_mut().doc.pass.background_color = Some("not a colour".into());

@@ -1,83 +1,24 @@
 //! `passmith build`, `inspect` and `bundle` end to end, with the real `openssl` binary checking
 //! what was written.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-const SAMPLES: [&str; 5] = ["BoardingPass", "Coupon", "Event", "Generic", "StoreCard"];
+use crate::util::{
+    SAMPLES, assert_openssl_verifies, cert, copy_sample, for_test_identity, os, passmith, samples,
+    text, unzip, zip,
+};
 
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
-}
-
-fn cert(name: &str) -> PathBuf {
-    fixtures().join("certs").join(name)
-}
-
-/// Runs passmith with no terminal attached and no password in the environment.
-fn passmith(args: &[&std::ffi::OsStr]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_passmith"))
-        .args(args)
-        .env_remove("PASSMITH_CERT_PASSWORD")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
-}
-
-macro_rules! os {
-    ($($a:expr),* $(,)?) => { &[$(std::ffi::OsStr::new(&$a)),*] };
-}
-
-fn text(out: &Output) -> (String, String) {
-    (
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-/// Copies a sample folder into `dir`, switching its identifiers to the test certificate's.
+/// A copy of Apple's sample `name` in `dir`, with the test certificate's identifiers.
 fn sample_folder(dir: &Path, name: &str) -> PathBuf {
-    let src = fixtures()
-        .join("apple-samples")
-        .join(format!("{name}.pass"));
-    let dst = dir.join(format!("{name}.pass"));
-    std::fs::create_dir_all(&dst).unwrap();
-    for entry in std::fs::read_dir(&src).unwrap() {
-        let entry = entry.unwrap();
-        std::fs::copy(entry.path(), dst.join(entry.file_name())).unwrap();
-    }
-    let json = std::fs::read_to_string(dst.join("pass.json")).unwrap();
-    let json = json
-        .replace(
-            "pass.com.apple.devpubs.example",
-            "pass.com.example.passmith",
-        )
-        .replace("A93A5CM278", "TEAM123456");
-    std::fs::write(dst.join("pass.json"), json).unwrap();
-    dst
+    copy_sample(dir, name, for_test_identity)
 }
 
 fn password_file(dir: &Path, password: &str) -> PathBuf {
     let p = dir.join("password.txt");
     std::fs::write(&p, format!("{password}\n")).unwrap();
     p
-}
-
-fn unzip(path: &Path) -> BTreeMap<String, Vec<u8>> {
-    let bytes = std::fs::read(path).unwrap();
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
-    let mut out = BTreeMap::new();
-    for i in 0..zip.len() {
-        let mut f = zip.by_index(i).unwrap();
-        let mut buf = Vec::new();
-        f.read_to_end(&mut buf).unwrap();
-        out.insert(f.name().unwrap().into_owned(), buf);
-    }
-    out
 }
 
 fn json_equal(a: &serde_json::Value, b: &serde_json::Value) -> bool {
@@ -119,34 +60,8 @@ fn each_apple_sample_is_built_and_verifies_with_openssl() {
         assert_eq!(out.status.code(), Some(0), "{name}: {stdout}\n{stderr}");
         assert!(stdout.contains("Wrote"), "{stdout}");
 
-        let files = unzip(&out_path);
-        let x = dir.path().join(format!("{name}-extracted"));
-        std::fs::create_dir_all(&x).unwrap();
-        std::fs::write(x.join("signature"), &files["signature"]).unwrap();
-        std::fs::write(x.join("manifest.json"), &files["manifest.json"]).unwrap();
-        let verify = Command::new("openssl")
-            .args([
-                "cms",
-                "-verify",
-                "-binary",
-                "-inform",
-                "DER",
-                "-in",
-                "signature",
-                "-content",
-                "manifest.json",
-                "-CAfile",
-            ])
-            .arg(cert("test-wwdr-ca.pem"))
-            .args(["-purpose", "any", "-out", "/dev/null"])
-            .current_dir(&x)
-            .output()
-            .expect("openssl binary");
-        assert!(
-            verify.status.success(),
-            "{name}: {}",
-            String::from_utf8_lossy(&verify.stderr)
-        );
+        let files = unzip(&std::fs::read(&out_path).unwrap());
+        assert_openssl_verifies(&files, &cert("test-wwdr-ca.pem"), name);
 
         let manifest: BTreeMap<String, String> =
             serde_json::from_slice(&files["manifest.json"]).unwrap();
@@ -231,48 +146,49 @@ fn build_with(dir: &Path, cert_name: &str, password: &str) -> (Output, PathBuf) 
     (out, out_path)
 }
 
+/// A build that cannot sign exits 1, says why in words and codes, and writes nothing.
 #[test]
-fn a_wrong_password_says_so_and_writes_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let (out, path) = build_with(dir.path(), "test-pass.p12", "not-it");
-    let (_, stderr) = text(&out);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert!(
-        stderr.contains("password for the certificate file is wrong"),
-        "{stderr}"
-    );
-    assert!(
-        stderr.contains("password.txt"),
-        "names where the password came from: {stderr}"
-    );
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    assert!(!path.exists());
-}
-
-#[test]
-fn an_expired_certificate_says_so_and_writes_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let (out, path) = build_with(dir.path(), "test-expired.p12", "test-password");
-    let (_, stderr) = text(&out);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("identity.expired"), "{stderr}");
-    assert!(stderr.contains("expired on 2021-01-01"), "{stderr}");
-    assert!(!stderr.contains("wrong"), "{stderr}");
-    assert!(!path.exists());
-}
-
-#[test]
-fn a_mismatched_identity_says_so_and_writes_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let (out, path) = build_with(dir.path(), "test-other-identity.p12", "test-password");
-    let (_, stderr) = text(&out);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("identity.pass_type_mismatch"), "{stderr}");
-    assert!(stderr.contains("identity.team_mismatch"), "{stderr}");
-    assert!(stderr.contains("pass.com.example.other"), "{stderr}");
-    assert!(stderr.contains("does not match pass.json"), "{stderr}");
-    assert!(!stderr.contains("expired"), "{stderr}");
-    assert!(!path.exists());
+fn a_wrong_password_an_expired_or_a_mismatched_certificate_says_so_and_writes_nothing() {
+    // (certificate, password, what stderr says, what it must not say)
+    let cases: [(&str, &str, &[&str], &[&str]); 3] = [
+        (
+            "test-pass.p12",
+            "not-it",
+            // Names where the password came from.
+            &["password for the certificate file is wrong", "password.txt"],
+            &["panicked"],
+        ),
+        (
+            "test-expired.p12",
+            "test-password",
+            &["identity.expired", "expired on 2021-01-01"],
+            &["wrong"],
+        ),
+        (
+            "test-other-identity.p12",
+            "test-password",
+            &[
+                "identity.pass_type_mismatch",
+                "identity.team_mismatch",
+                "pass.com.example.other",
+                "does not match pass.json",
+            ],
+            &["expired"],
+        ),
+    ];
+    for (cert_name, password, says, never) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let (out, path) = build_with(dir.path(), cert_name, password);
+        let (_, stderr) = text(&out);
+        assert_eq!(out.status.code(), Some(1), "{cert_name}: {stderr}");
+        for s in says {
+            assert!(stderr.contains(s), "{cert_name}: no {s:?} in {stderr}");
+        }
+        for s in never {
+            assert!(!stderr.contains(s), "{cert_name}: {s:?} in {stderr}");
+        }
+        assert!(!path.exists(), "{cert_name}: a file was written");
+    }
 }
 
 #[test]
@@ -372,9 +288,7 @@ fn unreadable_inputs_exit_2() {
 #[test]
 fn inspect_reports_apple_samples_as_validly_signed_with_the_expired_g1() {
     for name in SAMPLES {
-        let path = fixtures()
-            .join("apple-samples")
-            .join(format!("{name}.pkpass"));
+        let path = samples().join(format!("{name}.pkpass"));
         let out = passmith(os!["inspect", path, "--json"]);
         let (stdout, stderr) = text(&out);
         assert_ne!(out.status.code(), Some(2), "{stderr}");
@@ -423,19 +337,17 @@ fn inspect_finds_a_tampered_pass() {
     let (out, path) = build_with(dir.path(), "test-pass.p12", "test-password");
     assert_eq!(out.status.code(), Some(0));
     // Rewrite the package with a changed pass.json but the old manifest and signature.
-    let mut files = unzip(&path);
+    let mut files = unzip(&std::fs::read(&path).unwrap());
     let pass = String::from_utf8(files["pass.json"].clone()).unwrap();
     files.insert(
         "pass.json".into(),
         pass.replace("Organic", "Plastic").into_bytes(),
     );
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    for (name, bytes) in &files {
-        zip.start_file(name.as_str(), zip::write::SimpleFileOptions::default())
-            .unwrap();
-        std::io::Write::write_all(&mut zip, bytes).unwrap();
-    }
-    std::fs::write(&path, zip.finish().unwrap().into_inner()).unwrap();
+    std::fs::write(
+        &path,
+        zip(files.iter().map(|(n, b)| (n.as_str(), b.as_slice()))),
+    )
+    .unwrap();
 
     let out = passmith(os!["inspect", path, "--json"]);
     assert_eq!(out.status.code(), Some(1));
@@ -455,11 +367,7 @@ fn inspect_finds_a_tampered_pass() {
 #[test]
 fn inspect_refuses_a_hostile_archive_with_exit_2() {
     let dir = tempfile::tempdir().unwrap();
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    zip.start_file("xx/evil.json", zip::write::SimpleFileOptions::default())
-        .unwrap();
-    std::io::Write::write_all(&mut zip, b"{}").unwrap();
-    let mut bytes = zip.finish().unwrap().into_inner();
+    let mut bytes = zip([("xx/evil.json", &b"{}"[..])]);
     for i in 0..bytes.len() - 12 {
         if &bytes[i..i + 12] == b"xx/evil.json" {
             bytes[i..i + 12].copy_from_slice(b"../evil.json");
@@ -482,11 +390,11 @@ fn bundle_packs_up_to_ten_passes() {
     let dir = tempfile::tempdir().unwrap();
     let (out, built) = build_with(dir.path(), "test-pass.p12", "test-password");
     assert_eq!(out.status.code(), Some(0));
-    let apple = fixtures().join("apple-samples/Coupon.pkpass");
+    let apple = samples().join("Coupon.pkpass");
     let bundle = dir.path().join("all.pkpasses");
     let out = passmith(os!["bundle", "-o", bundle, built, apple]);
     assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
-    let inner = unzip(&bundle);
+    let inner = unzip(&std::fs::read(&bundle).unwrap());
     assert_eq!(
         inner.keys().collect::<Vec<_>>(),
         ["Coupon.pkpass", "out.pkpass"]
@@ -504,8 +412,7 @@ fn bundle_packs_up_to_ten_passes() {
     let mut args: Vec<std::ffi::OsString> =
         vec!["bundle".into(), "-o".into(), too_many.clone().into()];
     args.extend(copies.iter().map(|p| p.clone().into_os_string()));
-    let refs: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_os_str()).collect();
-    let out = passmith(&refs);
+    let out = passmith(args);
     let (_, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("at most 10"), "{stderr}");

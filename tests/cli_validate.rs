@@ -1,45 +1,16 @@
 //! `passmith validate`: exit codes 0/1/2, the readable report and the `--json` shape, on Apple's
 //! sample passes (folders and signed .pkpass files) and broken copies of them.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::PathBuf;
 
 use serde_json::Value;
 
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/apple-samples")
-}
+use crate::util::{SAMPLES, copy_sample, run, samples, unzip, zip};
 
-fn passmith(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_passmith"))
-        .args(args)
-        .output()
-        .expect("run passmith")
-}
-
-fn run(args: &[&str]) -> (i32, String, String) {
-    let out = passmith(args);
-    (
-        out.status.code().expect("exit code"),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
-}
-
-/// A copy of an Apple sample folder whose pass.json is rewritten by `edit`.
-fn copy_sample(name: &str, edit: impl FnOnce(String) -> String) -> (tempfile::TempDir, PathBuf) {
+/// A copy of Apple's sample `name` in a fresh temporary folder, its pass.json rewritten by `edit`.
+fn edited_sample(name: &str, edit: impl FnOnce(String) -> String) -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
-    let dest = tmp.path().join(format!("{name}.pass"));
-    std::fs::create_dir(&dest).unwrap();
-    for entry in std::fs::read_dir(fixtures().join(format!("{name}.pass"))).unwrap() {
-        let entry = entry.unwrap();
-        std::fs::copy(entry.path(), dest.join(entry.file_name())).unwrap();
-    }
-    let json = std::fs::read_to_string(dest.join("pass.json")).unwrap();
-    std::fs::write(dest.join("pass.json"), edit(json)).unwrap();
+    let dest = copy_sample(tmp.path(), name, edit);
     (tmp, dest)
 }
 
@@ -63,9 +34,9 @@ fn json_findings(stdout: &str) -> Vec<Value> {
 
 #[test]
 fn apple_sample_folders_pass_with_warnings_only() {
-    for name in ["BoardingPass", "Coupon", "Event", "Generic", "StoreCard"] {
-        let path = fixtures().join(format!("{name}.pass"));
-        let (code, stdout, stderr) = run(&["validate", path.to_str().unwrap()]);
+    for name in SAMPLES {
+        let path = samples().join(format!("{name}.pass"));
+        let (code, stdout, stderr) = run(["validate", path.to_str().unwrap()]);
         assert_eq!(code, 0, "{name}: {stdout}{stderr}");
         assert!(stdout.contains("Warnings:"), "{name}: {stdout}");
         assert!(!stdout.contains("Errors"), "{name}: {stdout}");
@@ -79,11 +50,11 @@ fn apple_sample_folders_pass_with_warnings_only() {
 
 #[test]
 fn errors_exit_1_and_are_listed_before_warnings() {
-    let (_tmp, dir) = copy_sample("Coupon", |j| {
+    let (_tmp, dir) = edited_sample("Coupon", |j| {
         j.replace("\"rgb(206, 140, 53)\"", "\"Black\"")
             .replace("\"Paw Planet Coupon\"", "\"\"")
     });
-    let (code, stdout, _) = run(&["validate", dir.to_str().unwrap()]);
+    let (code, stdout, _) = run(["validate", dir.to_str().unwrap()]);
     assert_eq!(code, 1, "{stdout}");
     let errors_at = stdout.find("Errors").unwrap();
     let warnings_at = stdout.find("Warnings:").unwrap();
@@ -110,8 +81,8 @@ fn errors_exit_1_and_are_listed_before_warnings() {
 
 #[test]
 fn a_pass_json_path_means_its_folder() {
-    let path = fixtures().join("Coupon.pass/pass.json");
-    let (code, stdout, stderr) = run(&["validate", "--json", path.to_str().unwrap()]);
+    let path = samples().join("Coupon.pass/pass.json");
+    let (code, stdout, stderr) = run(["validate", "--json", path.to_str().unwrap()]);
     assert_eq!(code, 0, "{stdout}{stderr}");
     // The folder's images were found: only their warnings, no missing icon.
     let list = json_findings(&stdout);
@@ -124,8 +95,8 @@ fn a_pass_json_path_means_its_folder() {
 
 #[test]
 fn json_output_is_an_array_of_findings() {
-    let (_tmp, dir) = copy_sample("Generic", |j| j.replace("\"8j23fm3\"", "\"\""));
-    let (code, stdout, _) = run(&["validate", "--json", dir.to_str().unwrap()]);
+    let (_tmp, dir) = edited_sample("Generic", |j| j.replace("\"8j23fm3\"", "\"\""));
+    let (code, stdout, _) = run(["validate", "--json", dir.to_str().unwrap()]);
     assert_eq!(code, 1);
     let list = json_findings(&stdout);
     let required: Vec<&Value> = list
@@ -141,10 +112,10 @@ fn json_output_is_an_array_of_findings() {
     );
 
     // A clean pass prints an array too.
-    let (code, stdout, _) = run(&[
+    let (code, stdout, _) = run([
         "validate",
         "--json",
-        fixtures().join("Event.pass").to_str().unwrap(),
+        samples().join("Event.pass").to_str().unwrap(),
     ]);
     assert_eq!(code, 0);
     assert!(
@@ -156,22 +127,22 @@ fn json_output_is_an_array_of_findings() {
 
 #[test]
 fn broken_pass_json_is_a_finding_with_line_and_column() {
-    let (_tmp, dir) = copy_sample("StoreCard", |j| {
+    let (_tmp, dir) = edited_sample("StoreCard", |j| {
         j.replacen(
             "\"serialNumber\" : \"p69f2J\",",
             "\"serialNumber\" : \"p69f2J\"",
             1,
         )
     });
-    let (code, stdout, _) = run(&["validate", dir.to_str().unwrap()]);
+    let (code, stdout, _) = run(["validate", dir.to_str().unwrap()]);
     assert_eq!(code, 1, "{stdout}");
     assert!(stdout.contains("[json.syntax]"), "{stdout}");
     assert!(stdout.contains("line 5, column 3"), "{stdout}");
 
-    let (_tmp, dir) = copy_sample("StoreCard", |j| {
+    let (_tmp, dir) = edited_sample("StoreCard", |j| {
         j.replace("\"message\" : \"123456789\"", "\"message\" : 123456789")
     });
-    let (code, stdout, _) = run(&["validate", "--json", dir.to_str().unwrap()]);
+    let (code, stdout, _) = run(["validate", "--json", dir.to_str().unwrap()]);
     assert_eq!(code, 1, "{stdout}");
     let list = json_findings(&stdout);
     assert_eq!(list.len(), 1);
@@ -183,36 +154,31 @@ fn broken_pass_json_is_a_finding_with_line_and_column() {
 fn unreadable_input_exits_2_with_a_clear_message() {
     let tmp = tempfile::tempdir().unwrap();
     let missing = tmp.path().join("Nope.pass");
-    let (code, stdout, stderr) = run(&["validate", missing.to_str().unwrap()]);
+    let (code, stdout, stderr) = run(["validate", missing.to_str().unwrap()]);
     assert_eq!(code, 2);
     assert!(stdout.is_empty());
     assert!(stderr.contains("does not exist"), "{stderr}");
 
     let empty = tmp.path().join("Empty.pass");
     std::fs::create_dir(&empty).unwrap();
-    let (code, _, stderr) = run(&["validate", "--json", empty.to_str().unwrap()]);
+    let (code, _, stderr) = run(["validate", "--json", empty.to_str().unwrap()]);
     assert_eq!(code, 2);
     assert!(stderr.contains("pass.json"), "{stderr}");
 
     let text = tmp.path().join("notes.pkpass");
     std::fs::write(&text, "just some text").unwrap();
-    let (code, _, stderr) = run(&["validate", text.to_str().unwrap()]);
+    let (code, _, stderr) = run(["validate", text.to_str().unwrap()]);
     assert_eq!(code, 2);
     assert!(stderr.contains("not a .pkpass"), "{stderr}");
 }
 
 #[test]
 fn hostile_pkpass_is_refused_with_exit_2() {
-    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    for (name, bytes) in [("pass.json", &b"{}"[..]), ("../../evil.png", &b"x"[..])] {
-        out.start_file(name, zip::write::SimpleFileOptions::default())
-            .unwrap();
-        out.write_all(bytes).unwrap();
-    }
+    let bytes = zip([("pass.json", &b"{}"[..]), ("../../evil.png", &b"x"[..])]);
     let tmp = tempfile::tempdir().unwrap();
     let path = tmp.path().join("Evil.pkpass");
-    std::fs::write(&path, out.finish().unwrap().into_inner()).unwrap();
-    let (code, stdout, stderr) = run(&["validate", path.to_str().unwrap()]);
+    std::fs::write(&path, bytes).unwrap();
+    let (code, stdout, stderr) = run(["validate", path.to_str().unwrap()]);
     assert_eq!(code, 2, "{stdout}{stderr}");
     assert!(stderr.contains("evil.png"), "{stderr}");
     assert!(!tmp.path().parent().unwrap().join("evil.png").exists());
@@ -220,9 +186,9 @@ fn hostile_pkpass_is_refused_with_exit_2() {
 
 #[test]
 fn apple_signed_pkpass_files_validate() {
-    for name in ["BoardingPass", "Coupon", "Event", "Generic", "StoreCard"] {
-        let path = fixtures().join(format!("{name}.pkpass"));
-        let (code, stdout, stderr) = run(&["validate", "--json", path.to_str().unwrap()]);
+    for name in SAMPLES {
+        let path = samples().join(format!("{name}.pkpass"));
+        let (code, stdout, stderr) = run(["validate", "--json", path.to_str().unwrap()]);
         assert_eq!(code, 0, "{name}: {stdout}{stderr}");
         let list = json_findings(&stdout);
         // Apple's signatures still verify; only the expired G1 intermediate is worth a warning.
@@ -240,29 +206,18 @@ fn apple_signed_pkpass_files_validate() {
 #[test]
 fn tampered_pkpass_exits_1() {
     // Change pass.json inside Apple's signed Coupon without updating manifest.json.
-    let original = std::fs::read(fixtures().join("Coupon.pkpass")).unwrap();
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(original)).unwrap();
-    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    for i in 0..zip.len() {
-        let mut entry = zip.by_index(i).unwrap();
-        let name = entry.name().unwrap().into_owned();
-        let mut bytes = Vec::new();
-        entry.read_to_end(&mut bytes).unwrap();
-        if name == "pass.json" {
-            bytes = String::from_utf8(bytes)
-                .unwrap()
-                .replace("20% off", "90% off")
-                .into_bytes();
-        }
-        out.start_file(name, zip::write::SimpleFileOptions::default())
-            .unwrap();
-        out.write_all(&bytes).unwrap();
-    }
-    let bytes = out.finish().unwrap().into_inner();
+    let original = std::fs::read(samples().join("Coupon.pkpass")).unwrap();
+    let mut files = unzip(&original);
+    let pass = String::from_utf8(files["pass.json"].clone()).unwrap();
+    files.insert(
+        "pass.json".into(),
+        pass.replace("20% off", "90% off").into_bytes(),
+    );
+    let bytes = zip(files.iter().map(|(n, b)| (n.as_str(), b.as_slice())));
     let tmp = tempfile::tempdir().unwrap();
     let path = tmp.path().join("Tampered.pkpass");
     std::fs::write(&path, bytes).unwrap();
-    let (code, stdout, stderr) = run(&["validate", "--json", path.to_str().unwrap()]);
+    let (code, stdout, stderr) = run(["validate", "--json", path.to_str().unwrap()]);
     assert_eq!(code, 1, "{stdout}{stderr}");
     let list = json_findings(&stdout);
     assert!(

@@ -1056,9 +1056,9 @@ mod tests {
         assert_eq!(keys(&app.doc), before);
         let notice = app.notices.last().unwrap();
         assert_eq!(notice.kind, NoticeKind::Warning);
-        // Two primary fields on a boarding pass; a coupon shows one.
+        // Two primary fields on a boarding pass; a coupon shows one (the second, "BRUSSELS").
         assert!(
-            notice.lines.iter().any(|l| l.contains("\"to\"")),
+            notice.lines.iter().any(|l| l.contains("“BRUSSELS”")),
             "{notice:?}"
         );
         assert!(

@@ -1,24 +1,31 @@
 //! The management API (`/api/v1`) used by the designer, the CLI and scripts: upload or replace
 //! signed passes, list them with registration counts, fetch, delete, and trigger pushes.
-//! Every call needs `Authorization: Bearer <api key>`.
+//! Every call needs `Authorization: Bearer <api key>` ([`ApiKey`]), checked before any body is
+//! read; uploads also wait for one of `--max-concurrent-uploads` slots ([`UploadSlot`]) first,
+//! so memory is bounded by slots × `--max-pass-bytes` whatever the number of clients.
+
+use std::sync::Arc;
 
 use axum::Json;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::extract::{DefaultBodyLimit, FromRequestParts, Path, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, put};
-use serde_json::json;
+use passmith_api::{Deleted, PassInfo, PassList, PushQueued, UploadResult};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::AppState;
 use crate::auth;
 use crate::db::{NewPass, StoredPass, UpsertOutcome};
-use crate::web::internal;
+use crate::error::ApiError;
+use crate::extract::{ApiKey, PassRef};
 
 pub fn router(state: AppState, max_pass_bytes: usize) -> Router {
     Router::new()
-        .route("/api/v1/passes", put(upload).get(list))
+        .route(passmith_api::paths::PASSES, put(upload).get(list))
         .route(
             "/api/v1/passes/{pass_type}/{serial}",
             get(fetch).delete(remove),
@@ -31,64 +38,70 @@ pub fn router(state: AppState, max_pass_bytes: usize) -> Router {
         .with_state(state)
 }
 
-fn error(status: StatusCode, code: &str, message: impl Into<String>) -> Response {
-    (
-        status,
-        Json(json!({"error": code, "message": message.into()})),
-    )
-        .into_response()
-}
+/// One of the `--max-concurrent-uploads` upload slots, held while the body is read and checked.
+pub struct UploadSlot(#[allow(dead_code)] OwnedSemaphorePermit);
 
-// Handlers answer with the ready-made response; boxing it would only add noise.
-#[allow(clippy::result_large_err)]
-fn check_key(state: &AppState, headers: &HeaderMap) -> Result<(), Response> {
-    let Some(stored) = state.api_key_hash.as_deref() else {
-        return Err(error(
-            StatusCode::UNAUTHORIZED,
-            "no_api_key_configured",
-            "this server has no API key; start it with --api-key-file",
-        ));
-    };
-    match auth::credential(headers, "Bearer") {
-        Some(k) if auth::matches(k, stored) => Ok(()),
-        _ => Err(error(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-            "missing or wrong API key (Authorization: Bearer <key>)",
-        )),
+impl UploadSlot {
+    pub fn pool(slots: usize) -> Arc<Semaphore> {
+        Arc::new(Semaphore::new(slots.max(1)))
     }
 }
 
-fn describe(p: &StoredPass) -> serde_json::Value {
+impl FromRequestParts<AppState> for UploadSlot {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(_: &mut Parts, state: &AppState) -> Result<UploadSlot, ApiError> {
+        state
+            .upload_slots
+            .clone()
+            .acquire_owned()
+            .await
+            .map(UploadSlot)
+            .map_err(ApiError::internal)
+    }
+}
+
+fn describe(p: &StoredPass) -> PassInfo {
     let modified =
         std::time::UNIX_EPOCH + std::time::Duration::from_secs(p.modified_at.max(0) as u64);
-    json!({
-        "passTypeIdentifier": p.pass_type_id,
-        "serialNumber": p.serial,
-        "registrations": p.registrations,
-        "updateTag": p.update_seq.to_string(),
-        "lastModified": httpdate::fmt_http_date(modified),
-    })
+    PassInfo {
+        pass_type_identifier: p.pass_type_id.clone(),
+        serial_number: p.serial.clone(),
+        registrations: p.registrations,
+        update_tag: p.update_seq.to_string(),
+        last_modified: httpdate::fmt_http_date(modified),
+    }
 }
 
-async fn upload(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    if let Err(r) = check_key(&state, &headers) {
-        return r;
+fn not_found(r: PassRef) -> ApiError {
+    ApiError::NotFound {
+        pass_type: r.pass_type,
+        serial: r.serial,
     }
+}
+
+// Extractor order matters: the key and the slot come before `Bytes` reads the body.
+async fn upload(
+    State(state): State<AppState>,
+    _: ApiKey,
+    _slot: UploadSlot,
+    body: Bytes,
+) -> Result<Response, ApiError> {
     let bytes = body.clone();
-    let inspected = tokio::task::spawn_blocking(move || crate::pkpass::inspect(&bytes)).await;
-    let pass = match inspected {
-        Ok(Ok(p)) => p,
-        Ok(Err(e)) => {
+    let pass = tokio::task::spawn_blocking(move || crate::pkpass::inspect(&bytes))
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(|e| {
             let code = match e {
                 crate::pkpass::PkpassError::BadSignature(_) => "invalid_signature",
                 crate::pkpass::PkpassError::Unreadable(_) => "unreadable_pass",
                 _ => "missing_web_service",
             };
-            return error(StatusCode::UNPROCESSABLE_ENTITY, code, e.to_string());
-        }
-        Err(e) => return internal(e),
-    };
+            ApiError::Unprocessable {
+                code,
+                message: e.to_string(),
+            }
+        })?;
     let token_hash = auth::hash_secret(&pass.auth_token);
     let outcome = state
         .db
@@ -99,14 +112,13 @@ async fn upload(State(state): State<AppState>, headers: HeaderMap, body: Bytes) 
             content_sha256: &pass.content_sha256,
             data: &body,
         })
-        .await;
+        .await?;
     let (status, changed, queued) = match outcome {
-        Ok(UpsertOutcome::Created) => (StatusCode::CREATED, true, 0),
-        Ok(UpsertOutcome::Replaced {
+        UpsertOutcome::Created => (StatusCode::CREATED, true, 0),
+        UpsertOutcome::Replaced {
             changed,
             pushes_queued,
-        }) => (StatusCode::OK, changed, pushes_queued),
-        Err(e) => return internal(e),
+        } => (StatusCode::OK, changed, pushes_queued),
     };
     if changed {
         state
@@ -117,119 +129,94 @@ async fn upload(State(state): State<AppState>, headers: HeaderMap, body: Bytes) 
     if queued > 0 {
         state.wake_worker.notify_one();
     }
-    let registrations = match state.db.get_pass(&pass.pass_type_id, &pass.serial).await {
-        Ok(Some(p)) => p.registrations,
-        Ok(None) => 0,
-        Err(e) => return internal(e),
-    };
+    let registrations = state
+        .db
+        .get_pass(&pass.pass_type_id, &pass.serial)
+        .await?
+        .map_or(0, |p| p.registrations);
     tracing::info!(pass_type = %pass.pass_type_id, serial = %pass.serial, changed, pushes = queued, "pass uploaded");
-    (
+    Ok((
         status,
-        Json(json!({
-            "passTypeIdentifier": pass.pass_type_id,
-            "serialNumber": pass.serial,
-            "created": status == StatusCode::CREATED,
-            "changed": changed,
-            "pushesQueued": queued,
-            "registrations": registrations,
-            "webServiceURL": pass.web_service_url,
-        })),
+        Json(UploadResult {
+            pass_type_identifier: pass.pass_type_id,
+            serial_number: pass.serial,
+            created: status == StatusCode::CREATED,
+            changed,
+            pushes_queued: queued,
+            registrations,
+            web_service_url: pass.web_service_url,
+        }),
     )
-        .into_response()
+        .into_response())
 }
 
-async fn list(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    if let Err(r) = check_key(&state, &headers) {
-        return r;
-    }
-    match state.db.list_passes().await {
-        Ok(passes) => {
-            Json(json!({"passes": passes.iter().map(describe).collect::<Vec<_>>()})).into_response()
-        }
-        Err(e) => internal(e),
-    }
+async fn list(State(state): State<AppState>, _: ApiKey) -> Result<Json<PassList>, ApiError> {
+    let passes = state.db.list_passes().await?;
+    Ok(Json(PassList {
+        passes: passes.iter().map(describe).collect(),
+    }))
 }
 
 /// JSON description by default; the .pkpass itself with `Accept: application/vnd.apple.pkpass`.
 async fn fetch(
     State(state): State<AppState>,
-    Path((pass_type, serial)): Path<(String, String)>,
+    _: ApiKey,
+    Path(r): Path<PassRef>,
     headers: HeaderMap,
-) -> Response {
-    if let Err(r) = check_key(&state, &headers) {
-        return r;
-    }
+) -> Result<Response, ApiError> {
     let wants_file = headers
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.contains("application/vnd.apple.pkpass"));
     if wants_file {
-        return match state.db.pass_data(&pass_type, &serial).await {
-            Ok(Some(data)) => (
-                [(
-                    header::CONTENT_TYPE,
-                    HeaderValue::from_static("application/vnd.apple.pkpass"),
-                )],
-                data,
-            )
-                .into_response(),
-            Ok(None) => not_found(&pass_type, &serial),
-            Err(e) => internal(e),
-        };
+        let (data, _) = state
+            .db
+            .pass_data(&r.pass_type, &r.serial)
+            .await?
+            .ok_or_else(|| not_found(r))?;
+        return Ok((
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/vnd.apple.pkpass"),
+            )],
+            data,
+        )
+            .into_response());
     }
-    match state.db.get_pass(&pass_type, &serial).await {
-        Ok(Some(p)) => Json(describe(&p)).into_response(),
-        Ok(None) => not_found(&pass_type, &serial),
-        Err(e) => internal(e),
-    }
-}
-
-fn not_found(pass_type: &str, serial: &str) -> Response {
-    error(
-        StatusCode::NOT_FOUND,
-        "not_found",
-        format!("there is no pass {serial} of type {pass_type} on this server"),
-    )
+    let p = state
+        .db
+        .get_pass(&r.pass_type, &r.serial)
+        .await?
+        .ok_or_else(|| not_found(r))?;
+    Ok(Json(describe(&p)).into_response())
 }
 
 async fn remove(
     State(state): State<AppState>,
-    Path((pass_type, serial)): Path<(String, String)>,
-    headers: HeaderMap,
-) -> Response {
-    if let Err(r) = check_key(&state, &headers) {
-        return r;
+    _: ApiKey,
+    Path(r): Path<PassRef>,
+) -> Result<Json<Deleted>, ApiError> {
+    if !state.db.delete_pass(&r.pass_type, &r.serial).await? {
+        return Err(not_found(r));
     }
-    match state.db.delete_pass(&pass_type, &serial).await {
-        Ok(true) => {
-            Json(json!({"deleted": true, "passTypeIdentifier": pass_type, "serialNumber": serial}))
-                .into_response()
-        }
-        Ok(false) => not_found(&pass_type, &serial),
-        Err(e) => internal(e),
-    }
+    Ok(Json(Deleted {
+        deleted: true,
+        pass_type_identifier: r.pass_type,
+        serial_number: r.serial,
+    }))
 }
 
 async fn push(
     State(state): State<AppState>,
-    Path((pass_type, serial)): Path<(String, String)>,
-    headers: HeaderMap,
-) -> Response {
-    if let Err(r) = check_key(&state, &headers) {
-        return r;
+    _: ApiKey,
+    Path(r): Path<PassRef>,
+) -> Result<(StatusCode, Json<PushQueued>), ApiError> {
+    if state.db.pass_meta(&r.pass_type, &r.serial).await?.is_none() {
+        return Err(not_found(r));
     }
-    match state.db.get_pass(&pass_type, &serial).await {
-        Ok(Some(_)) => {}
-        Ok(None) => return not_found(&pass_type, &serial),
-        Err(e) => return internal(e),
+    let n = state.db.queue_push(&r.pass_type, &r.serial).await?;
+    if n > 0 {
+        state.wake_worker.notify_one();
     }
-    match state.db.queue_push(&pass_type, &serial).await {
-        Ok(n) => {
-            if n > 0 {
-                state.wake_worker.notify_one();
-            }
-            (StatusCode::ACCEPTED, Json(json!({"pushesQueued": n}))).into_response()
-        }
-        Err(e) => internal(e),
-    }
+    Ok((StatusCode::ACCEPTED, Json(PushQueued { pushes_queued: n })))
 }

@@ -27,6 +27,8 @@ pub enum PushOutcome {
     Halt(String),
     /// Any other refusal of this one push.
     Failed(String),
+    /// Not sent on purpose: no APNs certificate is configured.
+    Skipped,
 }
 
 /// Sends one pass-update push.
@@ -47,9 +49,14 @@ pub enum ApnsSetupError {
     Client(String),
 }
 
-/// The real sender: one pooled HTTP/2 client (requests are multiplexed on its connection).
+/// The real sender: several HTTP/2 connections (one client each, used in turn), each carrying
+/// as many concurrent streams as APNs allows. The HTTP/2 layer (h2) keeps to the server's
+/// `SETTINGS_MAX_CONCURRENT_STREAMS`, also when APNs changes it during the connection (it
+/// starts low and grows, and drops to 1 after errors): requests above the limit wait for a
+/// free stream instead of failing.
 pub struct ApnsSender {
-    client: reqwest::Client,
+    clients: Vec<reqwest::Client>,
+    next: std::sync::atomic::AtomicUsize,
     base_url: String,
 }
 
@@ -77,41 +84,62 @@ impl ApnsSender {
         password: &str,
         base_url: &str,
         ca: Option<(&str, &[u8])>,
+        connections: usize,
     ) -> Result<ApnsSender, ApnsSetupError> {
         let (chain, key) =
             p12_to_pem(der, password).map_err(|reason| ApnsSetupError::Certificate {
                 path: cert_path.to_owned(),
                 reason,
             })?;
-        let identity = reqwest::Identity::from_pkcs8_pem(&chain, &key).map_err(|e| {
-            ApnsSetupError::Certificate {
-                path: cert_path.to_owned(),
-                reason: e.to_string(),
+        let identity = || {
+            reqwest::Identity::from_pkcs8_pem(&chain, &key).map_err(|e| {
+                ApnsSetupError::Certificate {
+                    path: cert_path.to_owned(),
+                    reason: e.to_string(),
+                }
+            })
+        };
+        let ca = match ca {
+            Some((path, pem)) => {
+                Some(
+                    reqwest::Certificate::from_pem(pem).map_err(|e| ApnsSetupError::Ca {
+                        path: path.to_owned(),
+                        reason: e.to_string(),
+                    })?,
+                )
             }
-        })?;
-        let mut builder = reqwest::Client::builder()
-            .identity(identity)
-            .http2_prior_knowledge()
-            .http2_keep_alive_interval(Duration::from_secs(60))
-            .pool_idle_timeout(None)
-            .connect_timeout(Duration::from_secs(10))
-            .timeout(Duration::from_secs(30))
-            .min_tls_version(reqwest::tls::Version::TLS_1_2);
-        if let Some((path, pem)) = ca {
-            let cert = reqwest::Certificate::from_pem(pem).map_err(|e| ApnsSetupError::Ca {
-                path: path.to_owned(),
-                reason: e.to_string(),
-            })?;
-            builder = builder.add_root_certificate(cert);
-        }
-        let client = builder
-            .build()
-            .map_err(|e| ApnsSetupError::Client(e.to_string()))?;
+            None => None,
+        };
+        let clients = (0..connections.max(1))
+            .map(|_| client(identity()?, ca.clone()))
+            .collect::<Result<_, _>>()?;
         Ok(ApnsSender {
-            client,
+            clients,
+            next: std::sync::atomic::AtomicUsize::new(0),
             base_url: base_url.trim_end_matches('/').to_owned(),
         })
     }
+}
+
+/// One HTTP/2 client: its own connection pool, so one connection to APNs.
+fn client(
+    identity: reqwest::Identity,
+    ca: Option<reqwest::Certificate>,
+) -> Result<reqwest::Client, ApnsSetupError> {
+    let mut builder = reqwest::Client::builder()
+        .identity(identity)
+        .http2_prior_knowledge()
+        .http2_keep_alive_interval(Duration::from_secs(60))
+        .pool_idle_timeout(None)
+        .connect_timeout(Duration::from_secs(10))
+        .timeout(Duration::from_secs(30))
+        .min_tls_version(reqwest::tls::Version::TLS_1_2);
+    if let Some(cert) = ca {
+        builder = builder.add_root_certificate(cert);
+    }
+    builder
+        .build()
+        .map_err(|e| ApnsSetupError::Client(e.to_string()))
 }
 
 #[derive(serde::Deserialize)]
@@ -142,8 +170,8 @@ pub fn classify(status: u16, body: &[u8]) -> PushOutcome {
 
 impl PushSender for ApnsSender {
     fn send(&self, push_token: &str, topic: &str) -> impl Future<Output = PushOutcome> + Send {
-        let req = self
-            .client
+        let i = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % self.clients.len();
+        let req = self.clients[i]
             .post(format!("{}/3/device/{}", self.base_url, push_token))
             .header("apns-topic", topic)
             .header("apns-push-type", "background")
@@ -163,13 +191,14 @@ impl PushSender for ApnsSender {
     }
 }
 
-/// Used when no --apns-cert is configured: pushes are dropped with a warning.
+/// Used when no --apns-cert is configured: pushes are skipped (counted, not logged one by one;
+/// the server says so once at start-up).
 pub struct NoSender;
 
 impl PushSender for NoSender {
     #[allow(clippy::manual_async_fn)]
     fn send(&self, _push_token: &str, _topic: &str) -> impl Future<Output = PushOutcome> + Send {
-        async { PushOutcome::Failed("no APNs certificate configured (--apns-cert)".into()) }
+        async { PushOutcome::Skipped }
     }
 }
 

@@ -11,6 +11,10 @@ pub fn hash_secret(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
 }
 
+/// A hash no secret has: compared against when there is no stored secret, so a miss costs the
+/// same time as a wrong secret.
+pub const NO_SECRET: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
 /// Whether `presented` hashes to `stored_hash`, compared in constant time.
 pub fn matches(presented: &str, stored_hash: &str) -> bool {
     let presented = hash_secret(presented);

@@ -40,15 +40,43 @@ pub struct Args {
     /// Path prefix of the web service, matching the passes' webServiceURL path. Default /.
     #[arg(long, env = "PASSMITH_SERVER_PATH_PREFIX")]
     pub path_prefix: Option<String>,
-    /// Pushes in flight at once. Default 200.
+    /// HTTP/2 connections to APNs; pushes are spread over them. Default 4.
+    #[arg(long, env = "PASSMITH_SERVER_APNS_CONNECTIONS")]
+    pub apns_connections: Option<usize>,
+    /// Pushes in flight at once, over all connections. Default 1000.
     #[arg(long, env = "PASSMITH_SERVER_PUSH_CONCURRENCY")]
     pub push_concurrency: Option<usize>,
     /// How often the push worker looks for work queued by other server processes (ms). Default 1000.
     #[arg(long, env = "PASSMITH_SERVER_OUTBOX_POLL_MS")]
     pub outbox_poll_ms: Option<u64>,
-    /// Device requests allowed per minute per device (list) or per pass (register/get); 0 = off. Default 600.
+    /// Authenticated device requests allowed per minute: per device library ID for register,
+    /// unregister and list, per pass for fetching a pass; 0 = off. Default 600.
     #[arg(long, env = "PASSMITH_SERVER_RATE_LIMIT")]
     pub rate_limit: Option<u32>,
+    /// Registrations (new or refreshed) allowed per minute per pass; 0 = off. Default 600.
+    #[arg(long, env = "PASSMITH_SERVER_REGISTER_RATE_LIMIT")]
+    pub register_rate_limit: Option<u32>,
+    /// Failed authentications (wrong ApplePass token) allowed per minute per client address
+    /// (ten times as many per pass) before they get 429; they never count against the limits
+    /// of devices with the right token; 0 = off. Default 60.
+    #[arg(long, env = "PASSMITH_SERVER_AUTH_FAIL_LIMIT")]
+    pub auth_fail_limit: Option<u32>,
+    /// Most devices one pass may have registered; more get 403. Default 1000000.
+    #[arg(long, env = "PASSMITH_SERVER_MAX_REGISTRATIONS_PER_PASS")]
+    pub max_registrations_per_pass: Option<u64>,
+    /// Uploads read and checked at once (each may hold --max-pass-bytes in memory). Default 4.
+    #[arg(long, env = "PASSMITH_SERVER_MAX_CONCURRENT_UPLOADS")]
+    pub max_concurrent_uploads: Option<usize>,
+    /// SQLite durability: `normal` (default) survives a crash of the process but may lose the
+    /// last commits on power loss; `full` syncs every commit to disk (slower writes).
+    #[arg(long, env = "PASSMITH_SERVER_DURABILITY", value_enum)]
+    pub durability: Option<crate::db::Durability>,
+    /// Log as `text` (default) or `json` (one object per line).
+    #[arg(long, env = "PASSMITH_SERVER_LOG_FORMAT", value_enum)]
+    pub log_format: Option<crate::logging::LogFormat>,
+    /// Seconds to let in-flight requests and pushes finish after SIGTERM/Ctrl-C. Default 10.
+    #[arg(long, env = "PASSMITH_SERVER_SHUTDOWN_TIMEOUT")]
+    pub shutdown_timeout: Option<u64>,
     /// Largest .pkpass accepted by the management API, in bytes. Default 10485760 (10 MB).
     #[arg(long, env = "PASSMITH_SERVER_MAX_PASS_BYTES")]
     pub max_pass_bytes: Option<usize>,
@@ -66,8 +94,16 @@ pub struct Config {
     pub apns_ca: Option<PathBuf>,
     pub path_prefix: String,
     pub push_concurrency: usize,
+    pub apns_connections: usize,
     pub outbox_poll_ms: u64,
     pub rate_limit: u32,
+    pub register_rate_limit: u32,
+    pub auth_fail_limit: u32,
+    pub max_registrations_per_pass: u64,
+    pub max_concurrent_uploads: usize,
+    pub durability: crate::db::Durability,
+    pub log_format: crate::logging::LogFormat,
+    pub shutdown_timeout_secs: u64,
     pub max_pass_bytes: usize,
 }
 
@@ -153,9 +189,26 @@ impl Args {
                 .unwrap_or_else(|| crate::apns::PRODUCTION_URL.into()),
             apns_ca: a.apns_ca.or(file.apns_ca),
             path_prefix: normalize_prefix(&a.path_prefix.or(file.path_prefix).unwrap_or_default()),
-            push_concurrency: a.push_concurrency.or(file.push_concurrency).unwrap_or(200),
+            push_concurrency: a.push_concurrency.or(file.push_concurrency).unwrap_or(1000),
+            apns_connections: a.apns_connections.or(file.apns_connections).unwrap_or(4),
             outbox_poll_ms: a.outbox_poll_ms.or(file.outbox_poll_ms).unwrap_or(1000),
             rate_limit: a.rate_limit.or(file.rate_limit).unwrap_or(600),
+            register_rate_limit: a
+                .register_rate_limit
+                .or(file.register_rate_limit)
+                .unwrap_or(600),
+            auth_fail_limit: a.auth_fail_limit.or(file.auth_fail_limit).unwrap_or(60),
+            max_registrations_per_pass: a
+                .max_registrations_per_pass
+                .or(file.max_registrations_per_pass)
+                .unwrap_or(1_000_000),
+            max_concurrent_uploads: a
+                .max_concurrent_uploads
+                .or(file.max_concurrent_uploads)
+                .unwrap_or(4),
+            durability: a.durability.or(file.durability).unwrap_or_default(),
+            log_format: a.log_format.or(file.log_format).unwrap_or_default(),
+            shutdown_timeout_secs: a.shutdown_timeout.or(file.shutdown_timeout).unwrap_or(10),
             max_pass_bytes: a
                 .max_pass_bytes
                 .or(file.max_pass_bytes)
@@ -200,7 +253,7 @@ mod tests {
         assert_eq!(c.db, "postgres://u@h/d");
         assert_eq!(c.api_key.as_deref(), Some("secret-key"));
         assert_eq!(c.path_prefix, "/passkit");
-        assert_eq!(c.push_concurrency, 200);
+        assert_eq!(c.push_concurrency, 1000);
     }
 
     #[test]

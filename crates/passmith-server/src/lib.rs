@@ -8,8 +8,12 @@
 pub mod api;
 pub mod apns;
 pub mod auth;
+pub mod cache;
 pub mod config;
 pub mod db;
+pub mod error;
+pub mod extract;
+pub mod logging;
 pub mod metrics;
 pub mod pkpass;
 pub mod ratelimit;
@@ -25,7 +29,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use tokio::sync::Notify;
+use tokio::sync::{Notify, Semaphore, watch};
 
 pub use config::{Args, Config};
 
@@ -34,9 +38,15 @@ pub use config::{Args, Config};
 pub struct AppState {
     pub db: Arc<db::Db>,
     pub metrics: Arc<metrics::Metrics>,
-    pub limiter: Arc<ratelimit::Limiter>,
+    pub limits: Arc<ratelimit::Limits>,
+    pub upload_slots: Arc<Semaphore>,
+    pub pass_cache: Arc<cache::PassCache>,
     pub wake_worker: Arc<Notify>,
     pub api_key_hash: Option<String>,
+    /// `--max-registrations-per-pass`.
+    pub max_registrations: u64,
+    /// True once shutdown has begun (`/readyz` then fails so load balancers move on).
+    pub stopping: watch::Receiver<bool>,
 }
 
 const OPENAPI: &str = include_str!("openapi.json");
@@ -51,6 +61,7 @@ pub fn app(state: AppState, config: &Config) -> Router {
     };
     let ops = Router::new()
         .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
         .route("/metrics", get(metrics_text))
         .route(
             "/openapi.json",
@@ -72,15 +83,38 @@ pub fn app(state: AppState, config: &Config) -> Router {
         .layer(middleware::from_fn_with_state(state, log_requests))
 }
 
+/// How long /healthz and /readyz wait for their test write before calling the database stuck.
+const HEALTH_WRITE_TIMEOUT: Duration = Duration::from_secs(2);
+
+async fn write_check(state: &AppState) -> Result<(), String> {
+    match tokio::time::timeout(HEALTH_WRITE_TIMEOUT, state.db.check_writable()).await {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(e)) => Err(e.to_string()),
+        Err(_) => Err(format!(
+            "a test write did not finish within {} s (database locked or stuck)",
+            HEALTH_WRITE_TIMEOUT.as_secs()
+        )),
+    }
+}
+
+/// 200 while the database can be written; 503 with the cause otherwise.
 async fn healthz(State(state): State<AppState>) -> Response {
-    match state.db.ping().await {
+    match write_check(&state).await {
         Ok(()) => (StatusCode::OK, "ok\n").into_response(),
         Err(e) => (
             StatusCode::SERVICE_UNAVAILABLE,
-            format!("database unavailable: {e}\n"),
+            format!("database not writable: {e}\n"),
         )
             .into_response(),
     }
+}
+
+/// Like /healthz, and also 503 once shutdown has begun.
+async fn readyz(State(state): State<AppState>) -> Response {
+    if *state.stopping.borrow() {
+        return (StatusCode::SERVICE_UNAVAILABLE, "shutting down\n").into_response();
+    }
+    healthz(State(state)).await
 }
 
 async fn metrics_text(State(state): State<AppState>) -> Response {
@@ -108,7 +142,8 @@ async fn log_requests(State(state): State<AppState>, req: Request, next: Next) -
     let resp = next.run(req).await;
     let status = resp.status().as_u16();
     state.metrics.request(&route, status);
-    tracing::info!(%method, %route, status, ms = started.elapsed().as_millis() as u64, "request");
+    // Debug level: at info a busy server would write a line per request.
+    tracing::debug!(%method, %route, status, ms = started.elapsed().as_millis() as u64, "request");
     resp
 }
 
@@ -133,30 +168,72 @@ pub enum StartError {
     },
 }
 
-/// A started server: its address, and the task serving it.
+/// A started server: its address, the task serving it, and the handle that stops it.
 pub struct Running {
     pub addr: std::net::SocketAddr,
     pub db: Arc<db::Db>,
+    /// Ends when the server has stopped (after [`Running::shutdown`], once in-flight requests
+    /// finished).
     pub serve: tokio::task::JoinHandle<std::io::Result<()>>,
+    /// Ends when the push worker has recorded its last batch and returned its leases.
+    pub worker: tokio::task::JoinHandle<()>,
+    stop: watch::Sender<bool>,
 }
 
-/// Opens the database, starts the push worker and serves HTTP until the task is dropped.
+impl Running {
+    /// Stops accepting connections, lets in-flight requests finish and tells the push worker to
+    /// stop after its current sends. Await `serve` and `worker` to know when that is done.
+    pub fn shutdown(&self) {
+        let _ = self.stop.send(true);
+    }
+}
+
+/// Resolves once [`Running::shutdown`] was called. Dropping the [`Running`] without calling it
+/// does not stop the server (callers that only keep the address rely on that).
+pub async fn stop_requested(rx: &mut watch::Receiver<bool>) {
+    if rx.wait_for(|s| *s).await.is_err() {
+        std::future::pending::<()>().await;
+    }
+}
+
+/// Opens the database, starts the push worker and serves HTTP until [`Running::shutdown`].
 pub async fn start(config: Config) -> Result<Running, StartError> {
-    let db = Arc::new(db::Db::connect(&config.db).await?);
+    let db = Arc::new(db::Db::open(&config.db, config.durability).await?);
     let metrics = Arc::new(metrics::Metrics::default());
     let wake = Arc::new(Notify::new());
+    let (stop, stopping) = watch::channel(false);
+    let limits = Arc::new(ratelimit::Limits::new(
+        ratelimit::LimitSettings {
+            device: config.rate_limit,
+            register_per_pass: config.register_rate_limit,
+            auth_failures: config.auth_fail_limit,
+        },
+        metrics.clone(),
+    ));
     let state = AppState {
         db: db.clone(),
         metrics: metrics.clone(),
-        limiter: Arc::new(ratelimit::Limiter::new(config.rate_limit)),
+        limits,
+        upload_slots: api::UploadSlot::pool(config.max_concurrent_uploads),
+        pass_cache: Arc::default(),
         wake_worker: wake.clone(),
         api_key_hash: config.api_key.as_deref().map(auth::hash_secret),
+        max_registrations: config.max_registrations_per_pass,
+        stopping: stopping.clone(),
     };
     if config.api_key.is_none() {
         tracing::warn!("no --api-key-file: the management API (/api/v1) refuses every request");
     }
     let poll = Duration::from_millis(config.outbox_poll_ms.max(10));
-    match &config.apns_cert {
+    let settings = worker::Settings {
+        db: db.clone(),
+        metrics: metrics.clone(),
+        wake: wake.clone(),
+        concurrency: config.push_concurrency,
+        poll,
+        stopping: stopping.clone(),
+    };
+    let worker = match &config.apns_cert {
         Some(path) => {
             let read = |p: &std::path::Path| {
                 std::fs::read(p).map_err(|source| StartError::Read {
@@ -175,14 +252,17 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
                 &config.apns_password,
                 &config.apns_url,
                 ca.as_ref().map(|(p, b)| (p.as_str(), b.as_slice())),
+                config.apns_connections,
             )?;
-            spawn_worker(sender, &db, &metrics, &wake, config.push_concurrency, poll);
+            tokio::spawn(worker::run(settings, sender))
         }
         None => {
-            tracing::warn!("no --apns-cert: pass updates are stored but devices are not notified");
-            spawn_worker(apns::NoSender, &db, &metrics, &wake, 1, poll);
+            tracing::warn!(
+                "no --apns-cert: pass updates are stored but devices are not notified; queued pushes are counted as skipped (passmith_pushes_skipped_total)"
+            );
+            tokio::spawn(worker::run(settings, apns::NoSender))
         }
-    }
+    };
     let listener = tokio::net::TcpListener::bind(&config.listen)
         .await
         .map_err(|source| StartError::Listen {
@@ -194,25 +274,20 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
         source,
     })?;
     let router = app(state, &config);
-    let serve = tokio::spawn(async move { axum::serve(listener, router).await });
-    Ok(Running { addr, db, serve })
-}
-
-fn spawn_worker<S: apns::PushSender>(
-    sender: S,
-    db: &Arc<db::Db>,
-    metrics: &Arc<metrics::Metrics>,
-    wake: &Arc<Notify>,
-    concurrency: usize,
-    poll: Duration,
-) {
-    let w = worker::Worker {
-        db: db.clone(),
-        sender: Arc::new(sender),
-        metrics: metrics.clone(),
-        wake: wake.clone(),
-        concurrency,
-        poll,
-    };
-    tokio::spawn(w.run());
+    let mut stopped = stopping;
+    let serve = tokio::spawn(async move {
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move { stop_requested(&mut stopped).await })
+        .await
+    });
+    Ok(Running {
+        addr,
+        db,
+        serve,
+        worker,
+        stop,
+    })
 }

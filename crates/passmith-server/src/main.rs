@@ -1,27 +1,74 @@
-//! `passmith-server`: parses the configuration, starts the server and prints where it listens.
+//! `passmith-server`: parses the configuration, starts the server, prints where it listens, and
+//! on SIGTERM or Ctrl-C shuts down gracefully: in-flight requests and pushes finish (up to
+//! `--shutdown-timeout`), unsent pushes stay queued.
 
 use std::io::Write;
+use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use clap::Parser;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("PASSMITH_SERVER_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
     let config = passmith_server::Args::parse().resolve()?;
-    let running = passmith_server::start(config).await?;
+    passmith_server::logging::init(config.log_format);
+    let timeout = Duration::from_secs(config.shutdown_timeout_secs);
+    let mut running = passmith_server::start(config).await?;
     // Scripts and tests read this line to learn the port when listening on :0.
     println!("passmith-server listening on http://{}", running.addr);
     std::io::stdout().flush().ok();
     tokio::select! {
-        r = running.serve => { r.context("server task failed")?.context("server stopped")?; }
-        _ = tokio::signal::ctrl_c() => { tracing::info!("shutting down"); }
+        r = &mut running.serve => {
+            r.context("server task failed")?.context("server stopped")?;
+            return Ok(());
+        }
+        signal = stop_signal() => {
+            tracing::info!(signal, timeout_secs = timeout.as_secs(), "shutting down: no new connections; finishing in-flight requests and pushes");
+        }
+    }
+    let started = Instant::now();
+    running.shutdown();
+    let drained = tokio::time::timeout(timeout, async {
+        let served = (&mut running.serve).await;
+        let _ = (&mut running.worker).await;
+        served
+    })
+    .await;
+    match drained {
+        Ok(r) => {
+            r.context("server task failed")?.context("server stopped")?;
+            tracing::info!(
+                ms = started.elapsed().as_millis() as u64,
+                "shutdown complete"
+            );
+        }
+        Err(_) => tracing::warn!(
+            timeout_secs = timeout.as_secs(),
+            "shutdown timed out; requests still running were cut off, claimed pushes return to the queue when their lease ends"
+        ),
     }
     Ok(())
+}
+
+/// Resolves with the signal's name on SIGTERM (what service managers send) or Ctrl-C.
+async fn stop_signal() -> &'static str {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => tokio::select! {
+                _ = term.recv() => "SIGTERM",
+                _ = tokio::signal::ctrl_c() => "SIGINT",
+            },
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+                "SIGINT"
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+        "SIGINT"
+    }
 }

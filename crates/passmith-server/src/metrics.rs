@@ -12,6 +12,8 @@ pub struct Metrics {
     pub pushes_sent: AtomicU64,
     pub pushes_failed: AtomicU64,
     pub pushes_retried: AtomicU64,
+    pub pushes_skipped: AtomicU64,
+    pub registrations_refused: AtomicU64,
     pub registrations_pruned: AtomicU64,
     pub pass_updates: AtomicU64,
     pub apns_halted: AtomicU64,
@@ -50,6 +52,16 @@ impl Metrics {
                 &self.pushes_failed,
             ),
             (
+                "passmith_pushes_skipped_total",
+                "Pushes not sent because no APNs certificate is configured.",
+                &self.pushes_skipped,
+            ),
+            (
+                "passmith_registrations_refused_total",
+                "Registrations refused because the pass has --max-registrations-per-pass devices.",
+                &self.registrations_refused,
+            ),
+            (
                 "passmith_pushes_retried_total",
                 "Pushes scheduled for another try.",
                 &self.pushes_retried,
@@ -66,7 +78,7 @@ impl Metrics {
             ),
             (
                 "passmith_rate_limited_total",
-                "Requests refused by the rate limiter.",
+                "Requests refused by a rate limit (429).",
                 &self.rate_limited,
             ),
         ];

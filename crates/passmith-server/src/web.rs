@@ -1,8 +1,8 @@
 //! Apple's PassKit web service v1: the five endpoints Wallet calls, nested under the configured
-//! path prefix (the path part of the passes' webServiceURL).
+//! path prefix (the path part of the passes' webServiceURL). Checks shared by several endpoints
+//! live in [`crate::extract`]; refusals are [`ApiError`]s.
 
 use std::collections::HashMap;
-use std::sync::atomic::Ordering;
 
 use axum::Router;
 use axum::body::Bytes;
@@ -10,11 +10,12 @@ use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use serde::Deserialize;
+use passmith_api::{ChangedSerials, RegisterRequest};
 
 use crate::AppState;
-use crate::auth;
-use crate::db::StoredPass;
+use crate::db::RegisterOutcome;
+use crate::error::ApiError;
+use crate::extract::{DeviceId, WalletPass};
 
 /// Register/unregister bodies are one small JSON object.
 const MAX_REGISTER_BODY: usize = 4 * 1024;
@@ -22,6 +23,9 @@ const MAX_REGISTER_BODY: usize = 4 * 1024;
 pub const MAX_LOG_BODY: usize = 64 * 1024;
 const MAX_LOG_MESSAGES: usize = 100;
 const MAX_LOG_MESSAGE_CHARS: usize = 2000;
+/// Longest push token accepted, in hex digits. Tokens are not fixed at 64 digits (164-digit ones
+/// have been seen), so leave room, but not kilobytes.
+const MAX_PUSH_TOKEN: usize = 512;
 
 pub fn router(state: AppState) -> Router {
     Router::new()
@@ -42,103 +46,55 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-pub(crate) fn internal(e: impl std::fmt::Display) -> Response {
-    tracing::error!(error = %e, "request failed");
-    (StatusCode::INTERNAL_SERVER_ERROR, "internal error\n").into_response()
-}
-
-fn unauthorized() -> Response {
-    (StatusCode::UNAUTHORIZED, "unauthorized\n").into_response()
-}
-
-fn too_many(state: &AppState) -> Response {
-    state.metrics.rate_limited.fetch_add(1, Ordering::Relaxed);
-    (
-        StatusCode::TOO_MANY_REQUESTS,
-        [(header::RETRY_AFTER, HeaderValue::from_static("60"))],
-        "too many requests\n",
-    )
-        .into_response()
-}
-
-/// The pass, if the ApplePass token is right. Unknown pass and wrong token answer the same.
-async fn authorize(
-    state: &AppState,
-    headers: &HeaderMap,
-    pass_type: &str,
-    serial: &str,
-) -> Result<StoredPass, Response> {
-    let token = auth::credential(headers, "ApplePass");
-    let pass = state
-        .db
-        .get_pass(pass_type, serial)
-        .await
-        .map_err(internal)?;
-    match (pass, token) {
-        (Some(p), Some(t)) if auth::matches(t, &p.auth_token_sha256) => Ok(p),
-        (None, Some(t)) => {
-            // Same work as a real comparison, so timing does not reveal which serials exist.
-            let _ = auth::matches(
-                t,
-                "0000000000000000000000000000000000000000000000000000000000000000",
-            );
-            Err(unauthorized())
-        }
-        _ => Err(unauthorized()),
-    }
-}
-
-#[derive(Deserialize)]
-struct RegisterBody {
-    #[serde(rename = "pushToken")]
-    push_token: String,
-}
-
 async fn register(
     State(state): State<AppState>,
-    Path((device, pass_type, serial)): Path<(String, String, String)>,
-    headers: HeaderMap,
+    DeviceId(device): DeviceId,
+    WalletPass(pass): WalletPass,
     body: Bytes,
-) -> Response {
-    if !state.limiter.check(format!("device:{device}")) {
-        return too_many(&state);
-    }
-    if let Err(r) = authorize(&state, &headers, &pass_type, &serial).await {
-        return r;
-    }
-    let Ok(parsed) = serde_json::from_slice::<RegisterBody>(&body) else {
-        return (
-            StatusCode::BAD_REQUEST,
-            "body must be {\"pushToken\": \"<hex>\"}\n",
-        )
-            .into_response();
-    };
+) -> Result<StatusCode, ApiError> {
+    state.limits.device(&device)?;
+    state.limits.register(&pass.pass_type_id, &pass.serial)?;
+    let parsed = serde_json::from_slice::<RegisterRequest>(&body)
+        .map_err(|_| ApiError::BadRequest("body must be {\"pushToken\": \"<hex>\"}".into()))?;
     let token = parsed.push_token.trim();
-    if token.is_empty() || token.len() > 1024 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return (StatusCode::BAD_REQUEST, "pushToken must be hexadecimal\n").into_response();
+    if token.is_empty()
+        || token.len() > MAX_PUSH_TOKEN
+        || !token.bytes().all(|b| b.is_ascii_hexdigit())
+    {
+        return Err(ApiError::BadRequest(format!(
+            "pushToken must be 1 to {MAX_PUSH_TOKEN} hexadecimal digits"
+        )));
     }
-    match state.db.register(&device, &pass_type, &serial, token).await {
-        Ok(true) => StatusCode::CREATED.into_response(),
-        Ok(false) => StatusCode::OK.into_response(),
-        Err(e) => internal(e),
+    let cap = state.max_registrations;
+    match state
+        .db
+        .register(&device, &pass.pass_type_id, &pass.serial, token, cap)
+        .await?
+    {
+        RegisterOutcome::Created => Ok(StatusCode::CREATED),
+        RegisterOutcome::Refreshed => Ok(StatusCode::OK),
+        RegisterOutcome::CapReached => {
+            state
+                .metrics
+                .registrations_refused
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            tracing::warn!(pass_type = %pass.pass_type_id, serial = %crate::logging::escape_control(&pass.serial), cap, "registration refused: the pass has reached --max-registrations-per-pass");
+            Err(ApiError::RegistrationCap(cap))
+        }
     }
 }
 
 async fn unregister(
     State(state): State<AppState>,
-    Path((device, pass_type, serial)): Path<(String, String, String)>,
-    headers: HeaderMap,
-) -> Response {
-    if !state.limiter.check(format!("device:{device}")) {
-        return too_many(&state);
-    }
-    if let Err(r) = authorize(&state, &headers, &pass_type, &serial).await {
-        return r;
-    }
-    match state.db.unregister(&device, &pass_type, &serial).await {
-        Ok(()) => StatusCode::OK.into_response(),
-        Err(e) => internal(e),
-    }
+    DeviceId(device): DeviceId,
+    WalletPass(pass): WalletPass,
+) -> Result<StatusCode, ApiError> {
+    state.limits.device(&device)?;
+    state
+        .db
+        .unregister(&device, &pass.pass_type_id, &pass.serial)
+        .await?;
+    Ok(StatusCode::OK)
 }
 
 /// A tag we did not hand out (or garbage) counts as absent: the device gets everything.
@@ -149,37 +105,29 @@ fn parse_tag(raw: Option<&String>) -> Option<i64> {
 
 async fn list_changed(
     State(state): State<AppState>,
-    Path((device, pass_type)): Path<(String, String)>,
+    DeviceId(device): DeviceId,
+    Path((_, pass_type)): Path<(String, String)>,
     Query(query): Query<HashMap<String, String>>,
-) -> Response {
-    if !state.limiter.check(format!("device:{device}")) {
-        return too_many(&state);
-    }
+) -> Result<Response, ApiError> {
+    state.limits.device(&device)?;
     let since = parse_tag(query.get("passesUpdatedSince"));
-    match state.db.changed_serials(&device, &pass_type, since).await {
-        Ok((serials, _)) if serials.is_empty() => StatusCode::NO_CONTENT.into_response(),
-        Ok((serials, last)) => axum::Json(serde_json::json!({
-            "serialNumbers": serials,
-            // A string: Wallet ignores numeric tags.
-            "lastUpdated": last.to_string(),
-        }))
-        .into_response(),
-        Err(e) => internal(e),
+    let (serials, last) = state.db.changed_serials(&device, &pass_type, since).await?;
+    if serials.is_empty() {
+        return Ok(StatusCode::NO_CONTENT.into_response());
     }
+    Ok(axum::Json(ChangedSerials {
+        serial_numbers: serials,
+        last_updated: last.to_string(),
+    })
+    .into_response())
 }
 
 async fn latest_pass(
     State(state): State<AppState>,
-    Path((pass_type, serial)): Path<(String, String)>,
+    WalletPass(pass): WalletPass,
     headers: HeaderMap,
-) -> Response {
-    if !state.limiter.check(format!("pass:{pass_type}/{serial}")) {
-        return too_many(&state);
-    }
-    let pass = match authorize(&state, &headers, &pass_type, &serial).await {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
+) -> Result<Response, ApiError> {
+    state.limits.fetch(&pass.pass_type_id, &pass.serial)?;
     let modified =
         std::time::UNIX_EPOCH + std::time::Duration::from_secs(pass.modified_at.max(0) as u64);
     let last_modified = httpdate::fmt_http_date(modified);
@@ -192,35 +140,48 @@ async fn latest_pass(
     if let Some(ims) = ims
         && ims >= modified
     {
-        return (StatusCode::NOT_MODIFIED, [(header::LAST_MODIFIED, lm)]).into_response();
+        return Ok((StatusCode::NOT_MODIFIED, [(header::LAST_MODIFIED, lm)]).into_response());
     }
-    match state.db.pass_data(&pass_type, &serial).await {
-        Ok(Some(data)) => (
-            StatusCode::OK,
-            [
-                (
-                    header::CONTENT_TYPE,
-                    HeaderValue::from_static("application/vnd.apple.pkpass"),
-                ),
-                (header::LAST_MODIFIED, lm),
-                (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
-            ],
-            data,
-        )
-            .into_response(),
-        Ok(None) => unauthorized(),
-        Err(e) => internal(e),
-    }
+    let cache = &state.pass_cache;
+    let data = match cache.get(&pass.pass_type_id, &pass.serial, pass.update_seq) {
+        Some(data) => data,
+        None => {
+            // Deleted between the token check and now: answer like an unknown pass.
+            let (data, seq) = state
+                .db
+                .pass_data(&pass.pass_type_id, &pass.serial)
+                .await?
+                .ok_or(ApiError::PassUnauthorized)?;
+            let data = Bytes::from(data);
+            cache.put(&pass.pass_type_id, &pass.serial, seq, data.clone());
+            data
+        }
+    };
+    Ok((
+        StatusCode::OK,
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/vnd.apple.pkpass"),
+            ),
+            (header::LAST_MODIFIED, lm),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+        ],
+        data,
+    )
+        .into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(serde::Deserialize)]
 struct LogBody {
     #[serde(default)]
     logs: Vec<serde_json::Value>,
 }
 
-/// Always 200: Wallet only reports here, it does not care about the answer.
-async fn log(State(state): State<AppState>, body: Bytes) -> Response {
+/// Always 200: Wallet only reports here, it does not care about the answer. Accepts what the
+/// OpenAPI document says: `{"logs": [...]}` with strings (other JSON values are kept as their
+/// JSON text); anything else is ignored.
+async fn log(State(state): State<AppState>, body: Bytes) -> StatusCode {
     let messages: Vec<String> = serde_json::from_slice::<LogBody>(&body)
         .map(|b| b.logs)
         .unwrap_or_default()
@@ -233,12 +194,12 @@ async fn log(State(state): State<AppState>, body: Bytes) -> Response {
         .map(|s| s.chars().take(MAX_LOG_MESSAGE_CHARS).collect())
         .collect();
     for m in &messages {
-        tracing::info!(target: "passmith_server::device_log", message = %m, "device log");
+        tracing::info!(target: "passmith_server::device_log", message = %crate::logging::escape_control(m), "device log");
     }
     if let Err(e) = state.db.store_logs(&messages).await {
         tracing::warn!(error = %e, "could not store device logs");
     }
-    StatusCode::OK.into_response()
+    StatusCode::OK
 }
 
 #[cfg(test)]

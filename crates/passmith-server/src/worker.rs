@@ -1,12 +1,16 @@
-//! The push worker: drains the outbox in batches, sends with bounded concurrency over one
-//! pooled HTTP/2 client, and applies APNs' verdicts (prune, retry with backoff, halt).
-//! With PostgreSQL every server process runs one; claims use SKIP LOCKED so a push goes out once.
+//! The push worker: drains the outbox and sends through a [`PushSender`] with up to
+//! `--push-concurrency` pushes in flight, refilling as each one finishes (no waiting for the
+//! slowest push of a batch), and records APNs' verdicts in batches (prune, retry with backoff,
+//! halt). With PostgreSQL every server process runs one; claims use SKIP LOCKED so a push goes
+//! out once. On shutdown it starts nothing new, lets the sends in flight finish, records them
+//! and hands the rest of its claims back to the outbox.
 
+use std::collections::VecDeque;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use tokio::sync::{Notify, Semaphore};
+use tokio::sync::{Notify, watch};
 use tokio::task::JoinSet;
 
 use crate::apns::{PushOutcome, PushSender};
@@ -17,16 +21,20 @@ use crate::metrics::Metrics;
 const MAX_ATTEMPTS: i64 = 8;
 /// Rows claimed per round.
 const BATCH: i64 = 2000;
+/// Results recorded per transaction.
+const RECORD_EVERY: usize = 1000;
 /// How long a claim is exclusive; longer than any single send with its timeouts.
 const LEASE_SECS: i64 = 120;
 
-pub struct Worker<S: PushSender> {
+/// What the worker works with.
+pub struct Settings {
     pub db: Arc<Db>,
-    pub sender: Arc<S>,
     pub metrics: Arc<Metrics>,
     pub wake: Arc<Notify>,
     pub concurrency: usize,
     pub poll: Duration,
+    /// Becomes true when the server shuts down.
+    pub stopping: watch::Receiver<bool>,
 }
 
 fn backoff(attempts: i64) -> i64 {
@@ -34,105 +42,134 @@ fn backoff(attempts: i64) -> i64 {
     base.min(3600) + (rand::random::<u8>() as i64 % (attempts.max(1) + 1))
 }
 
-impl<S: PushSender> Worker<S> {
-    /// Runs until the process exits (or APNs rejects the certificate).
-    pub async fn run(self) {
-        let halted = Arc::new(AtomicBool::new(false));
-        let permits = Arc::new(Semaphore::new(self.concurrency.max(1)));
-        loop {
-            let items = match self.db.claim_outbox(BATCH, LEASE_SECS).await {
-                Ok(items) => items,
+/// Runs until shutdown (or until APNs rejects the certificate).
+pub async fn run<S: PushSender>(mut s: Settings, sender: S) {
+    let sender = Arc::new(sender);
+    let concurrency = s.concurrency.max(1);
+    let mut queue: VecDeque<OutboxItem> = VecDeque::new();
+    let mut in_flight: JoinSet<(OutboxItem, PushOutcome)> = JoinSet::new();
+    let mut results: Vec<(OutboxItem, Finish)> = Vec::new();
+    let mut halted = false;
+    // Whether the outbox may hold due rows we have not claimed: after a full batch, a wake-up
+    // or a poll interval. Saves an empty claim (a write) per finished push.
+    let mut more = true;
+    loop {
+        let stopping = *s.stopping.borrow();
+        if (stopping || halted) && !queue.is_empty() {
+            // Not attempted: due again at once, without counting an attempt.
+            results.extend(queue.drain(..).map(|i| (i, Finish::Release)));
+        }
+        if more && !stopping && !halted && queue.len() < BATCH as usize / 2 {
+            match s.db.claim_outbox(BATCH, LEASE_SECS).await {
+                Ok(items) => {
+                    more = items.len() == BATCH as usize;
+                    queue.extend(items);
+                }
                 Err(e) => {
                     tracing::error!(error = %e, "push worker could not read the outbox");
-                    tokio::time::sleep(self.poll).await;
-                    continue;
+                    tokio::time::sleep(s.poll).await;
                 }
-            };
-            if items.is_empty() {
-                tokio::select! {
-                    _ = self.wake.notified() => {}
-                    _ = tokio::time::sleep(self.poll) => {}
-                }
-                continue;
-            }
-            let mut set = JoinSet::new();
-            for item in items {
-                let sender = self.sender.clone();
-                let permits = permits.clone();
-                let halted = halted.clone();
-                set.spawn(async move {
-                    let Ok(_permit) = permits.acquire_owned().await else {
-                        return (item, None);
-                    };
-                    if halted.load(Ordering::Relaxed) {
-                        return (item, None);
-                    }
-                    let outcome = sender.send(&item.push_token, &item.pass_type_id).await;
-                    if matches!(outcome, PushOutcome::Halt(_)) {
-                        halted.store(true, Ordering::Relaxed);
-                    }
-                    (item, Some(outcome))
-                });
-            }
-            let mut results = Vec::new();
-            while let Some(joined) = set.join_next().await {
-                let Ok((item, outcome)) = joined else {
-                    continue;
-                };
-                let finish = self.verdict(&item, outcome);
-                results.push((item, finish));
-            }
-            if let Err(e) = self.db.finish_outbox(&results).await {
-                tracing::error!(error = %e, "push worker could not record results; they will be retried after the lease");
-            }
-            if halted.load(Ordering::Relaxed) {
-                self.metrics.apns_halted.store(1, Ordering::Relaxed);
-                tracing::error!(
-                    alert = "apns_halted",
-                    "ALERT: APNs refused the Pass Type ID certificate (403). All pushes are stopped and kept \
-                     in the outbox. Renew or fix --apns-cert and restart the server."
-                );
-                return;
             }
         }
+        while in_flight.len() < concurrency
+            && let Some(item) = queue.pop_front()
+        {
+            let sender = sender.clone();
+            in_flight.spawn(async move {
+                let outcome = sender.send(&item.push_token, &item.pass_type_id).await;
+                (item, outcome)
+            });
+        }
+        if in_flight.is_empty() {
+            record(&s, &mut results).await;
+            if stopping || halted {
+                break;
+            }
+            if queue.is_empty() {
+                tokio::select! {
+                    _ = s.wake.notified() => {}
+                    _ = tokio::time::sleep(s.poll) => {}
+                    _ = crate::stop_requested(&mut s.stopping) => {}
+                }
+                more = true;
+            }
+            continue;
+        }
+        // Wait for at least one send, then take whatever else has finished meanwhile.
+        let mut next = in_flight.join_next().await;
+        while let Some(joined) = next {
+            if let Ok((item, outcome)) = joined {
+                if let PushOutcome::Halt(reason) = &outcome
+                    && !halted
+                {
+                    halted = true;
+                    tracing::error!(alert = "apns_halted", %reason,
+                        "ALERT: APNs refused the Pass Type ID certificate (403). All pushes are stopped and kept \
+                         in the outbox. Renew or fix --apns-cert and restart the server.");
+                    s.metrics.apns_halted.store(1, Ordering::Relaxed);
+                }
+                let finish = verdict(&s.metrics, &item, outcome);
+                results.push((item, finish));
+            }
+            next = in_flight.try_join_next();
+        }
+        if results.len() >= RECORD_EVERY || queue.is_empty() {
+            record(&s, &mut results).await;
+        }
     }
+    if *s.stopping.borrow() {
+        tracing::info!("push worker stopped; unsent pushes stay queued");
+    }
+}
 
-    fn verdict(&self, item: &OutboxItem, outcome: Option<PushOutcome>) -> Finish {
-        let m = &self.metrics;
-        match outcome {
-            None | Some(PushOutcome::Halt(_)) => Finish::Release,
-            Some(PushOutcome::Delivered) => {
-                m.pushes_sent.fetch_add(1, Ordering::Relaxed);
-                Finish::Done
+async fn record(s: &Settings, results: &mut Vec<(OutboxItem, Finish)>) {
+    if results.is_empty() {
+        return;
+    }
+    if let Err(e) = s.db.finish_outbox(results).await {
+        tracing::error!(error = %e, "push worker could not record results; they will be retried after the lease");
+    }
+    results.clear();
+}
+
+fn verdict(m: &Metrics, item: &OutboxItem, outcome: PushOutcome) -> Finish {
+    match outcome {
+        PushOutcome::Halt(_) => Finish::Release,
+        PushOutcome::Delivered => {
+            m.pushes_sent.fetch_add(1, Ordering::Relaxed);
+            Finish::Done
+        }
+        PushOutcome::Skipped => {
+            m.pushes_skipped.fetch_add(1, Ordering::Relaxed);
+            Finish::Drop
+        }
+        PushOutcome::Unregistered { timestamp_ms } => {
+            m.registrations_pruned.fetch_add(1, Ordering::Relaxed);
+            tracing::info!(pass_type = %item.pass_type_id, "APNs says the token is unregistered; pruning");
+            Finish::Unregistered {
+                timestamp_ms: timestamp_ms.unwrap_or_else(crate::db::now_millis),
             }
-            Some(PushOutcome::Unregistered { timestamp_ms }) => {
-                m.registrations_pruned.fetch_add(1, Ordering::Relaxed);
-                tracing::info!(pass_type = %item.pass_type_id, "APNs says the token is unregistered; pruning");
-                Finish::Unregistered {
-                    timestamp_ms: timestamp_ms.unwrap_or_else(crate::db::now_millis),
-                }
-            }
-            Some(PushOutcome::BadToken(reason)) => {
-                m.registrations_pruned.fetch_add(1, Ordering::Relaxed);
-                tracing::info!(pass_type = %item.pass_type_id, %reason, "APNs rejected the token; removing its registrations");
-                Finish::BadToken
-            }
-            Some(PushOutcome::Retry(reason)) => {
-                if item.attempts >= MAX_ATTEMPTS {
-                    m.pushes_failed.fetch_add(1, Ordering::Relaxed);
-                    tracing::warn!(pass_type = %item.pass_type_id, %reason, "giving up on a push after {MAX_ATTEMPTS} tries");
-                    Finish::Drop
-                } else {
-                    m.pushes_retried.fetch_add(1, Ordering::Relaxed);
-                    tracing::debug!(pass_type = %item.pass_type_id, %reason, "push will be retried");
-                    Finish::RetryAt(now_secs() + backoff(item.attempts))
-                }
-            }
-            Some(PushOutcome::Failed(reason)) => {
+        }
+        PushOutcome::BadToken(reason) => {
+            m.registrations_pruned.fetch_add(1, Ordering::Relaxed);
+            tracing::info!(pass_type = %item.pass_type_id, %reason, "APNs rejected the token; removing its registrations");
+            Finish::BadToken
+        }
+        PushOutcome::Retry(reason) => {
+            if item.attempts >= MAX_ATTEMPTS {
                 m.pushes_failed.fetch_add(1, Ordering::Relaxed);
-                tracing::warn!(pass_type = %item.pass_type_id, %reason, "APNs refused a push");
+                tracing::warn!(pass_type = %item.pass_type_id, %reason, "giving up on a push after {MAX_ATTEMPTS} tries");
                 Finish::Drop
+            } else {
+                m.pushes_retried.fetch_add(1, Ordering::Relaxed);
+                tracing::debug!(pass_type = %item.pass_type_id, %reason, "push will be retried");
+                Finish::RetryAt(now_secs() + backoff(item.attempts))
             }
+        }
+        PushOutcome::Failed(reason) => {
+            m.pushes_failed.fetch_add(1, Ordering::Relaxed);
+            tracing::warn!(pass_type = %item.pass_type_id, %reason, "APNs refused a push");
+            Finish::Drop
         }
     }
 }

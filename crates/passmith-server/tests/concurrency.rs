@@ -1,17 +1,13 @@
 //! Update tags under concurrency: two writers and one reader never lose an update, and two
 //! server processes sharing one PostgreSQL database send each push once and miss nothing.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
-
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use common::fake_apns::FakeApns;
-use common::*;
+use crate::util::fake_apns::FakeApns;
+use crate::util::*;
 
 const SERIALS_PER_WRITER: usize = 12;
 const VERSIONS: u32 = 4;

@@ -3,14 +3,10 @@
 //! If-Modified-Since (304) → unregister → no more pushes. Runs on SQLite, and on PostgreSQL
 //! when PASSMITH_TEST_POSTGRES_URL is set.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
-
 use std::time::Duration;
 
-use common::fake_apns::FakeApns;
-use common::*;
+use crate::util::fake_apns::FakeApns;
+use crate::util::*;
 
 async fn handshake(db: &str, dir: &std::path::Path) {
     let apns = FakeApns::start(dir).await;

@@ -1,14 +1,10 @@
 //! APNs verdicts through the real server and the fake APNs: 410 prunes only registrations
 //! older than its timestamp, 400 BadDeviceToken removes, 5xx/429 are retried, 403 halts.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
-
 use std::time::Duration;
 
-use common::fake_apns::FakeApns;
-use common::*;
+use crate::util::fake_apns::{FakeApns, Wire};
+use crate::util::*;
 
 fn now_ms() -> i64 {
     passmith_core::time::now().as_millisecond()
@@ -160,4 +156,53 @@ async fn a_client_without_the_pass_certificate_is_refused_by_the_fake() {
         "handshake without a client certificate must fail"
     );
     assert_eq!(apns.count(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fan_out_uses_several_connections_within_the_stream_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("p.db").display());
+    // A stingy APNs: 5 streams per connection, 5 ms per answer.
+    let apns = FakeApns::start_with(
+        dir.path(),
+        Wire {
+            max_streams: 5,
+            delay: Duration::from_millis(5),
+        },
+    )
+    .await;
+    let mut args = apns.server_args();
+    args.extend(["--apns-connections".into(), "3".into()]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let server = Server::start(dir.path(), &db, &args);
+    let service = server.url("");
+    assert_eq!(server.upload(make_pkpass("FAN", 1, &service)).await.0, 201);
+    Seeder::connect(&db).await.bulk_register("FAN", 600).await;
+    assert_eq!(server.upload(make_pkpass("FAN", 2, &service)).await.0, 200);
+    assert!(
+        eventually(30, || async { apns.count() >= 600 }).await,
+        "{} of 600 pushes",
+        apns.count()
+    );
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(apns.count(), 600, "each token once");
+    assert_eq!(
+        apns.connections(),
+        3,
+        "one HTTP/2 connection per --apns-connections"
+    );
+    assert!(
+        apns.max_in_flight() <= 5,
+        "never more streams than the server allows: {}",
+        apns.max_in_flight()
+    );
+    assert!(apns.max_in_flight() >= 2, "streams are multiplexed");
+    assert_eq!(
+        server.metric("passmith_pushes_retried_total").await,
+        Some(0.0)
+    );
+    assert_eq!(
+        server.metric("passmith_pushes_sent_total").await,
+        Some(600.0)
+    );
 }

@@ -1,11 +1,7 @@
 //! Authentication and limits: wrong or missing tokens get the same 401 as unknown serials,
 //! the management API needs its key, tampered passes are refused, oversized bodies get 413.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
-
-use common::*;
+use crate::util::*;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_tokens_get_the_same_401_everywhere() {

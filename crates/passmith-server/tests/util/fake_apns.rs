@@ -45,6 +45,28 @@ struct Shared {
     scripts: HashMap<String, Script>,
     /// Answer every push with this, when set.
     all: Option<(u16, String)>,
+    /// TLS connections accepted.
+    connections: usize,
+    /// Most streams one connection had open at once.
+    max_in_flight: usize,
+}
+
+/// How the fake behaves on the wire.
+#[derive(Debug, Clone, Copy)]
+pub struct Wire {
+    /// SETTINGS_MAX_CONCURRENT_STREAMS it announces.
+    pub max_streams: u32,
+    /// Time it takes to answer each push (so that concurrency shows).
+    pub delay: std::time::Duration,
+}
+
+impl Default for Wire {
+    fn default() -> Wire {
+        Wire {
+            max_streams: 1000,
+            delay: std::time::Duration::ZERO,
+        }
+    }
 }
 
 pub struct FakeApns {
@@ -93,6 +115,11 @@ fn server_cert() -> (X509, PKey<openssl::pkey::Private>) {
 impl FakeApns {
     /// Starts on 127.0.0.1 with an ephemeral port; `dir` receives the CA file.
     pub async fn start(dir: &Path) -> FakeApns {
+        FakeApns::start_with(dir, Wire::default()).await
+    }
+
+    /// Like [`FakeApns::start`], with a stream limit and an answer delay.
+    pub async fn start_with(dir: &Path, wire: Wire) -> FakeApns {
         let (cert, key) = server_cert();
         let ca_file = dir.join("fake-apns-ca.pem");
         std::fs::write(&ca_file, cert.to_pem().unwrap()).unwrap();
@@ -127,6 +154,8 @@ impl FakeApns {
                         // Client without an acceptable certificate: handshake refused.
                         return;
                     }
+                    sh.lock().unwrap().connections += 1;
+                    let in_flight = Arc::new(std::sync::atomic::AtomicUsize::new(0));
                     let client_cn = tls.ssl().peer_certificate().and_then(|c| {
                         c.subject_name()
                             .entries_by_nid(Nid::COMMONNAME)
@@ -136,7 +165,17 @@ impl FakeApns {
                     let svc = service_fn(move |req: Request<Incoming>| {
                         let sh = sh.clone();
                         let client_cn = client_cn.clone();
+                        let in_flight = in_flight.clone();
                         async move {
+                            let now =
+                                in_flight.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+                            {
+                                let mut s = sh.lock().unwrap();
+                                s.max_in_flight = s.max_in_flight.max(now);
+                            }
+                            if !wire.delay.is_zero() {
+                                tokio::time::sleep(wire.delay).await;
+                            }
                             let http2 = req.version() == hyper::Version::HTTP_2;
                             let header = |n: &str| {
                                 req.headers()
@@ -178,6 +217,7 @@ impl FakeApns {
                                     },
                                 }
                             };
+                            in_flight.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
                             Ok::<_, std::convert::Infallible>(
                                 Response::builder()
                                     .status(status)
@@ -188,7 +228,7 @@ impl FakeApns {
                         }
                     });
                     let _ = hyper::server::conn::http2::Builder::new(TokioExecutor::new())
-                        .max_concurrent_streams(1000)
+                        .max_concurrent_streams(wire.max_streams)
                         .serve_connection(TokioIo::new(tls), svc)
                         .await;
                 });
@@ -243,6 +283,16 @@ impl FakeApns {
             .unwrap()
             .scripts
             .insert(token.to_owned(), replies);
+    }
+
+    /// TLS connections the sender opened.
+    pub fn connections(&self) -> usize {
+        self.shared.lock().unwrap().connections
+    }
+
+    /// Most streams one connection had open at the same time.
+    pub fn max_in_flight(&self) -> usize {
+        self.shared.lock().unwrap().max_in_flight
     }
 
     pub fn answer_all(&self, reply: Option<(u16, String)>) {

@@ -218,6 +218,64 @@ impl Server {
         format!("{}{}", self.base, path)
     }
 
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Resident memory of the server process, in KiB.
+    pub fn rss_kib(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid())).unwrap();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .unwrap()
+    }
+
+    /// Sends SIGTERM (what service managers send to stop a service).
+    pub fn terminate(&self) {
+        let ok = Command::new("kill")
+            .args(["-TERM", &self.pid().to_string()])
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "kill -TERM failed");
+    }
+
+    /// Waits up to `secs` for the process to exit; its exit status, or None if still running.
+    pub fn wait_exit(&mut self, secs: u64) -> Option<std::process::ExitStatus> {
+        let deadline = std::time::Instant::now() + Duration::from_secs(secs);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return Some(status);
+            }
+            if std::time::Instant::now() > deadline {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// The /metrics text.
+    pub async fn metrics(&self) -> String {
+        client()
+            .get(self.url("/metrics"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
+    /// The value of one metric line (`name value`), or None if absent.
+    pub async fn metric(&self, name: &str) -> Option<f64> {
+        self.metrics()
+            .await
+            .lines()
+            .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+    }
+
     pub async fn upload(&self, pkpass: Vec<u8>) -> (u16, serde_json::Value) {
         let r = client()
             .put(self.url("/api/v1/passes"))
@@ -239,8 +297,8 @@ impl Server {
             .await
             .unwrap();
         assert_eq!(r.status().as_u16(), 200);
-        let v: serde_json::Value = r.json().await.unwrap();
-        v["registrations"].as_i64().unwrap()
+        let v: passmith_api::PassInfo = r.json().await.unwrap();
+        v.registrations
     }
 
     pub async fn push(&self, serial: &str) -> u16 {
@@ -302,7 +360,9 @@ impl Device {
                 self.service, self.id
             ))
             .header("authorization", format!("ApplePass {token}"))
-            .json(&serde_json::json!({"pushToken": self.push_token}))
+            .json(&passmith_api::RegisterRequest {
+                push_token: self.push_token.clone(),
+            })
             .send()
             .await
             .unwrap()
@@ -338,17 +398,9 @@ impl Device {
         if status != 200 {
             return (status, vec![], None);
         }
-        let v: serde_json::Value = r.json().await.unwrap();
-        let serials = v["serialNumbers"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|s| s.as_str().unwrap().to_owned())
-            .collect();
-        let tag = v["lastUpdated"]
-            .as_str()
-            .expect("lastUpdated must be a JSON string")
-            .to_owned();
+        // Parsing into the server's own type also checks that lastUpdated is a JSON string.
+        let v: passmith_api::ChangedSerials = r.json().await.unwrap();
+        let (serials, tag) = (v.serial_numbers, v.last_updated);
         (status, serials, Some(tag))
     }
 
@@ -393,4 +445,93 @@ where
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     f().await
+}
+
+/// Writes test data straight into a server's database (much faster than through HTTP), for
+/// tests and the benchmark that need many registrations.
+pub struct Seeder {
+    pub pool: sqlx::AnyPool,
+    postgres: bool,
+}
+
+impl Seeder {
+    /// `db` as given to the server (`sqlite://…` or `postgres://…`); the database must exist.
+    pub async fn connect(db: &str) -> Seeder {
+        sqlx::any::install_default_drivers();
+        let postgres = db.starts_with("postgres");
+        let url = if postgres {
+            db.to_owned()
+        } else {
+            format!("{db}?mode=rw")
+        };
+        Seeder {
+            pool: sqlx::AnyPool::connect(&url).await.unwrap(),
+            postgres,
+        }
+    }
+
+    /// Registers devices `{serial}-1` … `{serial}-n` (distinct push tokens) for one pass, and
+    /// counts them.
+    pub async fn bulk_register(&self, serial: &str, n: i64) {
+        let q = if self.postgres {
+            "INSERT INTO registrations SELECT $2 || '-' || i, $1, $2, lpad(to_hex(i), 16, '0'), 0, 0 \
+             FROM generate_series(1, $3) AS i"
+        } else {
+            "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < $3) \
+             INSERT INTO registrations SELECT $2 || '-' || i, $1, $2, printf('%016x', i), 0, 0 FROM c"
+        };
+        sqlx::query(q)
+            .bind(PASS_TYPE)
+            .bind(serial)
+            .bind(n)
+            .execute(&self.pool)
+            .await
+            .unwrap();
+        self.recount().await;
+    }
+
+    /// Devices `dev-0` … `dev-{devices-1}`, each registered for `per_device` of the passes
+    /// `{prefix}0` … `{prefix}{passes-1}`.
+    pub async fn devices_with_passes(
+        &self,
+        devices: i64,
+        per_device: i64,
+        prefix: &str,
+        passes: i64,
+    ) {
+        let q = if self.postgres {
+            "INSERT INTO registrations SELECT 'dev-' || d, $1, $2 || ((d * 7 + k * 13) % $5), lpad(to_hex(d), 16, '0'), 0, 0 \
+             FROM generate_series(0, $3 - 1) AS d, generate_series(0, $4 - 1) AS k ON CONFLICT DO NOTHING"
+        } else {
+            "WITH RECURSIVE d(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM d WHERE i < $3 - 1), \
+             k(j) AS (SELECT 0 UNION ALL SELECT j + 1 FROM k WHERE j < $4 - 1) \
+             INSERT INTO registrations SELECT 'dev-' || i, $1, $2 || ((i * 7 + j * 13) % $5), printf('%016x', i), 0, 0 \
+             FROM d, k WHERE true ON CONFLICT DO NOTHING"
+        };
+        sqlx::query(q)
+            .bind(PASS_TYPE)
+            .bind(prefix)
+            .bind(devices)
+            .bind(per_device)
+            .bind(passes)
+            .execute(&self.pool)
+            .await
+            .unwrap();
+        self.recount().await;
+    }
+
+    /// Sets every pass's registration count from its rows (what the server keeps up to date).
+    pub async fn recount(&self) {
+        sqlx::query(
+            "UPDATE passes SET registration_count = (SELECT COUNT(*) FROM registrations r \
+             WHERE r.pass_type_id = passes.pass_type_id AND r.serial = passes.serial)",
+        )
+        .execute(&self.pool)
+        .await
+        .unwrap();
+    }
+
+    pub async fn scalar(&self, q: &'static str) -> i64 {
+        sqlx::query_scalar(q).fetch_one(&self.pool).await.unwrap()
+    }
 }

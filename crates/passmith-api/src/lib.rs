@@ -1,0 +1,145 @@
+//! The JSON bodies of passmith-server's HTTP API, in one place: the server serializes them and
+//! the designer's upload client (and the tests' Wallet-device simulator) deserialize them, so a
+//! field renamed on one side cannot silently drift from the other.
+//!
+//! Serde types only: no HTTP client, no server framework, so every side can depend on it.
+
+use serde::{Deserialize, Serialize};
+
+/// Management API paths (`Authorization: Bearer <api key>`).
+pub mod paths {
+    /// `PUT` a signed .pkpass; `GET` the list of passes.
+    pub const PASSES: &str = "/api/v1/passes";
+}
+
+/// `PUT /api/v1/passes`: what the upload did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UploadResult {
+    pub pass_type_identifier: String,
+    pub serial_number: String,
+    /// True when the server did not have this pass before.
+    pub created: bool,
+    /// False when exactly these bytes were already on the server (no update, no push).
+    #[serde(default)]
+    pub changed: bool,
+    /// Devices that will be told about the change (one per distinct push token).
+    #[serde(default)]
+    pub pushes_queued: u64,
+    /// Devices registered for updates of this pass.
+    #[serde(default)]
+    pub registrations: i64,
+    /// The pass's webServiceURL, as read from pass.json.
+    #[serde(default, rename = "webServiceURL")]
+    pub web_service_url: Option<String>,
+}
+
+/// One pass as `GET /api/v1/passes` and `GET /api/v1/passes/{type}/{serial}` describe it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PassInfo {
+    pub pass_type_identifier: String,
+    pub serial_number: String,
+    /// Devices registered for updates of this pass.
+    pub registrations: i64,
+    /// The update tag of the current version (what Wallet's passesUpdatedSince compares).
+    pub update_tag: String,
+    /// HTTP-date of the current version.
+    pub last_modified: String,
+}
+
+/// `GET /api/v1/passes`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PassList {
+    pub passes: Vec<PassInfo>,
+}
+
+/// `POST /api/v1/passes/{type}/{serial}/push` (202).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PushQueued {
+    pub pushes_queued: u64,
+}
+
+/// `DELETE /api/v1/passes/{type}/{serial}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Deleted {
+    pub deleted: bool,
+    pub pass_type_identifier: String,
+    pub serial_number: String,
+}
+
+/// Every management API error: a stable code (`unauthorized`, `not_found`, `invalid_signature`,
+/// …) and a sentence for people.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    #[serde(default)]
+    pub error: String,
+    #[serde(default)]
+    pub message: String,
+}
+
+/// Wallet's body for `POST /v1/devices/{device}/registrations/{type}/{serial}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RegisterRequest {
+    pub push_token: String,
+}
+
+/// The answer to Wallet's "what changed?" (`GET /v1/devices/{device}/registrations/{type}`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChangedSerials {
+    pub serial_numbers: Vec<String>,
+    /// A string: Wallet ignores numeric tags.
+    pub last_updated: String,
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn upload_result_uses_the_wire_names() {
+        let r = UploadResult {
+            pass_type_identifier: "pass.t".into(),
+            serial_number: "S1".into(),
+            created: true,
+            changed: true,
+            pushes_queued: 2,
+            registrations: 3,
+            web_service_url: Some("https://x/".into()),
+        };
+        let v = serde_json::to_value(&r).unwrap();
+        assert_eq!(v["passTypeIdentifier"], "pass.t");
+        assert_eq!(v["pushesQueued"], 2);
+        assert_eq!(v["webServiceURL"], "https://x/");
+        assert_eq!(serde_json::from_value::<UploadResult>(v).unwrap(), r);
+    }
+
+    #[test]
+    fn an_older_server_answer_without_the_newer_fields_still_reads() {
+        let r: UploadResult = serde_json::from_str(
+            r#"{"passTypeIdentifier":"pass.t","serialNumber":"S","created":false}"#,
+        )
+        .unwrap();
+        assert!(!r.changed);
+        assert_eq!(r.web_service_url, None);
+    }
+
+    #[test]
+    fn wallet_bodies_use_the_wire_names() {
+        let c = ChangedSerials {
+            serial_numbers: vec!["A".into()],
+            last_updated: "7".into(),
+        };
+        assert_eq!(
+            serde_json::to_string(&c).unwrap(),
+            r#"{"serialNumbers":["A"],"lastUpdated":"7"}"#
+        );
+        let r: RegisterRequest = serde_json::from_str(r#"{"pushToken":"ab"}"#).unwrap();
+        assert_eq!(r.push_token, "ab");
+    }
+}

@@ -1,0 +1,22 @@
+//! The one integration-test binary of the `passmith` package (the designer and the CLI), laid out
+//! like ripgrep's: one module per topic, the shared helpers in [`util`]. One binary links eframe,
+//! the server and the test harness once instead of once per file.
+//!
+//! A new test goes into the module of its topic; add a module only for a new topic, and put any
+//! helper two modules need into `util` rather than copying it.
+
+// Test helpers panic on purpose when the program is not in the expected state.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod util;
+
+/// Date pickers in the designer.
+mod app_dates;
+/// Designer journeys by label: editing, preview, undo, files, identity, export.
+mod app_journeys;
+/// The designer's update-server window against a real passmith-server.
+mod app_upload;
+/// `passmith build`, `inspect` and `bundle`, checked with openssl.
+mod cli_build;
+/// `passmith validate`: exit codes, report and `--json`.
+mod cli_validate;

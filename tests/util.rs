@@ -1,0 +1,224 @@
+//! Helpers shared by every topic module: where the fixtures are, a designer under egui_kittest
+//! with scripted file dialogs and the steps a user takes in it (press, retype, undo, choose an
+//! identity), the `passmith` binary run like a script would run it, and zip/openssl checks of
+//! what was written. Each helper exists once here; topic modules do not copy them.
+
+use std::collections::BTreeMap;
+use std::ffi::OsStr;
+use std::io::{Read as _, Write as _};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use passmith::app::{App, ScriptedDialogs, engine};
+use passmith_core::PassDocument;
+
+/// The names of Apple's five sample passes in `fixtures/apple-samples`.
+pub const SAMPLES: [&str; 5] = ["BoardingPass", "Coupon", "Event", "Generic", "StoreCard"];
+
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// Apple's sample passes: `<name>.pass` folders and Apple-signed `<name>.pkpass` files.
+pub fn samples() -> PathBuf {
+    fixtures().join("apple-samples")
+}
+
+/// A test certificate, key or CA from `fixtures/certs` (password `test-password`).
+pub fn cert(name: &str) -> PathBuf {
+    fixtures().join("certs").join(name)
+}
+
+// ---- the designer under egui_kittest -------------------------------------------------------
+
+/// The designer with `doc` open; file dialogs answer from `dialogs` (a shared script, so the
+/// test can add answers and read what was asked).
+pub fn harness(doc: PassDocument, dialogs: &ScriptedDialogs) -> Harness<'static, App> {
+    let dialogs = dialogs.clone();
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1400.0, 1000.0))
+        .with_max_steps(40)
+        .build_eframe(move |_cc| App::new_for_test(doc, Box::new(dialogs)));
+    h.run();
+    h
+}
+
+/// Clicks the widget named `label`, scrolling it into view first like a user would.
+pub fn press(h: &mut Harness<'_, App>, label: &str) {
+    h.get_by_label(label).scroll_to_me();
+    h.run();
+    h.get_by_label(label).click();
+    h.run();
+}
+
+/// Replaces the text of the text input named `label`, the way a user does: click, select all,
+/// type.
+pub fn retype(h: &mut Harness<'_, App>, label: &str, text: &str) {
+    retype_as(h, Role::TextInput, label, text);
+}
+
+/// [`retype`] for an input of another role (a password field, say).
+pub fn retype_as(h: &mut Harness<'_, App>, role: Role, label: &str, text: &str) {
+    h.get_by_role_and_label(role, label).scroll_to_me();
+    h.run();
+    h.get_by_role_and_label(role, label).click();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.run();
+    h.get_by_role_and_label(role, label).type_text(text);
+    h.run();
+}
+
+/// Ctrl/Cmd+Z.
+pub fn undo(h: &mut Harness<'_, App>) {
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run();
+}
+
+/// Ctrl/Cmd+Shift+Z.
+pub fn redo(h: &mut Harness<'_, App>) {
+    h.key_press_modifiers(
+        egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
+        egui::Key::Z,
+    );
+    h.run();
+}
+
+/// In the open identity dialog: loads the test certificate (the dialogs must answer with its
+/// `.p12` and then the WWDR file) and the test intermediate. "Use this identity" is left to the
+/// caller, because what it continues with is what the test is about.
+pub fn choose_test_identity(h: &mut Harness<'_, App>) {
+    press(h, "Choose certificate…");
+    retype_as(h, Role::PasswordInput, "Password", "test-password");
+    press(h, "Load certificate");
+    assert!(
+        h.query_by_label("TEAM123456").is_some(),
+        "the dialog shows the certificate's team"
+    );
+    press(h, "Choose WWDR certificate…");
+}
+
+/// Gives `app` the test identity and intermediate directly, for tests about what comes after.
+pub fn load_test_identity(app: &mut App) {
+    let p12 = std::fs::read(cert("test-pass.p12")).unwrap();
+    app.identity = Some(engine::load_identity(&p12, "test-password").unwrap());
+    app.wwdr_pem = Some(std::fs::read(cert("test-wwdr-ca.pem")).unwrap());
+}
+
+// ---- the passmith binary -------------------------------------------------------------------
+
+/// `&[&OsStr]` from a mix of strings and paths: `passmith(os!["build", folder, "-o", out])`.
+macro_rules! os {
+    ($($a:expr),* $(,)?) => { &[$(std::ffi::OsStr::new(&$a)),*] };
+}
+pub(crate) use os;
+
+/// Runs passmith with no terminal attached and no password in the environment.
+pub fn passmith<S: AsRef<OsStr>>(args: impl IntoIterator<Item = S>) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_passmith"))
+        .args(args)
+        .env_remove("PASSMITH_CERT_PASSWORD")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+/// stdout and stderr as text.
+pub fn text(out: &Output) -> (String, String) {
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Runs passmith; the exit code, stdout and stderr.
+pub fn run<S: AsRef<OsStr>>(args: impl IntoIterator<Item = S>) -> (i32, String, String) {
+    let out = passmith(args);
+    let (stdout, stderr) = text(&out);
+    (out.status.code().expect("an exit code"), stdout, stderr)
+}
+
+/// Copies Apple's sample `name` into `dir` as `<name>.pass`, with its pass.json rewritten by
+/// `edit`.
+pub fn copy_sample(dir: &Path, name: &str, edit: impl FnOnce(String) -> String) -> PathBuf {
+    let src = samples().join(format!("{name}.pass"));
+    let dst = dir.join(format!("{name}.pass"));
+    std::fs::create_dir_all(&dst).unwrap();
+    for entry in std::fs::read_dir(&src).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), dst.join(entry.file_name())).unwrap();
+    }
+    let json = std::fs::read_to_string(dst.join("pass.json")).unwrap();
+    std::fs::write(dst.join("pass.json"), edit(json)).unwrap();
+    dst
+}
+
+/// The edit for [`copy_sample`] that switches Apple's identifiers to the test certificate's.
+pub fn for_test_identity(json: String) -> String {
+    json.replace(
+        "pass.com.apple.devpubs.example",
+        "pass.com.example.passmith",
+    )
+    .replace("A93A5CM278", "TEAM123456")
+}
+
+// ---- archives and signatures ---------------------------------------------------------------
+
+/// Every entry of a zip archive, by name.
+pub fn unzip(bytes: &[u8]) -> BTreeMap<String, Vec<u8>> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out = BTreeMap::new();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        let mut buf = Vec::new();
+        f.read_to_end(&mut buf).unwrap();
+        out.insert(f.name().unwrap().into_owned(), buf);
+    }
+    out
+}
+
+/// A zip archive of `entries`, in the given order (names are written as given, even hostile
+/// ones).
+pub fn zip<'a>(entries: impl IntoIterator<Item = (&'a str, &'a [u8])>) -> Vec<u8> {
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, bytes) in entries {
+        zip.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zip.write_all(bytes).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+/// Asserts that `openssl cms -verify` accepts the package's signature over its manifest, with
+/// `ca` as the trusted intermediate.
+pub fn assert_openssl_verifies(files: &BTreeMap<String, Vec<u8>>, ca: &Path, what: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("signature"), &files["signature"]).unwrap();
+    std::fs::write(dir.path().join("manifest.json"), &files["manifest.json"]).unwrap();
+    let verify = Command::new("openssl")
+        .args([
+            "cms",
+            "-verify",
+            "-binary",
+            "-inform",
+            "DER",
+            "-in",
+            "signature",
+            "-content",
+            "manifest.json",
+            "-CAfile",
+        ])
+        .arg(ca)
+        .args(["-purpose", "any", "-out", "/dev/null"])
+        .current_dir(dir.path())
+        .output()
+        .expect("the openssl binary");
+    assert!(
+        verify.status.success(),
+        "{what}: openssl cms -verify failed: {}",
+        String::from_utf8_lossy(&verify.stderr)
+    );
+}
