@@ -9,7 +9,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 per_target="${1:-12}"
 if ! cargo fuzz --version >/dev/null 2>&1; then
-  cargo install cargo-fuzz --locked
+  echo "fuzz smoke: cargo-fuzz is not installed; run scripts/setup.sh (it installs it from crates.io)" >&2
+  exit 1
 fi
 export RUSTC_BOOTSTRAP=1
 cargo fuzz build --sanitizer none

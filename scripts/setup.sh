@@ -2,6 +2,7 @@
 # Installs the system packages Passmith needs on Debian/Ubuntu: to build (OpenSSL headers), to run
 # the designer (GL/X11 libraries), and to test (openssl CLI as the signature judge, fonts for the
 # preview's Japanese/Arabic fallback, Xvfb for the window smoke test, PostgreSQL for the server).
+# Also installs cargo-fuzz from crates.io, which the fuzz smoke test (scripts/fuzz-smoke.sh) uses.
 # Safe to run again: only missing packages are installed.
 set -euo pipefail
 
@@ -22,4 +23,9 @@ if [ "${#missing[@]}" -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   $sudo apt-get update -qq
   $sudo apt-get install -y -qq "${missing[@]}"
+fi
+
+# The fuzz smoke test's runner; pinned so a new cargo-fuzz release cannot change CI under us.
+if ! cargo fuzz --version >/dev/null 2>&1; then
+  cargo install cargo-fuzz --version 0.13.2 --locked
 fi

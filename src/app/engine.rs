@@ -14,8 +14,6 @@ pub struct OpenedPass {
     pub signature: Option<String>,
     /// Manifest/signature problems of a `.pkpass`.
     pub package_findings: Vec<Finding>,
-    /// For a `.pass` folder: what was finished or undone of an interrupted save, in plain words.
-    pub recovered: Vec<String>,
 }
 
 /// A loaded signing identity (certificate + key), ready to sign.
@@ -48,7 +46,6 @@ pub fn open_path(path: &Path) -> Result<OpenedPass, passmith_core::Error> {
         document: opened.document,
         signature,
         package_findings,
-        recovered: opened.recovered.iter().map(ToString::to_string).collect(),
     })
 }
 

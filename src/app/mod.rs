@@ -275,7 +275,6 @@ impl App {
                 self.signature_status = opened.signature.clone();
                 self.settings.add_recent(path);
                 let mut notice = Notice::new(NoticeKind::Info, format!("Opened {title}"));
-                notice.lines.extend(opened.recovered);
                 if let Some(sig) = opened.signature {
                     notice.lines.push(format!("Signature: {sig}"));
                     notice.lines.push(
