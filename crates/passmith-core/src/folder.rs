@@ -51,19 +51,6 @@ pub const JOURNAL_FILE: &str = ".passmith-save.json";
 /// The suffix of a file written by an unfinished save (`.pass.json.passmith-new`).
 pub const TEMP_SUFFIX: &str = ".passmith-new";
 
-/// Image names Wallet reads from a pass (each at `@1x`, `@2x`, `@3x`, optionally in `xx.lproj/`).
-pub const IMAGE_NAMES: &[&str] = &[
-    "icon",
-    "logo",
-    "strip",
-    "thumbnail",
-    "background",
-    "footer",
-    "personalizationLogo",
-    "artwork",
-    "secondaryLogo",
-    "venueMap",
-];
 
 /// What opening a folder found and did about an earlier, interrupted save.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -155,7 +142,7 @@ pub fn is_managed(rel: &str) -> bool {
         .strip_suffix("@2x")
         .or_else(|| stem.strip_suffix("@3x"))
         .unwrap_or(stem);
-    IMAGE_NAMES.contains(&base)
+    crate::rules::IMAGE_NAMES.contains(&base)
 }
 
 impl PassDocument {
@@ -171,7 +158,7 @@ impl PassDocument {
     /// hidden or unknown files stay byte-for-byte. A crash at any moment leaves the old or the
     /// new pass (see the module documentation).
     pub fn write_dir(&self, dir: &Path) -> Result<(), Error> {
-        let mut files = self.to_files()?;
+        let mut files = self.to_folder_files()?;
         for rel in files.keys() {
             check_relative(rel)?;
         }
