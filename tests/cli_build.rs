@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 use crate::util::{
-    SAMPLES, assert_openssl_verifies, cert, copy_sample, for_test_identity, os, passmith, samples,
-    text, unzip, zip,
+    SAMPLES, assert_openssl_verifies, cert, copy_sample, for_test_identity, openssl_sign_keyid, os,
+    passmith, samples, text, unzip, zip,
 };
 
 /// A copy of Apple's sample `name` in `dir`, with the test certificate's identifiers.
@@ -129,7 +129,7 @@ fn the_legacy_p12_and_pem_with_key_also_build() {
     }
 }
 
-fn build_with(dir: &Path, cert_name: &str, password: &str) -> (Output, PathBuf) {
+pub(crate) fn build_with(dir: &Path, cert_name: &str, password: &str) -> (Output, PathBuf) {
     let folder = sample_folder(dir, "StoreCard");
     let pw = password_file(dir, password);
     let out_path = dir.join("out.pkpass");
@@ -215,7 +215,9 @@ fn without_a_password_or_terminal_it_explains_how_to_give_one() {
 fn validation_errors_block_the_build() {
     let dir = tempfile::tempdir().unwrap();
     let folder = sample_folder(dir.path(), "StoreCard");
+    // No icon at any density: iPhones refuse the pass (only icon@2x.png would be fine).
     std::fs::remove_file(folder.join("icon.png")).unwrap();
+    std::fs::remove_file(folder.join("icon@2x.png")).unwrap();
     let pw = password_file(dir.path(), "test-password");
     let out_path = dir.path().join("out.pkpass");
     let out = passmith(os![
@@ -362,6 +364,53 @@ fn inspect_finds_a_tampered_pass() {
         .unwrap();
     assert_eq!(f["severity"], "error");
     assert_eq!(f["path"], "pass.json");
+}
+
+/// Fixture: a StoreCard built by `passmith build`, its signature replaced by one from
+/// `openssl cms -sign -keyid` (signer named by subjectKeyIdentifier, CMS version 3).
+#[test]
+fn a_subject_key_identifier_signature_is_valid_for_inspect_and_validate() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, path) = build_with(dir.path(), "test-pass.p12", "test-password");
+    assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
+    let mut files = unzip(&std::fs::read(&path).unwrap());
+    let signature = openssl_sign_keyid(&files["manifest.json"]);
+    files.insert("signature".into(), signature.clone());
+    let write = |files: &BTreeMap<String, Vec<u8>>| {
+        std::fs::write(
+            &path,
+            zip(files.iter().map(|(n, b)| (n.as_str(), b.as_slice()))),
+        )
+        .unwrap();
+    };
+    write(&files);
+    assert_openssl_verifies(&files, &cert("test-wwdr-ca.pem"), "the -keyid fixture");
+
+    let out = passmith(os!["inspect", path, "--json"]);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(v["signature"]["status"], "valid", "{v:#}");
+    assert_eq!(v["identity"]["passTypeIdentifier"], "pass.com.example.passmith");
+    assert_eq!(v["manifest"]["status"], "matches");
+    let out = passmith(os!["validate", "--json", path]);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+    assert!(!stdout.contains("\"error\""), "{stdout}");
+
+    // The same signature with its last bit (in the RSA signature value) flipped is still damaged.
+    let mut flipped = signature;
+    *flipped.last_mut().unwrap() ^= 1;
+    files.insert("signature".into(), flipped);
+    write(&files);
+    let out = passmith(os!["inspect", path, "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["signature"]["status"], "invalid", "{v:#}");
+    let reason = v["signature"]["reason"].as_str().unwrap();
+    assert!(reason.contains("not a valid signature"), "{reason}");
+    let out = passmith(os!["validate", path]);
+    assert_eq!(out.status.code(), Some(1), "{:?}", text(&out));
 }
 
 #[test]

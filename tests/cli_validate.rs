@@ -226,3 +226,33 @@ fn tampered_pkpass_exits_1() {
         "{stdout}"
     );
 }
+
+/// One exit-code rule for both commands (README): 0 read and no errors, 1 errors (a broken
+/// pass.json included), 2 unreadable. Fixtures: Apple's signed Coupon, a copy with pass.json
+/// made invalid JSON inside the archive, and a zip with a path-traversal entry.
+#[test]
+fn inspect_and_validate_agree_on_exit_codes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let original = std::fs::read(samples().join("Coupon.pkpass")).unwrap();
+    let mut files = unzip(&original);
+    files.insert("pass.json".into(), b"{ \"formatVersion\": 1, ".to_vec());
+    let broken = tmp.path().join("Broken.pkpass");
+    std::fs::write(&broken, zip(files.iter().map(|(n, b)| (n.as_str(), b.as_slice())))).unwrap();
+    let hostile = tmp.path().join("Hostile.pkpass");
+    // Written as xx/ and patched, as a zip writer refuses to write ../ itself.
+    let mut bytes = zip([("xx/evil.json", &b"{}"[..])]);
+    for i in 0..bytes.len() - 12 {
+        if &bytes[i..i + 12] == b"xx/evil.json" {
+            bytes[i..i + 12].copy_from_slice(b"../evil.json");
+        }
+    }
+    std::fs::write(&hostile, bytes).unwrap();
+    let good = samples().join("Coupon.pkpass");
+    for (path, expected) in [(&good, 0), (&broken, 1), (&hostile, 2)] {
+        let p = path.to_str().unwrap();
+        let (validate, out, err) = run(["validate", p]);
+        assert_eq!(validate, expected, "validate {p}: {out}{err}");
+        let (inspect, out, err) = run(["inspect", p]);
+        assert_eq!(inspect, expected, "inspect {p}: {out}{err}");
+    }
+}

@@ -18,5 +18,9 @@ mod app_journeys;
 mod app_upload;
 /// `passmith build`, `inspect` and `bundle`, checked with openssl.
 mod cli_build;
+/// `passmith inspect` and `validate` on `.pkpasses` bundles.
+mod cli_bundles;
+/// `passmith preview`: the default language and where its messages go.
+mod cli_preview;
 /// `passmith validate`: exit codes, report and `--json`.
 mod cli_validate;

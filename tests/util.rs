@@ -222,3 +222,29 @@ pub fn assert_openssl_verifies(files: &BTreeMap<String, Vec<u8>>, ca: &Path, wha
         String::from_utf8_lossy(&verify.stderr)
     );
 }
+
+/// A signature over `manifest` made by `openssl cms -sign -keyid` with the test identity and the
+/// test CA as intermediate: the signer is named by subjectKeyIdentifier (a CMS version 3
+/// SignerInfo), as current signing tools do. Returns the DER.
+pub fn openssl_sign_keyid(manifest: &[u8]) -> Vec<u8> {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("manifest.json"), manifest).unwrap();
+    let out = Command::new("openssl")
+        .args(["cms", "-sign", "-binary", "-keyid", "-md", "sha256"])
+        .args(["-in", "manifest.json", "-outform", "DER", "-out", "signature"])
+        .arg("-signer")
+        .arg(cert("test-pass.pem"))
+        .arg("-inkey")
+        .arg(cert("test-pass.key"))
+        .arg("-certfile")
+        .arg(cert("test-wwdr-ca.pem"))
+        .current_dir(dir.path())
+        .output()
+        .expect("the openssl binary");
+    assert!(
+        out.status.success(),
+        "openssl cms -sign -keyid: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::read(dir.path().join("signature")).unwrap()
+}

@@ -1,24 +1,29 @@
 //! `passmith inspect <PKPASS> [--json]`: what is inside a `.pkpass` — who signed it, whether the
 //! signature and manifest hold, which Apple intermediate it carries, its files and its findings.
+//! For a `.pkpasses` bundle, the same for each pass in it.
 //!
 //! Exit codes as everywhere: 0 readable and no errors, 1 the pass has errors (a broken signature
 //! or manifest, a signer that does not match pass.json, validation errors), 2 unreadable input.
+//! For a bundle, the worst code of its passes.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use passmith_core::archive::{self, ManifestStatus, Opened, PackageReport, SignatureStatus};
+use passmith_core::archive::{ManifestStatus, Opened, PackageReport, SignatureStatus};
+use passmith_core::bundle::{self, Bundle, Contents};
 use passmith_core::identity::format_unix_date;
 use passmith_core::validate::load_error_finding;
-use passmith_core::{Finding, IdentitySummary, ValidationContext, validate};
+use passmith_core::{Finding, IdentitySummary};
 use serde_json::json;
 
-use super::{EXIT_FAILED, EXIT_OK, EXIT_UNREADABLE};
+use super::validate::exit_code;
+use super::{EXIT_OK, EXIT_UNREADABLE};
 
 /// Arguments of `passmith inspect`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The signed .pkpass to look into (a .pass folder works too; it is simply not signed).
+    /// The signed .pkpass to look into (a .pkpasses bundle shows each of its passes; a .pass
+    /// folder works too, it is simply not signed).
     pub pkpass: PathBuf,
     /// Print one JSON object: pass, identity, signature, manifest, intermediate, files, findings.
     #[arg(long)]
@@ -28,39 +33,96 @@ pub struct Args {
 pub fn run(args: Args) -> anyhow::Result<u8> {
     // The one clock reading of this command.
     let now = passmith_core::time::now_unix();
-    let opened = match archive::open_path(&args.pkpass, now) {
-        Ok(o) => o,
+    let contents = match bundle::open_path(&args.pkpass, now) {
+        Ok(c) => c,
         Err(err) => {
-            match load_error_finding(&err) {
-                Some(f) => eprintln!(
-                    "error: {}: {}: {}",
-                    args.pkpass.display(),
-                    f.path,
-                    f.message
-                ),
-                None => eprintln!("error: cannot read {}: {err}", args.pkpass.display()),
-            }
-            return Ok(EXIT_UNREADABLE);
+            eprintln!("error: {}", unreadable(&args.pkpass.display().to_string(), &err));
+            return Ok(load_error_code(&err));
         }
     };
-    let mut findings = Vec::new();
-    if let Some(report) = &opened.package {
-        findings.extend(report.findings());
-    }
-    findings.extend(validate(&opened.document, &ValidationContext::at(now)));
-
     let mut out = std::io::stdout().lock();
-    if args.json {
-        serde_json::to_writer_pretty(&mut out, &to_json(&args.pkpass, &opened, &findings))?;
-        writeln!(out)?;
-    } else {
-        write_text(&mut out, &args.pkpass, &opened, &findings)?;
+    let bundle = match contents {
+        Contents::Pass(opened) => {
+            let findings = super::validate::findings(&opened, now);
+            if args.json {
+                serde_json::to_writer_pretty(&mut out, &to_json(&args.pkpass, &opened, &findings))?;
+                writeln!(out)?;
+            } else {
+                write_text(&mut out, &args.pkpass, &opened, &findings)?;
+            }
+            return Ok(exit_code(&findings));
+        }
+        Contents::Bundle(bundle) => bundle,
+    };
+    let Bundle { passes, ignored } = bundle;
+    let mut code = EXIT_OK;
+    let mut json_passes = Vec::new();
+    if !args.json {
+        writeln!(
+            out,
+            "Bundle:       {}, {} passes",
+            args.pkpass.display(),
+            passes.len()
+        )?;
+        if !ignored.is_empty() {
+            writeln!(out, "Not passes:   {} (Wallet ignores them)", ignored.join(", "))?;
+        }
     }
-    Ok(if findings.iter().any(Finding::is_error) {
-        EXIT_FAILED
+    for (i, p) in passes.iter().enumerate() {
+        let path = args.pkpass.join(&p.name);
+        if !args.json {
+            writeln!(out, "\n== Pass {} of {}: {} ==", i + 1, passes.len(), p.name)?;
+        }
+        match &p.pass {
+            Ok(opened) => {
+                let findings = super::validate::findings(opened, now);
+                code = code.max(exit_code(&findings));
+                if args.json {
+                    json_passes.push(to_json(Path::new(&p.name), opened, &findings));
+                } else {
+                    write_text(&mut out, &path, opened, &findings)?;
+                }
+            }
+            Err(err) => {
+                code = code.max(load_error_code(err));
+                let message = unreadable(&p.name, err);
+                if args.json {
+                    json_passes.push(json!({"file": p.name, "error": message}));
+                } else {
+                    writeln!(out, "Cannot be read: {message}")?;
+                }
+            }
+        }
+    }
+    if args.json {
+        let report = json!({
+            "file": args.pkpass.display().to_string(),
+            "bundle": true,
+            "passes": json_passes,
+            "ignored": ignored,
+        });
+        serde_json::to_writer_pretty(&mut out, &report)?;
+        writeln!(out)?;
+    }
+    Ok(code)
+}
+
+/// The exit code for a pass that did not open: 1 when the problem is a finding in the pass
+/// (a pass.json that is not JSON), as `validate` reports it; 2 when it cannot be read at all.
+fn load_error_code(err: &passmith_core::Error) -> u8 {
+    if load_error_finding(err).is_some() {
+        super::EXIT_FAILED
     } else {
-        EXIT_OK
-    })
+        EXIT_UNREADABLE
+    }
+}
+
+/// Why `name` cannot be read, in the words of the finding when there is one.
+fn unreadable(name: &str, err: &passmith_core::Error) -> String {
+    match load_error_finding(err) {
+        Some(f) => format!("{name}: {}: {}", f.path, f.message),
+        None => format!("cannot read {name}: {err}"),
+    }
 }
 
 fn signer(report: Option<&PackageReport>) -> Option<&IdentitySummary> {

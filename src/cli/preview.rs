@@ -1,5 +1,10 @@
 //! `passmith preview`: renders a pass (folder or .pkpass) to PNG files as Wallet shows it, and
-//! prints what the layout had to cut off or hide. Needs no certificate.
+//! reports what the layout had to cut off or hide (on stderr; stdout names the files written).
+//! Needs no certificate.
+//!
+//! Without `--lang`, the language is the user's (LC_ALL, LC_MESSAGES, LANG) when the pass has
+//! it, else `en`, else the pass's first `.lproj`, as Wallet always shows an available
+//! localization ([`passmith_core::language`]).
 
 use std::path::PathBuf;
 
@@ -22,7 +27,8 @@ pub struct Args {
     /// Pixels per point: 1, 2 or 3.
     #[arg(long, default_value_t = 2.0)]
     pub scale: f32,
-    /// Language to show, e.g. `fr` (uses fr.lproj/pass.strings and localized images).
+    /// Language to show, e.g. `fr` (uses fr.lproj/pass.strings and localized images). Default:
+    /// your language (LC_ALL, LC_MESSAGES, LANG) if the pass has it, else en, else its first.
     #[arg(long)]
     pub lang: Option<String>,
     /// Card width in points (358 = a 390-pt iPhone).
@@ -41,14 +47,30 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             return Ok(EXIT_UNREADABLE);
         }
     };
-    if let Some(lang) = &args.lang
-        && !doc.languages().iter().any(|l| l == lang)
-    {
-        eprintln!(
-            "note: the pass has no {lang}.lproj; showing its base texts (languages: {})",
-            doc.languages().join(", ")
-        );
-    }
+    let available = doc.languages();
+    let language = match &args.lang {
+        Some(lang) => {
+            if !available.iter().any(|l| l == lang) {
+                eprintln!(
+                    "note: the pass has no {lang}.lproj; showing its base texts (languages: {})",
+                    available.join(", ")
+                );
+            }
+            Some(lang.clone())
+        }
+        None => {
+            let preferred =
+                passmith_core::language::preferred_from_env(|name| std::env::var(name).ok());
+            let picked = passmith_core::language::pick(&available, &preferred);
+            if let Some(lang) = &picked {
+                eprintln!(
+                    "note: showing {lang} (languages: {}; choose one with --lang)",
+                    available.join(", ")
+                );
+            }
+            picked
+        }
+    };
     let mut outputs = vec![(Side::Front, args.output.clone())];
     if let Some(back) = &args.back {
         outputs.push((Side::Back, back.clone()));
@@ -56,7 +78,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     for (side, path) in outputs {
         let opts = RenderOptions {
             scale: args.scale,
-            language: args.lang.clone(),
+            language: language.clone(),
             side,
             card_width: args.width,
             now: Some(passmith_core::time::now()),
@@ -65,7 +87,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         passmith_core::document::write_file_atomically(&path, &png)
             .with_context(|| format!("could not write {}", path.display()))?;
         for w in &layout.warnings {
-            println!("{w}");
+            eprintln!("{w}");
         }
         println!("wrote {}", path.display());
     }

@@ -1,14 +1,16 @@
-//! `passmith validate <PASS> [--json]`: checks a `.pass` folder or a `.pkpass` and lists what is
-//! wrong with it.
+//! `passmith validate <PASS> [--json]`: checks a `.pass` folder, a `.pkpass` or each pass of a
+//! `.pkpasses` bundle, and lists what is wrong with it.
 //!
 //! Exit codes: 0 no errors (warnings allowed), 1 errors (including a pass.json that is not valid
 //! JSON, reported with its line and column, and a `.pkpass` whose manifest or signature does not
-//! hold), 2 the input cannot be read at all (no such path, not a pass, a damaged archive).
+//! hold), 2 the input cannot be read at all (no such path, not a pass, a damaged archive). For a
+//! bundle, the worst code of its passes.
 
 use std::io::Write;
 use std::path::PathBuf;
 
-use passmith_core::archive::{self, Opened};
+use passmith_core::archive::Opened;
+use passmith_core::bundle::{self, Bundle, Contents};
 use passmith_core::validate::load_error_finding;
 use passmith_core::{Finding, Severity, ValidationContext, validate};
 
@@ -25,33 +27,82 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<u8> {
-    let findings = match check(&args.pass) {
-        Ok(findings) => findings,
+    let checked = match check(&args.pass) {
+        Ok(checked) => checked,
         Err(message) => {
             eprintln!("error: {message}");
             return Ok(EXIT_UNREADABLE);
         }
     };
     let mut stdout = std::io::stdout().lock();
-    if args.json {
-        serde_json::to_writer_pretty(&mut stdout, &findings)?;
-        writeln!(stdout)?;
-    } else {
-        write_report(&mut stdout, &args.pass.display().to_string(), &findings)?;
+    let name = args.pass.display().to_string();
+    match checked {
+        Checked::Pass(findings) => {
+            if args.json {
+                serde_json::to_writer_pretty(&mut stdout, &findings)?;
+                writeln!(stdout)?;
+            } else {
+                write_report(&mut stdout, &name, &findings)?;
+            }
+            Ok(exit_code(&findings))
+        }
+        Checked::Bundle(passes) => {
+            if args.json {
+                let passes: Vec<serde_json::Value> = passes
+                    .iter()
+                    .map(|(pass, result)| match result {
+                        Ok(findings) => serde_json::json!({"pass": pass, "findings": findings}),
+                        Err(error) => serde_json::json!({"pass": pass, "error": error}),
+                    })
+                    .collect();
+                let report = serde_json::json!({"bundle": name, "passes": passes});
+                serde_json::to_writer_pretty(&mut stdout, &report)?;
+                writeln!(stdout)?;
+            } else {
+                writeln!(stdout, "{name}: a bundle of {} passes\n", passes.len())?;
+                for (pass, result) in &passes {
+                    writeln!(stdout, "== {name}/{pass} ==")?;
+                    match result {
+                        Ok(findings) => write_report(&mut stdout, &format!("{name}/{pass}"), findings)?,
+                        Err(error) => writeln!(stdout, "{name}/{pass}: cannot be read: {error}")?,
+                    }
+                    writeln!(stdout)?;
+                }
+            }
+            Ok(passes
+                .iter()
+                .map(|(_, result)| match result {
+                    Ok(findings) => exit_code(findings),
+                    Err(_) => EXIT_UNREADABLE,
+                })
+                .max()
+                .unwrap_or(EXIT_OK))
+        }
     }
-    Ok(if findings.iter().any(Finding::is_error) {
+}
+
+/// 1 when there are errors, else 0.
+pub fn exit_code(findings: &[Finding]) -> u8 {
+    if findings.iter().any(Finding::is_error) {
         EXIT_FAILED
     } else {
         EXIT_OK
-    })
+    }
 }
 
-/// Opens and validates a pass. `Err` (a message for the user) when the input cannot be read at
-/// all; problems inside the pass — including a broken pass.json — are findings.
-fn check(path: &std::path::Path) -> Result<Vec<Finding>, String> {
+/// What validating a path gave: the findings of one pass, or per pass of a bundle (by file name;
+/// `Err` for a pass in it that cannot be read).
+enum Checked {
+    Pass(Vec<Finding>),
+    Bundle(Vec<(String, Result<Vec<Finding>, String>)>),
+}
+
+/// Opens and validates a pass or bundle. `Err` (a message for the user) when the input cannot
+/// be read at all; problems inside a pass — including a broken pass.json — are findings.
+fn check(path: &std::path::Path) -> Result<Checked, String> {
     if !path.exists() {
         return Err(format!(
-            "{} does not exist. Give the path of a pass folder (Name.pass) or a .pkpass file.",
+            "{} does not exist. Give the path of a pass folder (Name.pass), a .pkpass or a .pkpasses file.",
             path.display()
         ));
     }
@@ -62,30 +113,43 @@ fn check(path: &std::path::Path) -> Result<Vec<Finding>, String> {
     };
     // The one clock reading of this command.
     let now = passmith_core::time::now_unix();
-    match archive::open_path(path, now) {
-        Ok(Opened {
-            document,
-            package,
-            recovered,
-        }) => {
+    let unreadable = |err: passmith_core::Error| match load_error_finding(&err) {
+        Some(finding) => Ok(vec![finding]),
+        None => Err(err.to_string()),
+    };
+    match bundle::open_path(path, now) {
+        Ok(Contents::Pass(opened)) => {
             // On stderr, so `--json` output stays one JSON document.
-            for note in &recovered {
+            for note in &opened.recovered {
                 eprintln!("{}: {note}", path.display());
             }
-            let mut findings = Vec::new();
-            if let Some(report) = &package {
-                findings.extend(report.findings());
-            }
-            // The signer of an existing package is judged by the package report (an old pass keeps
-            // working after its certificate expires), so the document is checked without it.
-            findings.extend(validate(&document, &ValidationContext::at(now)));
-            Ok(findings)
+            Ok(Checked::Pass(findings(&opened, now)))
         }
-        Err(err) => match load_error_finding(&err) {
-            Some(finding) => Ok(vec![finding]),
-            None => Err(format!("cannot read {}: {err}", path.display())),
-        },
+        Ok(Contents::Bundle(Bundle { passes, .. })) => Ok(Checked::Bundle(
+            passes
+                .into_iter()
+                .map(|p| {
+                    let result = p.pass.map(|o| findings(&o, now)).or_else(unreadable);
+                    (p.name, result)
+                })
+                .collect(),
+        )),
+        Err(err) => unreadable(err)
+            .map(Checked::Pass)
+            .map_err(|e| format!("cannot read {}: {e}", path.display())),
     }
+}
+
+/// Everything wrong with an opened pass: its package (signature, manifest, signer) and its
+/// document. The signer of an existing package is judged by the package report (an old pass
+/// keeps working after its certificate expires), so the document is checked without it.
+pub fn findings(opened: &Opened, now: i64) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    if let Some(report) = &opened.package {
+        findings.extend(report.findings());
+    }
+    findings.extend(validate(&opened.document, &ValidationContext::at(now)));
+    findings
 }
 
 /// Writes findings for people: errors first, then warnings, then a summary line.

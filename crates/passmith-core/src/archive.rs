@@ -20,7 +20,7 @@ use crate::error::Error;
 use crate::finding::Finding;
 use crate::path::PassPath;
 
-pub use crate::sign::{IntermediateInfo, SignatureStatus, WwdrGeneration};
+pub use crate::verify::{IntermediateInfo, SignatureStatus, WwdrGeneration};
 
 /// More entries than any real pass has (images × densities × languages stays far below this).
 pub const MAX_ENTRIES: usize = 1_000;
@@ -219,6 +219,8 @@ impl PackageReport {
 }
 
 /// Opens a `.pass` folder or a `.pkpass` file; a package's certificates are checked at `now_unix`.
+/// A `.pkpasses` bundle is refused with [`ArchiveProblem::IsBundle`]; [`crate::bundle::open_path`]
+/// opens either.
 pub fn open_path(path: &Path, now_unix: i64) -> Result<Opened, Error> {
     let meta = std::fs::metadata(path).map_err(|e| Error::io("open", path, e))?;
     if meta.is_dir() {
@@ -239,7 +241,11 @@ pub fn open_path(path: &Path, now_unix: i64) -> Result<Opened, Error> {
 /// Reads a `.pkpass` from bytes, refusing anything unsafe, and checks manifest and signature.
 /// `now_unix` (seconds since the Unix epoch) is when the embedded certificates must be valid.
 pub fn read_pkpass(bytes: &[u8], now_unix: i64) -> Result<Opened, Error> {
-    let entries = read_entries(bytes)?;
+    from_entries(read_entries(bytes)?, now_unix)
+}
+
+/// [`read_pkpass`] on entries already read (and checked) by [`read_entries`].
+pub(crate) fn from_entries(entries: Vec<(String, Vec<u8>)>, now_unix: i64) -> Result<Opened, Error> {
     let files: Vec<(String, u64)> = entries
         .iter()
         .map(|(n, b)| (n.clone(), b.len() as u64))
@@ -261,7 +267,7 @@ pub fn read_pkpass(bytes: &[u8], now_unix: i64) -> Result<Opened, Error> {
             None,
         ),
         (Some(sig), Some(m)) => {
-            let check = crate::sign::check_signature(sig, m, now_unix);
+            let check = crate::verify::check_signature(sig, m, now_unix);
             (check.status, check.intermediate)
         }
     };
@@ -275,7 +281,10 @@ pub fn read_pkpass(bytes: &[u8], now_unix: i64) -> Result<Opened, Error> {
             Some(folder) => ArchiveProblem::NotAtRoot {
                 folder: folder.to_owned(),
             },
-            None => ArchiveProblem::NoPassJson,
+            None => match crate::bundle::pass_names(map.keys()).len() {
+                0 => ArchiveProblem::NoPassJson,
+                passes => ArchiveProblem::IsBundle { passes },
+            },
         }
         .into());
     }

@@ -2,9 +2,17 @@
 //! the preview's layout all report [`Code`]s from this list.
 //!
 //! Each code has a stable snake_case spelling ([`Code::as_str`], e.g. `color.format`) that
-//! scripts match on in `passmith validate --json`, a severity, and a one-line summary;
-//! `VALIDATION_CODES.md` is generated from [`Code::ALL`]. This module depends on nothing else in
-//! the crate.
+//! scripts match on in `passmith validate --json`, a severity, a one-line summary and, for an
+//! error, its source; `VALIDATION_CODES.md` is generated from [`Code::ALL`]. This module depends
+//! on nothing else in the crate.
+//!
+//! # Severity rests on evidence
+//!
+//! An error tells a marketer "iPhones refuse this pass" (or "it cannot be signed"), so it needs
+//! evidence: an Apple document that requires the rule, or an observed rejection (the issues
+//! collected in the project's research on pass generators). Each error records that source;
+//! a rule without one is at most a warning, however sensible it is, because real passes that
+//! break it were added to iPhones. The unit test below fails when an error has no source.
 
 use serde::{Deserialize, Serialize};
 
@@ -37,7 +45,7 @@ pub enum Reporter {
 }
 
 macro_rules! codes {
-    ($($variant:ident = $code:literal, $severity:ident, $reporter:ident, $summary:literal;)*) => {
+    ($($variant:ident = $code:literal, $severity:ident, $reporter:ident, $summary:literal, $source:literal;)*) => {
         /// A stable finding code. See the module documentation.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
         #[non_exhaustive]
@@ -79,104 +87,215 @@ macro_rules! codes {
                     $(Code::$variant => $summary,)*
                 }
             }
+
+            /// Why an error is an error: the Apple document, or the observed rejection (with
+            /// its issue), that says an iPhone refuses such a pass or it cannot be signed.
+            /// `None` for warnings, which need no such evidence.
+            pub const fn source(self) -> Option<&'static str> {
+                let source = match self {
+                    $(Code::$variant => $source,)*
+                };
+                if source.is_empty() { None } else { Some(source) }
+            }
         }
     };
 }
 
 codes! {
-    JsonSyntax = "json.syntax", Error, Validation, "pass.json is not valid JSON (line and column given)";
-    JsonType = "json.type", Error, Validation, "a pass.json value has the wrong type (e.g. a number where text is needed)";
-    StringsSyntax = "strings.syntax", Error, Validation, "a pass.strings file cannot be read";
-    PassRequired = "pass.required", Error, Validation, "a required top-level key is missing or empty";
-    PassFormatVersion = "pass.format_version", Error, Validation, "formatVersion is not 1";
-    PassTypeIdentifier = "pass.type_identifier", Error, Validation, "passTypeIdentifier is not of the form pass.com.example.name";
-    PassTeamIdentifier = "pass.team_identifier", Warning, Validation, "teamIdentifier does not look like a 10-character Apple team ID";
-    PassStyleMissing = "pass.style_missing", Error, Validation, "no pass style (boardingPass, coupon, eventTicket, generic, storeCard)";
-    PassStyleMultiple = "pass.style_multiple", Error, Validation, "more than one pass style";
-    PassGroupingIgnored = "pass.grouping_ignored", Warning, Validation, "groupingIdentifier on a style that does not group";
-    ColorFormat = "color.format", Error, Validation, "a colour is not rgb(r, g, b) with numbers 0–255";
-    ColorHex = "color.hex", Warning, Validation, "a hex colour, which is written as rgb(r, g, b) on export";
-    IdentityPassTypeMismatch = "identity.pass_type_mismatch", Error, Validation, "the certificate is for another pass type ID";
-    IdentityTeamMismatch = "identity.team_mismatch", Error, Validation, "the certificate belongs to another team";
-    IdentityNotPassType = "identity.not_pass_type", Error, Validation, "the certificate is not a Pass Type ID certificate";
-    IdentityExpired = "identity.expired", Error, Validation, "the certificate has expired";
-    IdentityNotYetValid = "identity.not_yet_valid", Error, Validation, "the certificate is not valid yet";
-    IdentityExpiring = "identity.expiring", Warning, Validation, "the certificate expires within 30 days";
-    DateFormat = "date.format", Error, Validation, "a date is not a W3C date-time with a time zone and whole seconds";
-    DateEndMissing = "date.end_missing", Error, Validation, "a relevantDates interval has a startDate but no endDate";
-    DateEntryEmpty = "date.entry_empty", Error, Validation, "a relevantDates entry has neither date nor startDate";
-    DateRange = "date.range", Error, Validation, "a relevantDates interval ends before it starts";
-    DateExpired = "date.expired", Warning, Validation, "expirationDate is in the past";
-    LocationTooMany = "location.too_many", Warning, Validation, "more than 10 locations";
-    LocationLatitude = "location.latitude", Error, Validation, "a latitude outside -90…90";
-    LocationLongitude = "location.longitude", Error, Validation, "a longitude outside -180…180";
-    LocationMaxDistance = "location.max_distance", Error, Validation, "maxDistance is negative";
-    BeaconTooMany = "beacon.too_many", Warning, Validation, "more than 10 beacons";
-    BeaconUuid = "beacon.uuid", Error, Validation, "a beacon proximityUUID is not a UUID";
-    BeaconMajorMinor = "beacon.major_minor", Error, Validation, "a beacon major or minor outside 0…65535";
-    WebTokenShort = "web.token_short", Error, Validation, "authenticationToken is shorter than 16 characters";
-    WebTokenMissing = "web.token_missing", Error, Validation, "webServiceURL without authenticationToken";
-    WebUrlMissing = "web.url_missing", Error, Validation, "authenticationToken without webServiceURL";
-    WebUrlHttp = "web.url_http", Warning, Validation, "webServiceURL uses http instead of https";
-    WebUrlInvalid = "web.url_invalid", Error, Validation, "webServiceURL is not a web address";
-    WebAppLaunchStoreId = "web.app_launch_store_id", Error, Validation, "appLaunchURL without associatedStoreIdentifiers";
-    EnumUnknown = "enum.unknown", Error, Validation, "a value that must be one of Apple's listed options is spelled differently";
-    StyleTransitTypeMissing = "style.transit_type_missing", Error, Validation, "a boarding pass without transitType";
-    StyleTransitTypeNotAllowed = "style.transit_type_not_allowed", Error, Validation, "transitType on a style other than boarding pass";
-    FieldKeyMissing = "field.key_missing", Error, Validation, "a field without a key";
-    FieldKeyDuplicate = "field.key_duplicate", Error, Validation, "two fields share a key";
-    FieldChangeMessage = "field.change_message", Warning, Validation, "changeMessage without %@";
-    FieldAlignmentIgnored = "field.alignment_ignored", Warning, Validation, "textAlignment on a primary or back field";
-    FieldDateStylePair = "field.date_style_pair", Warning, Validation, "dateStyle without timeStyle or the other way round";
-    FieldNumberFormatOnText = "field.number_format_on_text", Error, Validation, "numberStyle or currencyCode on a value that is not a number";
-    FieldCurrencyCode = "field.currency_code", Error, Validation, "currencyCode is not a three-letter ISO 4217 code";
-    FieldRowNotAllowed = "field.row_not_allowed", Error, Validation, "row outside event-ticket auxiliary fields";
-    FieldRowValue = "field.row_value", Error, Validation, "row is not 0 or 1";
-    FieldDataDetectorsIgnored = "field.data_detectors_ignored", Warning, Validation, "dataDetectorTypes on a field that is not a back field";
-    LayoutTooManyFields = "layout.too_many_fields", Warning, Validation, "more fields than the style shows; the extra ones are hidden";
-    BarcodeFormatMissing = "barcode.format_missing", Error, Validation, "a barcode without format";
-    BarcodeMessageMissing = "barcode.message_missing", Error, Validation, "a barcode without message";
-    BarcodeEncodingMissing = "barcode.encoding_missing", Error, Validation, "a barcode without messageEncoding";
-    BarcodeEncodingUnknown = "barcode.encoding_unknown", Warning, Validation, "a messageEncoding Passmith does not know";
-    BarcodeUnencodable = "barcode.unencodable", Error, Validation, "the message has characters its messageEncoding cannot hold";
-    BarcodeCode128Charset = "barcode.code128_charset", Error, Validation, "a Code 128 message with characters outside ASCII";
-    BarcodeLegacyCode128 = "barcode.legacy_code128", Error, Validation, "Code 128 in the legacy barcode key";
-    NfcMessageMissing = "nfc.message_missing", Error, Validation, "an nfc dictionary without message";
-    NfcMessageTooLong = "nfc.message_too_long", Error, Validation, "an NFC message longer than 64 bytes";
-    NfcPublicKeyMissing = "nfc.public_key_missing", Error, Validation, "an nfc dictionary without encryptionPublicKey";
-    ImageIconMissing = "image.icon_missing", Error, Validation, "no icon.png";
-    ImageIconCase = "image.icon_case", Error, Validation, "the icon file name is not exactly icon.png";
-    ImageNameCase = "image.name_case", Warning, Validation, "an image file name in the wrong letter case";
-    ImageNotPng = "image.not_png", Error, Validation, "a .png file that is not a readable PNG image";
-    ImageUnused = "image.unused", Warning, Validation, "an image the pass style does not show";
-    ImageStripAndBackground = "image.strip_and_background", Warning, Validation, "an event ticket with a strip and a background or thumbnail";
-    ImageTooLarge = "image.too_large", Warning, Validation, "an image larger than the space Wallet gives it";
-    ImageDensityMismatch = "image.density_mismatch", Warning, Validation, "an @2x or @3x image that is not 2 or 3 times the size of the @1x one";
-    ImageMissingDensity = "image.missing_density", Warning, Validation, "an image without its @2x or @3x version";
-    ImageThumbnailAspect = "image.thumbnail_aspect", Warning, Validation, "a thumbnail outside 2:3…3:2, which Wallet crops";
-    FileUnknown = "file.unknown", Warning, Validation, "a file Wallet does not use";
-    StringsUnusedKey = "strings.unused_key", Warning, Validation, "a pass.strings key that appears nowhere in pass.json";
-    KeyMisspelled = "key.misspelled", Warning, Validation, "an unknown key one or two letters away from a key Wallet knows";
-    PackageSignatureInvalid = "package.signature_invalid", Error, Package, "the signature does not verify over manifest.json";
-    PackageSignatureMissing = "package.signature_missing", Error, Package, "the package has no signature file";
-    PackageManifestMissing = "package.manifest_missing", Error, Package, "the package has no manifest.json";
-    PackageManifestInvalid = "package.manifest_invalid", Error, Package, "manifest.json is not an object of file name → SHA-1";
-    PackageManifestMismatch = "package.manifest_mismatch", Error, Package, "a file's SHA-1 differs from manifest.json";
-    PackageFileNotInManifest = "package.file_not_in_manifest", Error, Package, "a file is in the package but not in manifest.json";
-    PackageFileMissing = "package.file_missing", Error, Package, "manifest.json lists a file the package lacks";
-    PackageIntermediateMissing = "package.intermediate_missing", Error, Package, "the signature carries no WWDR intermediate";
-    PackageIntermediateExpired = "package.intermediate_expired", Warning, Package, "the embedded WWDR intermediate has expired (e.g. G1)";
-    PackageIntermediateUnexpected = "package.intermediate_unexpected", Warning, Package, "the embedded intermediate is not WWDR G4";
-    PackageIntermediateNotApple = "package.intermediate_not_apple", Warning, Package, "the embedded intermediate is not Apple's certificate";
-    PackageSignerExpired = "package.signer_expired", Warning, Package, "the signing certificate has expired since";
-    IdentityIntermediateMismatch = "identity.intermediate_mismatch", Warning, Package, "the WWDR intermediate to embed did not issue the signing certificate";
-    LayoutNoStyle = "layout.no_style", Warning, Layout, "the pass has no style, so the preview shows no fields";
-    LayoutTruncated = "layout.truncated", Warning, Layout, "a text is longer than its place on the card and is cut off";
-    LayoutImageIgnored = "layout.image_ignored", Warning, Layout, "an event ticket's background or thumbnail that Wallet ignores because of the strip";
-    LayoutImageUnreadable = "layout.image_unreadable", Warning, Layout, "an image the preview cannot read as a PNG";
-    LayoutMissingGlyphs = "layout.missing_glyphs", Warning, Layout, "characters the preview's fonts cannot draw";
-    LayoutBarcodeFormat = "layout.barcode_format", Warning, Layout, "a barcode format Wallet does not know";
-    LayoutBarcode = "layout.barcode", Warning, Layout, "a barcode message that cannot be encoded in its format";
+    JsonSyntax = "json.syntax", Error, Validation, "pass.json is not valid JSON (line and column given)",
+        "Passmith cannot read pass.json, so it cannot open or sign the pass; Apple, PassKit Package Format Reference, Package Structure: pass.json is a JSON dictionary";
+    JsonType = "json.type", Error, Validation, "a pass.json value has the wrong type (e.g. a number where text is needed)",
+        "observed: numbers where text is expected make iPhones refuse the pass (https://github.com/thenextweb/passgenerator/issues/25, https://github.com/tschoffelen/php-pkpass/issues/154)";
+    JsonComment = "json.comment", Warning, Validation, "pass.json has // or /* */ comments, which Apple's parser does not take",
+        "";
+    StringsSyntax = "strings.syntax", Error, Validation, "a pass.strings file cannot be read",
+        "Passmith cannot read the table, so it cannot open or sign the pass until it is fixed";
+    PassRequired = "pass.required", Error, Validation, "a required top-level key is missing or empty",
+        "Apple, PassKit Package Format Reference, Top-Level Keys: formatVersion, passTypeIdentifier, serialNumber, teamIdentifier, organizationName and description are required; observed: a pass without description is refused (https://github.com/thenextweb/passgenerator/issues/25)";
+    PassFormatVersion = "pass.format_version", Error, Validation, "formatVersion is not 1",
+        "Apple, PassKit Package Format Reference, Top-Level Keys: formatVersion is required and must be 1";
+    PassTypeIdentifier = "pass.type_identifier", Error, Validation, "passTypeIdentifier is not of the form pass.com.example.name",
+        "Apple, PassKit Package Format Reference, Top-Level Keys: passTypeIdentifier begins with pass. and must match the certificate; observed: ids such as TEAMID.pass.x are refused (https://github.com/drallgood/jpasskit/issues/369)";
+    PassTypeIdentifierShape = "pass.type_identifier_shape", Warning, Validation, "passTypeIdentifier does not look like a reversed domain name after pass.",
+        "";
+    PassTeamIdentifier = "pass.team_identifier", Warning, Validation, "teamIdentifier does not look like a 10-character Apple team ID",
+        "";
+    PassStyleMissing = "pass.style_missing", Error, Validation, "no pass style (boardingPass, coupon, eventTicket, generic, storeCard)",
+        "Apple, PassKit Package Format Reference, Top-Level Keys: a pass has exactly one style key";
+    PassStyleMultiple = "pass.style_multiple", Error, Validation, "more than one pass style",
+        "Apple, PassKit Package Format Reference, Top-Level Keys: a pass has exactly one style key";
+    PassGroupingIgnored = "pass.grouping_ignored", Warning, Validation, "groupingIdentifier on a style that does not group",
+        "";
+    ColorFormat = "color.format", Error, Validation, "a colour is not rgb(r, g, b) with numbers 0–255",
+        "observed: iPhones refuse colours they cannot parse: \"Unable to parse color string 'Black'\" (https://github.com/tomasmcguinness/dotnet-passbook-validator/issues/21) and rgb(255-255-255) (https://github.com/tomasmcguinness/dotnet-passbook/issues/49)";
+    ColorHex = "color.hex", Warning, Validation, "a hex colour, which is written as rgb(r, g, b) on export",
+        "";
+    IdentityPassTypeMismatch = "identity.pass_type_mismatch", Error, Validation, "the certificate is for another pass type ID",
+        "observed: \"passTypeIdentifier or teamIdentifier … may not match your certificate\" (https://github.com/drallgood/jpasskit/issues/369, https://github.com/tomasmcguinness/dotnet-passbook/issues/104, https://github.com/alexandercerutti/passkit-generator/issues/92)";
+    IdentityTeamMismatch = "identity.team_mismatch", Error, Validation, "the certificate belongs to another team",
+        "observed: \"passTypeIdentifier or teamIdentifier … may not match your certificate\" (https://github.com/drallgood/jpasskit/issues/369, https://github.com/tomasmcguinness/dotnet-passbook/issues/104)";
+    IdentityNotPassType = "identity.not_pass_type", Error, Validation, "the certificate is not a Pass Type ID certificate",
+        "Apple, PassKit Package Format Reference, Package Structure: the signature is made with the Pass Type ID certificate; observed: other certificates fail with \"may not match your certificate\" (https://github.com/alexandercerutti/passkit-generator/issues/92)";
+    IdentityExpired = "identity.expired", Error, Validation, "the certificate has expired",
+        "observed: a chain with an expired certificate fails with \"the certificate trust chain could not be verified\" (https://github.com/tschoffelen/php-pkpass/issues/118, https://github.com/tomasmcguinness/dotnet-passbook/issues/152)";
+    IdentityNotYetValid = "identity.not_yet_valid", Error, Validation, "the certificate is not valid yet",
+        "a certificate is not valid before its start date, so the chain cannot be verified (as for expired ones: https://github.com/tschoffelen/php-pkpass/issues/118)";
+    IdentityExpiring = "identity.expiring", Warning, Validation, "the certificate expires within 30 days",
+        "";
+    DateFormat = "date.format", Error, Validation, "a date is not a W3C date-time with a time zone and whole seconds",
+        "observed: iPhones refuse dates without a zone, with +0000 or with milliseconds (https://github.com/drallgood/jpasskit/issues/253, https://github.com/coorasse/passkit/issues/22, https://github.com/tinovyatkin/pass-js/issues/80)";
+    DateEndMissing = "date.end_missing", Error, Validation, "a relevantDates interval has a startDate but no endDate",
+        "Apple, WalletPasses documentation, Pass.RelevantDates: endDate is required when startDate is given";
+    DateEntryEmpty = "date.entry_empty", Error, Validation, "a relevantDates entry has neither date nor startDate",
+        "Apple, WalletPasses documentation, Pass.RelevantDates: each entry has a date, or a startDate and endDate";
+    DateRange = "date.range", Warning, Validation, "a relevantDates interval ends before it starts",
+        "";
+    DateExpired = "date.expired", Warning, Validation, "expirationDate is in the past",
+        "";
+    LocationTooMany = "location.too_many", Warning, Validation, "more than 10 locations",
+        "";
+    LocationLatitude = "location.latitude", Warning, Validation, "a latitude outside -90…90",
+        "";
+    LocationLongitude = "location.longitude", Warning, Validation, "a longitude outside -180…180",
+        "";
+    LocationMaxDistance = "location.max_distance", Warning, Validation, "maxDistance is negative",
+        "";
+    BeaconTooMany = "beacon.too_many", Warning, Validation, "more than 10 beacons",
+        "";
+    BeaconUuid = "beacon.uuid", Warning, Validation, "a beacon proximityUUID is not a UUID",
+        "";
+    BeaconMajorMinor = "beacon.major_minor", Error, Validation, "a beacon major or minor outside 0…65535",
+        "Apple, WalletPasses documentation, Showing a Pass on the Lock Screen: major and minor are 16-bit unsigned integers";
+    WebTokenShort = "web.token_short", Error, Validation, "authenticationToken is shorter than 16 characters",
+        "Apple, PassKit Package Format Reference, Top-Level Keys: authenticationToken \"must be 16 characters or longer\"";
+    WebTokenMissing = "web.token_missing", Error, Validation, "webServiceURL without authenticationToken",
+        "observed: a webServiceURL without its authenticationToken is refused (https://github.com/alexandercerutti/passkit-generator/issues/70, https://github.com/tschoffelen/php-pkpass/issues/85)";
+    WebUrlMissing = "web.url_missing", Warning, Validation, "authenticationToken without webServiceURL",
+        "";
+    WebUrlHttp = "web.url_http", Warning, Validation, "webServiceURL uses http instead of https",
+        "";
+    WebUrlInvalid = "web.url_invalid", Warning, Validation, "webServiceURL is not a web address",
+        "";
+    WebAppLaunchStoreId = "web.app_launch_store_id", Warning, Validation, "appLaunchURL without associatedStoreIdentifiers",
+        "";
+    EnumUnknown = "enum.unknown", Warning, Validation, "a value that must be one of Apple's listed options is spelled differently",
+        "";
+    StyleTransitTypeMissing = "style.transit_type_missing", Error, Validation, "a boarding pass without transitType",
+        "Apple, PassKit Package Format Reference, Lower-Level Keys: transitType is required for boarding passes";
+    StyleTransitTypeNotAllowed = "style.transit_type_not_allowed", Error, Validation, "transitType on a style other than boarding pass",
+        "Apple, PassKit Package Format Reference, Lower-Level Keys: transitType is not allowed on styles other than boarding pass";
+    FieldKeyMissing = "field.key_missing", Error, Validation, "a field without a key",
+        "Apple, PassKit Package Format Reference, Field Dictionary Keys: key is required";
+    FieldKeyDuplicate = "field.key_duplicate", Error, Validation, "two fields share a key",
+        "Apple, PassKit Package Format Reference, Field Dictionary Keys: the key must be unique within the scope of the entire pass";
+    FieldKeyDuplicateBack = "field.key_duplicate_back", Warning, Validation, "two back fields share a key (passes like this were added to iPhones)",
+        "";
+    FieldChangeMessage = "field.change_message", Warning, Validation, "changeMessage without %@",
+        "";
+    FieldAlignmentIgnored = "field.alignment_ignored", Warning, Validation, "textAlignment on a primary or back field",
+        "";
+    FieldDateStylePair = "field.date_style_pair", Warning, Validation, "dateStyle without timeStyle or the other way round",
+        "";
+    FieldNumberFormatOnText = "field.number_format_on_text", Warning, Validation, "numberStyle or currencyCode on a value that is not a number",
+        "";
+    FieldCurrencyCode = "field.currency_code", Warning, Validation, "currencyCode is not a three-letter ISO 4217 code",
+        "";
+    FieldRowNotAllowed = "field.row_not_allowed", Error, Validation, "row outside event-ticket auxiliary fields",
+        "Apple, WalletPasses documentation, PassFields.AuxiliaryFields: row is only for event-ticket auxiliary fields";
+    FieldRowValue = "field.row_value", Error, Validation, "row is not 0 or 1",
+        "Apple, WalletPasses documentation, PassFields.AuxiliaryFields: row is 0 or 1";
+    FieldDataDetectorsIgnored = "field.data_detectors_ignored", Warning, Validation, "dataDetectorTypes on a field that is not a back field",
+        "";
+    LayoutTooManyFields = "layout.too_many_fields", Warning, Validation, "more fields than the style shows; the extra ones are hidden",
+        "";
+    BarcodeFormatMissing = "barcode.format_missing", Error, Validation, "a barcode without format",
+        "Apple, WalletPasses documentation, Pass.Barcodes: format is required";
+    BarcodeMessageMissing = "barcode.message_missing", Error, Validation, "a barcode without message",
+        "Apple, WalletPasses documentation, Pass.Barcodes: message is required";
+    BarcodeEncodingMissing = "barcode.encoding_missing", Error, Validation, "a barcode without messageEncoding",
+        "Apple, WalletPasses documentation, Pass.Barcodes: messageEncoding is required";
+    BarcodeEncodingUnknown = "barcode.encoding_unknown", Warning, Validation, "a messageEncoding Passmith does not know",
+        "";
+    BarcodeUnencodable = "barcode.unencodable", Warning, Validation, "the message has characters its messageEncoding cannot hold",
+        "";
+    BarcodeCode128Charset = "barcode.code128_charset", Warning, Validation, "a Code 128 message with characters outside ASCII",
+        "";
+    BarcodeLegacyCode128 = "barcode.legacy_code128", Warning, Validation, "Code 128 in the legacy barcode key",
+        "";
+    NfcMessageMissing = "nfc.message_missing", Error, Validation, "an nfc dictionary without message",
+        "Apple, WalletPasses documentation, Pass.NFC: message is required";
+    NfcMessageTooLong = "nfc.message_too_long", Warning, Validation, "an NFC message longer than 64 bytes",
+        "";
+    NfcPublicKeyMissing = "nfc.public_key_missing", Error, Validation, "an nfc dictionary without encryptionPublicKey",
+        "Apple, WalletPasses documentation, Pass.NFC: encryptionPublicKey is required";
+    ImageIconMissing = "image.icon_missing", Error, Validation, "no icon.png",
+        "observed: a pass without an icon does not open (https://github.com/chobbledotcom/tickets/pull/587, https://github.com/tomasmcguinness/dotnet-passbook-validator/issues/5)";
+    ImageIconCase = "image.icon_case", Error, Validation, "the icon file name is not exactly icon.png",
+        "observed: Icon.png instead of icon.png is refused (https://github.com/tomasmcguinness/dotnet-passbook-validator/issues/5)";
+    ImageNameCase = "image.name_case", Warning, Validation, "an image file name in the wrong letter case",
+        "";
+    ImageNotPng = "image.not_png", Warning, Validation, "a .png file that is not a readable PNG image",
+        "";
+    ImageJpegAsPng = "image.jpeg_as_png", Warning, Validation, "a JPEG picture with a .png name, which Wallet shows but other tools may not",
+        "";
+    ImageUnused = "image.unused", Warning, Validation, "an image the pass style does not show",
+        "";
+    ImageStripAndBackground = "image.strip_and_background", Warning, Validation, "an event ticket with a strip and a background or thumbnail",
+        "";
+    ImageTooLarge = "image.too_large", Warning, Validation, "an image larger than the space Wallet gives it",
+        "";
+    ImageDensityMismatch = "image.density_mismatch", Warning, Validation, "an @2x or @3x image that is not 2 or 3 times the size of the @1x one",
+        "";
+    ImageMissingDensity = "image.missing_density", Warning, Validation, "an image without its @2x or @3x version",
+        "";
+    ImageThumbnailAspect = "image.thumbnail_aspect", Warning, Validation, "a thumbnail outside 2:3…3:2, which Wallet crops",
+        "";
+    FileUnknown = "file.unknown", Warning, Validation, "a file Wallet does not use",
+        "";
+    StringsUnusedKey = "strings.unused_key", Warning, Validation, "a pass.strings key that appears nowhere in pass.json",
+        "";
+    KeyMisspelled = "key.misspelled", Warning, Validation, "an unknown key one or two letters away from a key Wallet knows",
+        "";
+    PackageSignatureInvalid = "package.signature_invalid", Error, Package, "the signature does not verify over manifest.json",
+        "observed: \"Manifest signature did not verify\" (https://github.com/alexandercerutti/passkit-generator/issues/79, /120, /251)";
+    PackageSignatureMissing = "package.signature_missing", Error, Package, "the package has no signature file",
+        "Apple, PassKit Package Format Reference, Package Structure: a pass is signed; an unsigned pass does not install";
+    PackageManifestMissing = "package.manifest_missing", Error, Package, "the package has no manifest.json",
+        "Apple, PassKit Package Format Reference, Package Structure: manifest.json lists every file with its SHA-1";
+    PackageManifestInvalid = "package.manifest_invalid", Error, Package, "manifest.json is not an object of file name → SHA-1",
+        "Apple, PassKit Package Format Reference, Package Structure: manifest.json is a dictionary of file name to SHA-1; observed: a bad manifest is refused (https://github.com/tomasmcguinness/dotnet-passbook-validator/issues/3)";
+    PackageManifestMismatch = "package.manifest_mismatch", Error, Package, "a file's SHA-1 differs from manifest.json",
+        "observed: a wrong manifest hash is refused (https://github.com/tomasmcguinness/dotnet-passbook-validator/issues/3; Apple signpass -v checks every hash)";
+    PackageFileNotInManifest = "package.file_not_in_manifest", Error, Package, "a file is in the package but not in manifest.json",
+        "observed: a file left out of the manifest is refused (https://github.com/tomasmcguinness/dotnet-passbook-validator/issues/3)";
+    PackageFileMissing = "package.file_missing", Error, Package, "manifest.json lists a file the package lacks",
+        "Apple, PassKit Package Format Reference, Package Structure: the manifest describes the files of the package; observed: manifest problems are refused (https://github.com/tomasmcguinness/dotnet-passbook-validator/issues/3)";
+    PackageIntermediateMissing = "package.intermediate_missing", Error, Package, "the signature carries no WWDR intermediate",
+        "Apple signpass: \"The Apple WWDR Intermediate Certificate must be included in the signature\" (https://github.com/devartis/passbook/pull/2)";
+    PackageIntermediateExpired = "package.intermediate_expired", Warning, Package, "the embedded WWDR intermediate has expired (e.g. G1)",
+        "";
+    PackageIntermediateUnexpected = "package.intermediate_unexpected", Warning, Package, "the embedded intermediate is not WWDR G4",
+        "";
+    PackageIntermediateNotApple = "package.intermediate_not_apple", Warning, Package, "the embedded intermediate is not Apple's certificate",
+        "";
+    PackageSignerExpired = "package.signer_expired", Warning, Package, "the signing certificate has expired since",
+        "";
+    IdentityIntermediateMismatch = "identity.intermediate_mismatch", Warning, Package, "the WWDR intermediate to embed did not issue the signing certificate",
+        "";
+    LayoutNoStyle = "layout.no_style", Warning, Layout, "the pass has no style, so the preview shows no fields",
+        "";
+    LayoutTruncated = "layout.truncated", Warning, Layout, "a text is longer than its place on the card and is cut off",
+        "";
+    LayoutImageIgnored = "layout.image_ignored", Warning, Layout, "an event ticket's background or thumbnail that Wallet ignores because of the strip",
+        "";
+    LayoutImageUnreadable = "layout.image_unreadable", Warning, Layout, "an image the preview cannot read as a PNG",
+        "";
+    LayoutMissingGlyphs = "layout.missing_glyphs", Warning, Layout, "characters the preview's fonts cannot draw",
+        "";
+    LayoutBarcodeFormat = "layout.barcode_format", Warning, Layout, "a barcode format Wallet does not know",
+        "";
+    LayoutBarcode = "layout.barcode", Warning, Layout, "a barcode message that cannot be encoded in its format",
+        "";
 }
 
 impl Code {
@@ -244,6 +363,24 @@ mod tests {
             assert_eq!(Code::parse(s), Some(*c));
         }
         assert_eq!(Code::parse("layout.hidden-field"), None);
+    }
+
+    #[test]
+    fn every_error_names_its_source_and_only_errors_do() {
+        for c in Code::ALL {
+            match (c.severity(), c.source()) {
+                (Severity::Error, None) => {
+                    panic!("{c} is an error without a source: cite one, or make it a warning")
+                }
+                (Severity::Error, Some(source)) => {
+                    assert!(source.len() > 20, "{c}: {source:?} is no source")
+                }
+                (Severity::Warning, Some(source)) => {
+                    panic!("{c} is a warning with a source ({source}); should it be an error?")
+                }
+                (Severity::Warning, None) => {}
+            }
+        }
     }
 
     #[test]

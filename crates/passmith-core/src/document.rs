@@ -31,6 +31,10 @@ pub struct PassDocument {
     pub localizations: BTreeMap<String, Strings>,
     /// Every other file, by relative path with `/` separators (`logo@2x.png`, `fr.lproj/logo.png`).
     pub files: BTreeMap<String, Vec<u8>>,
+    /// The line of the first comment in pass.json as read (accepted, but Apple's parser does
+    /// not take comments; saving writes strict JSON without them).
+    #[serde(skip)]
+    pub pass_json_comment_line: Option<usize>,
 }
 
 /// An image slot and the densities it can be supplied at.
@@ -76,22 +80,36 @@ impl PassDocument {
             reason: "there is no pass.json".to_owned(),
         })?;
         doc.pass = crate::json::parse_pass(&bytes)?;
+        doc.pass_json_comment_line = std::str::from_utf8(&bytes)
+            .ok()
+            .and_then(crate::json::first_comment_line);
         Ok(doc)
     }
 
     /// Every file of the pass as it goes into a package: pass.json (strict JSON), each
-    /// `<lang>.lproj/pass.strings` (UTF-16LE), and the other files unchanged. Sorted by path.
+    /// `<lang>.lproj/pass.strings` (UTF-16LE with a BOM, as Apple documents), and the other files
+    /// unchanged. Sorted by path.
     pub fn to_files(&self) -> Result<BTreeMap<String, Vec<u8>>, Error> {
+        self.files_with(strings::to_utf16le_bytes)
+    }
+
+    /// Every file of the pass as it is saved in a `.pass` folder: like [`Self::to_files`], but
+    /// each strings table nobody edited keeps the bytes it was read from (see [`strings`]).
+    pub fn to_folder_files(&self) -> Result<BTreeMap<String, Vec<u8>>, Error> {
+        self.files_with(Strings::to_saved_bytes)
+    }
+
+    fn files_with(
+        &self,
+        encode: impl Fn(&Strings) -> Vec<u8>,
+    ) -> Result<BTreeMap<String, Vec<u8>>, Error> {
         let mut out = self.files.clone();
         out.insert(
             "pass.json".to_owned(),
             crate::json::to_pretty_bytes(&self.pass)?,
         );
         for (lang, table) in &self.localizations {
-            out.insert(
-                format!("{lang}.lproj/{STRINGS_FILE}"),
-                strings::to_utf16le_bytes(table),
-            );
+            out.insert(format!("{lang}.lproj/{STRINGS_FILE}"), encode(table));
         }
         Ok(out)
     }

@@ -168,4 +168,10 @@ pub enum ArchiveProblem {
     NotAtRoot { folder: String },
     #[error("the archive has no pass.json, so it is not a pass")]
     NoPassJson,
+    #[error(
+        "the file is a .pkpasses bundle of {passes} passes, not a single pass; `passmith inspect` lists them, and each .pkpass inside can be opened on its own"
+    )]
+    IsBundle { passes: usize },
+    #[error("the archive holds no .pkpass files, so it is not a .pkpasses bundle")]
+    NotABundle,
 }

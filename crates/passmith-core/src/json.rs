@@ -10,12 +10,27 @@ use crate::model::Pass;
 
 /// Replaces comments and trailing commas with spaces, leaving strings untouched.
 pub fn strip_lenient_syntax(text: &str) -> String {
+    scan(text).0
+}
+
+/// The line (from 1) of the first `//` or `/* */` comment outside strings, if any. Wallet's
+/// parser (NSJSONSerialization) does not take comments, so validation warns about them.
+pub fn first_comment_line(text: &str) -> Option<usize> {
+    scan(text).1
+}
+
+/// [`strip_lenient_syntax`]'s text, and where the first comment was.
+fn scan(text: &str) -> (String, Option<usize>) {
     let bytes = text.as_bytes();
     let mut out: Vec<u8> = bytes.to_vec();
     let mut i = 0;
     let mut in_string = false;
     // Position of the last comma outside strings that has only whitespace/comments after it so far.
     let mut pending_comma: Option<usize> = None;
+    let mut first_comment: Option<usize> = None;
+    let mut note_comment = |at: usize| {
+        first_comment.get_or_insert_with(|| 1 + bytes[..at].iter().filter(|&&b| b == b'\n').count());
+    };
     while i < bytes.len() {
         let b = bytes[i];
         if in_string {
@@ -33,6 +48,7 @@ pub fn strip_lenient_syntax(text: &str) -> String {
                 pending_comma = None;
             }
             b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                note_comment(i);
                 while i < bytes.len() && bytes[i] != b'\n' {
                     out[i] = b' ';
                     i += 1;
@@ -40,6 +56,7 @@ pub fn strip_lenient_syntax(text: &str) -> String {
                 continue;
             }
             b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                note_comment(i);
                 let start = i;
                 i += 2;
                 while i < bytes.len() && !(bytes[i] == b'*' && bytes.get(i + 1) == Some(&b'/')) {
@@ -66,7 +83,8 @@ pub fn strip_lenient_syntax(text: &str) -> String {
         i += 1;
     }
     // Only ASCII bytes were replaced by ASCII spaces, so the text is still valid UTF-8.
-    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    let text = String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    (text, first_comment)
 }
 
 /// Parses pass.json text leniently into a JSON value.

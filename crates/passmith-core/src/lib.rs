@@ -4,12 +4,13 @@
 //! single source of truth; [`rules`] is the one place that knows what each style shows;
 //! [`validate`] reads a document and reports [`Finding`]s (codes from the one registry, [`code`],
 //! places as typed [`path::PassPath`]s); [`export::prepare`] is the one gate a pass leaves through
-//! (validate, then [`package`] and [`sign`], then read back); [`archive`] reads real-world
+//! (validate, then [`package`] and [`sign`], then read back with [`verify`]); [`archive`] reads real-world
 //! `.pkpass` files defensively. The clock is an input ([`time`]): callers pass `now`. No GUI, no
 //! network: the designer app, the CLI and the server all call into this crate.
 
 pub mod archive;
 pub mod atomic;
+pub mod bundle;
 pub mod code;
 pub mod color;
 pub mod document;
@@ -20,6 +21,7 @@ pub mod folder;
 pub mod identity;
 pub mod image_header;
 pub mod json;
+pub mod language;
 pub mod model;
 pub mod package;
 pub mod path;
@@ -28,6 +30,7 @@ pub mod sign;
 pub mod strings;
 pub mod time;
 pub mod validate;
+pub mod verify;
 pub mod words;
 
 pub use code::{Code, Severity};

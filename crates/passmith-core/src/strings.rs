@@ -1,20 +1,71 @@
 //! `pass.strings` files: Apple's `"key" = "value";` localization tables.
 //!
 //! Wallet accepts UTF-16 (with a byte-order mark) and UTF-8, and generators in the wild write both,
-//! so reading accepts UTF-8 (with or without BOM) and UTF-16 LE/BE (with BOM). Writing always
-//! produces UTF-16LE with a BOM, the encoding Apple's tools use.
+//! so reading accepts UTF-8 (with or without BOM) and UTF-16 LE/BE (with BOM). A package always
+//! gets UTF-16LE with a BOM, the encoding Apple documents (UTF-8 tables have been reported to
+//! fail). A saved pass folder keeps each table's original bytes while nobody edited it, so an
+//! unedited save changes nothing (comments, encoding and layout stay the user's); only edited
+//! tables are re-encoded.
+
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
 
 /// One localization table, in file order.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+///
+/// Equality is by entries only: where a table was read from does not make it different.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Strings {
     pub entries: Vec<(String, String)>,
+    /// The file this table was read from, if any (shared, so cloning a document stays cheap).
+    #[serde(skip)]
+    source: Option<Arc<Source>>,
 }
 
+/// A table's file as read, and the entries it parsed to: the file is written back as it was for
+/// as long as the table still has exactly these entries.
+#[derive(Debug)]
+struct Source {
+    bytes: Vec<u8>,
+    entries: Vec<(String, String)>,
+}
+
+impl PartialEq for Strings {
+    fn eq(&self, other: &Strings) -> bool {
+        self.entries == other.entries
+    }
+}
+
+impl Eq for Strings {}
+
 impl Strings {
+    /// A table with these entries, not read from any file.
+    pub fn new(entries: Vec<(String, String)>) -> Strings {
+        Strings {
+            entries,
+            source: None,
+        }
+    }
+
+    /// The bytes this table was read from, while it is unedited (same entries in the same order).
+    pub fn original_bytes(&self) -> Option<&[u8]> {
+        self.source
+            .as_deref()
+            .filter(|s| s.entries == self.entries)
+            .map(|s| s.bytes.as_slice())
+    }
+
+    /// The bytes to save in a pass folder: the original file while the table is unedited, else
+    /// UTF-16LE with a BOM.
+    pub fn to_saved_bytes(&self) -> Vec<u8> {
+        match self.original_bytes() {
+            Some(bytes) => bytes.to_vec(),
+            None => to_utf16le_bytes(self),
+        }
+    }
+
     /// The translation of `key`, if any.
     pub fn get(&self, key: &str) -> Option<&str> {
         self.entries
@@ -83,9 +134,15 @@ pub fn decode(bytes: &[u8], file: &str) -> Result<String, Error> {
 }
 
 /// Parses a `.strings` file (any supported encoding).
+/// The table remembers `bytes`, to save them unchanged while it is not edited.
 pub fn parse(bytes: &[u8], file: &str) -> Result<Strings, Error> {
     let text = decode(bytes, file)?;
-    parse_text(&text, file)
+    let mut table = parse_text(&text, file)?;
+    table.source = Some(Arc::new(Source {
+        bytes: bytes.to_vec(),
+        entries: table.entries.clone(),
+    }));
+    Ok(table)
 }
 
 /// Parses `.strings` text: `"key" = "value";` entries, `/* */` and `//` comments, C escapes.
@@ -116,7 +173,7 @@ pub fn parse_text(text: &str, file: &str) -> Result<Strings, Error> {
         p.expect(';')?;
         entries.push((key, value));
     }
-    Ok(Strings { entries })
+    Ok(Strings::new(entries))
 }
 
 struct Parser<'a> {

@@ -151,7 +151,7 @@ fn a_pass_folder_opens_without_a_package_report() {
 }
 
 /// Replaces one entry of a zip, keeping the others as they are.
-fn with_entry(pkpass: &[u8], name: &str, bytes: Option<&[u8]>) -> Vec<u8> {
+pub(crate) fn with_entry(pkpass: &[u8], name: &str, bytes: Option<&[u8]>) -> Vec<u8> {
     let entries = archive::read_entries(pkpass).unwrap();
     let mut out: Vec<(String, Vec<u8>)> = entries.into_iter().filter(|(n, _)| n != name).collect();
     if let Some(b) = bytes {
@@ -164,7 +164,7 @@ fn with_entry(pkpass: &[u8], name: &str, bytes: Option<&[u8]>) -> Vec<u8> {
     zip_of(&refs)
 }
 
-fn built_sample() -> Vec<u8> {
+pub(crate) fn built_sample() -> Vec<u8> {
     export(&sample_for_test_cert("Coupon"), &test_identity(), None)
 }
 

@@ -8,7 +8,7 @@ use std::process::Command;
 use passmith_core::archive::{self, ManifestStatus, SignatureStatus, WwdrGeneration};
 use passmith_core::export::Refused;
 use passmith_core::identity::{IdentityProblem, format_unix_date};
-use passmith_core::{Error, Identity, PassDocument, package, sign};
+use passmith_core::{Error, Identity, PassDocument, package, sign, verify};
 
 use crate::util::{
     PASSWORD, SAMPLES, cert_file, export, fixtures, now, sample_for_test_cert, test_identity,
@@ -25,7 +25,7 @@ fn sample_with_source(name: &str) -> (PassDocument, serde_json::Value) {
     (sample_for_test_cert(name), source)
 }
 
-fn unzip(bytes: &[u8]) -> BTreeMap<String, Vec<u8>> {
+pub(crate) fn unzip(bytes: &[u8]) -> BTreeMap<String, Vec<u8>> {
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
     let mut out = BTreeMap::new();
     for i in 0..zip.len() {
@@ -38,7 +38,7 @@ fn unzip(bytes: &[u8]) -> BTreeMap<String, Vec<u8>> {
 }
 
 /// Runs `openssl cms -verify` on the extracted signature and manifest against `ca_pem`.
-fn openssl_verify(files: &BTreeMap<String, Vec<u8>>, ca: &Path) -> std::process::Output {
+pub(crate) fn openssl_verify(files: &BTreeMap<String, Vec<u8>>, ca: &Path) -> std::process::Output {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("signature"), &files["signature"]).unwrap();
     std::fs::write(dir.path().join("manifest.json"), &files["manifest.json"]).unwrap();
@@ -134,7 +134,7 @@ fn signature_has_the_attributes_and_certificates_wallet_needs() {
     let pkpass = export(&doc, &test_identity(), None);
     let files = unzip(&pkpass);
     let sig = &files["signature"];
-    let oids = sign::signed_attribute_oids(sig);
+    let oids = verify::signed_attribute_oids(sig);
     for (oid, what) in [
         ("1.2.840.113549.1.9.3", "contentType"),
         ("1.2.840.113549.1.9.4", "messageDigest"),
@@ -142,7 +142,7 @@ fn signature_has_the_attributes_and_certificates_wallet_needs() {
     ] {
         assert!(oids.iter().any(|o| o == oid), "{what} missing: {oids:?}");
     }
-    let t = sign::signing_time(sig).unwrap();
+    let t = verify::signing_time(sig).unwrap();
     assert!((t - now()).abs() < 300, "signingTime {t} is not now");
 
     // Detached: no embedded content. Exactly signer + bundled G4.
@@ -181,7 +181,7 @@ fn signature_has_the_attributes_and_certificates_wallet_needs() {
     assert_eq!(inter.generation, WwdrGeneration::G4);
     assert!(inter.is_apple);
     assert!(!inter.expired);
-    assert_eq!(inter.serial, sign::APPLE_WWDR_G4_SERIAL);
+    assert_eq!(inter.serial, verify::APPLE_WWDR_G4_SERIAL);
     assert!(matches!(report.signature, SignatureStatus::Valid { .. }));
     assert_eq!(report.manifest, ManifestStatus::Matches);
 }

@@ -6,6 +6,9 @@
 mod util;
 
 mod archive;
+mod bundles;
+mod byte_exact;
+mod cms_signers;
 mod export;
 mod fuzz_regressions;
 mod hidden_fields;

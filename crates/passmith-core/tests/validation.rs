@@ -23,6 +23,23 @@ fn png(w: u32, h: u32) -> Vec<u8> {
     out.into_inner()
 }
 
+/// The base pass read from a pass.json with a `//` comment on line 2.
+fn commented_pass() -> PassDocument {
+    let text = serde_json::to_string_pretty(&base_json()).unwrap();
+    let text = text.replacen("{\n", "{\n  // made by hand\n", 1);
+    let mut files = base_files();
+    files.insert("pass.json".into(), text.into_bytes());
+    PassDocument::from_files(files).unwrap()
+}
+
+/// A JPEG picture (to be given a .png name).
+fn jpeg(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbImage::new(w, h);
+    let mut out = Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Jpeg).unwrap();
+    out.into_inner()
+}
+
 /// A complete, valid generic pass with an icon at every density.
 fn base_json() -> Value {
     json!({
@@ -70,6 +87,7 @@ fn with_files(patch: Value, edit: impl FnOnce(&mut BTreeMap<String, Vec<u8>>)) -
         pass: json::pass_from_value(v).unwrap(),
         localizations: BTreeMap::new(),
         files,
+        pass_json_comment_line: None,
     }
 }
 
@@ -192,6 +210,8 @@ fn cases() -> Vec<Case> {
         case("pass.style_multiple", "/generic", with(json!({"coupon": {"primaryFields": []}}))),
         case("pass.grouping_ignored", "/groupingIdentifier", with(json!({"groupingIdentifier": "trip-1"}))),
         case("color.format", "/backgroundColor", with(json!({"backgroundColor": "Black"}))),
+        case("json.comment", "pass.json", commented_pass()),
+        case("pass.type_identifier_shape", "/passTypeIdentifier", with(json!({"passTypeIdentifier": "pass.com"}))),
         case("color.hex", "/foregroundColor", with(json!({"foregroundColor": "#ff8000"}))),
         case_ctx(
             "identity.pass_type_mismatch",
@@ -270,6 +290,11 @@ fn cases() -> Vec<Case> {
             "field.key_duplicate",
             "/generic/backFields/0/key",
             generic(json!({"primaryFields": [field("a", json!({}))], "backFields": [field("a", json!({}))]})),
+        ),
+        case(
+            "field.key_duplicate_back",
+            "/generic/backFields/1/key",
+            generic(json!({"backFields": [field("a", json!({})), field("a", json!({}))]})),
         ),
         case(
             "field.change_message",
@@ -364,7 +389,16 @@ fn cases() -> Vec<Case> {
         case("nfc.message_missing", "/nfc/message", nfc(json!({"encryptionPublicKey": pub_key}))),
         case("nfc.message_too_long", "/nfc/message", nfc(json!({"message": "x".repeat(65), "encryptionPublicKey": pub_key}))),
         case("nfc.public_key_missing", "/nfc/encryptionPublicKey", nfc(json!({"message": "member-1"}))),
-        case("image.icon_missing", "icon.png", with_files(json!({}), |f| drop(f.remove("icon.png")))),
+        case(
+            "image.icon_missing",
+            "icon.png",
+            with_files(json!({}), |f| f.retain(|name, _| !name.starts_with("icon"))),
+        ),
+        case(
+            "image.jpeg_as_png",
+            "logo.png",
+            with_files(json!({}), |f| drop(f.insert("logo.png".into(), jpeg(160, 50)))),
+        ),
         case(
             "image.icon_case",
             "Icon.png",
@@ -566,7 +600,11 @@ fn codes_doc() -> String {
          Generated from `Code::ALL` in `src/code.rs`, the one registry of finding codes; \
          `cargo test -p passmith-core --test tests` fails when this file is out of date. The \
          spellings are stable: `passmith validate --json` prints them, and scripts may match on \
-         them. Errors block export; warnings do not.\n",
+         them. Errors block export; warnings do not.\n\n\
+         An error means an iPhone refuses the pass, or it cannot be signed, so every error \
+         names its source: the Apple document that requires the rule, or an observed rejection \
+         with its issue. A rule without such a source is a warning (a unit test in `code.rs` \
+         fails when an error has no source).\n",
     );
     for (reporter, title) in [
         (
@@ -583,14 +621,15 @@ fn codes_doc() -> String {
         ),
     ] {
         out.push_str(&format!(
-            "\n## {title}\n\n| Code | Severity | Meaning |\n|---|---|---|\n"
+            "\n## {title}\n\n| Code | Severity | Meaning | Why it is an error (source) |\n|---|---|---|---|\n"
         ));
         for c in Code::ALL.iter().filter(|c| c.reporter() == reporter) {
             out.push_str(&format!(
-                "| `{}` | {} | {} |\n",
+                "| `{}` | {} | {} | {} |\n",
                 c.as_str(),
                 c.severity(),
-                c.summary()
+                c.summary(),
+                c.source().unwrap_or("")
             ));
         }
     }
@@ -979,28 +1018,95 @@ fn colour_problems_from_real_bug_reports() {
 
 #[test]
 fn pass_type_identifier_shapes() {
-    for bad in [
-        "com.example.card",
-        "pass.",
-        "pass.com",
-        "pass.com..x",
-        "pass.com.example card",
-    ] {
-        let f = validate(
-            &with(json!({"passTypeIdentifier": bad})),
+    let check = |id: &str| {
+        codes(&validate(
+            &with(json!({"passTypeIdentifier": id})),
             &ValidationContext::default(),
-        );
+        ))
+    };
+    // Refused by iPhones (it must start with pass.): an error.
+    assert_eq!(
+        check("com.example.card"),
+        pairs(&[("pass.type_identifier", "/passTypeIdentifier")])
+    );
+    // Odd, but no rejection is known: a warning.
+    for odd in ["pass.", "pass.com", "pass.com.example card"] {
         assert_eq!(
-            codes(&f),
-            pairs(&[("pass.type_identifier", "/passTypeIdentifier")]),
-            "{bad}"
+            check(odd),
+            pairs(&[("pass.type_identifier_shape", "/passTypeIdentifier")]),
+            "{odd}"
         );
     }
+    // Apple issued a certificate for an id with an empty label.
+    assert!(check("pass.com.example..name").is_empty());
     let f = validate(
         &with(json!({"passTypeIdentifier": "ABCDE12345.pass.com.x.y"})),
         &ValidationContext::default(),
     );
     assert!(f[0].hint.contains("pass.com.x.y"), "{}", f[0].hint);
+}
+
+#[test]
+fn comments_in_pass_json_are_read_with_a_warning() {
+    let doc = commented_pass();
+    assert_eq!(doc.pass.organization_name, "Coffee Club");
+    let f = validate(&doc, &ValidationContext::default());
+    assert_eq!(codes(&f), pairs(&[("json.comment", "pass.json")]));
+    assert!(f[0].message.contains("line 2"), "{}", f[0].message);
+    // Saved again, pass.json is strict JSON and the warning is gone.
+    let saved = PassDocument::from_files(doc.to_files().unwrap()).unwrap();
+    assert!(validate(&saved, &ValidationContext::default()).is_empty());
+}
+
+/// Issue 9's passes that were really issued and added to iPhones, rebuilt on the base pass:
+/// none of them may be an error.
+#[test]
+fn passes_iphones_accept_are_not_errors() {
+    let ctx = ValidationContext::default();
+    let errors = |doc: &PassDocument| -> Vec<(String, String)> {
+        codes(
+            &validate(doc, &ctx)
+                .into_iter()
+                .filter(Finding::is_error)
+                .collect::<Vec<_>>(),
+        )
+    };
+    // rgba() colours, as Apple's own tools write them: nothing at all.
+    let rgba = with(json!({"backgroundColor": "rgba(20, 30, 40, 0.8)", "labelColor": "rgba(255,255,255,1)"}));
+    assert!(codes(&validate(&rgba, &ctx)).is_empty());
+    // Only icon@2x.png: the missing icon.png is a density warning.
+    let only_2x = with_files(json!({}), |f| f.retain(|name, _| name == "icon@2x.png"));
+    assert!(errors(&only_2x).is_empty());
+    let found = codes(&validate(&only_2x, &ctx));
+    assert!(found.contains(&("image.missing_density".into(), "icon.png".into())), "{found:?}");
+    // The same key twice on the back: a warning (twice on the front stays an error).
+    let back = generic(json!({"backFields": [field("a", json!({})), field("a", json!({}))]}));
+    assert!(errors(&back).is_empty());
+    let front = generic(json!({"primaryFields": [field("a", json!({}))], "secondaryFields": [field("a", json!({}))]}));
+    assert_eq!(errors(&front), pairs(&[("field.key_duplicate", "/generic/secondaryFields/0/key")]));
+    // A JPEG named .png: a warning saying what to do, and its size is read like a PNG's.
+    let jpeg_logo = with_files(json!({}), |f| {
+        f.insert("logo.png".into(), jpeg(400, 50));
+        f.insert("logo@2x.png".into(), png(320, 100));
+        f.insert("logo@3x.png".into(), png(480, 150));
+    });
+    assert!(errors(&jpeg_logo).is_empty());
+    let f = validate(&jpeg_logo, &ctx);
+    let jpeg_finding = f.iter().find(|f| f.code == "image.jpeg_as_png").unwrap();
+    assert!(jpeg_finding.hint.contains("Rename or convert"), "{}", jpeg_finding.hint);
+    assert!(
+        f.iter().any(|f| f.code == "image.too_large" && f.path == "logo.png"),
+        "the JPEG's 400 px width is checked: {f:#?}"
+    );
+    // An authenticationToken without a webServiceURL is simply unused.
+    let token = with(json!({"authenticationToken": "0123456789abcdef0123"}));
+    assert!(errors(&token).is_empty());
+    assert_eq!(
+        codes(&validate(&token, &ctx)),
+        pairs(&[("web.url_missing", "/webServiceURL")])
+    );
+    // pass.com.example..name
+    assert!(errors(&with(json!({"passTypeIdentifier": "pass.com.example..name"}))).is_empty());
 }
 
 #[test]

@@ -9,10 +9,10 @@ pub(crate) type Rgba = [u8; 4];
 pub(crate) const WHITE: Rgba = [255, 255, 255, 255];
 pub(crate) const BLACK: Rgba = [0, 0, 0, 255];
 
-/// Parses a pass.json colour with the engine's parser (`rgb(r, g, b)`, `#rrggbb`, `#rgb`).
-/// Wallet forces colours opaque.
+/// Parses a pass.json colour with the engine's parser (`rgb(r, g, b)`, `#rrggbb`, `#rgb`, and
+/// `rgba(r, g, b, a)` with its alpha kept).
 pub(crate) fn parse(text: &str) -> Option<Rgba> {
-    passmith_core::color::parse_color(text).map(|[r, g, b]| [r, g, b, 255])
+    passmith_core::color::parse_color_rgba(text)
 }
 
 /// The colours the front of a card is drawn with.

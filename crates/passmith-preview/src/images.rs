@@ -30,7 +30,7 @@ pub(crate) fn dimensions(
     lang: Option<&str>,
 ) -> Option<(u32, u32, u8)> {
     let img = doc.image(name, density(scale), lang)?;
-    let reader = image::ImageReader::with_format(Cursor::new(img.bytes), image::ImageFormat::Png);
+    let reader = image::ImageReader::with_format(Cursor::new(img.bytes), format_of(img.bytes)?);
     let (w, h) = reader.into_dimensions().ok()?;
     if w == 0 || h == 0 || w > MAX_SIDE || h > MAX_SIDE {
         return None;
@@ -95,8 +95,17 @@ fn content_key(bytes: &[u8]) -> u64 {
     h.finish()
 }
 
+/// The decoder for an image file: PNG, or JPEG for a JPEG with a .png name, which Wallet shows
+/// too (validation warns about it).
+fn format_of(bytes: &[u8]) -> Option<image::ImageFormat> {
+    match passmith_core::image_header::sniff(bytes).ok()? {
+        passmith_core::image_header::PictureFormat::Png => Some(image::ImageFormat::Png),
+        passmith_core::image_header::PictureFormat::Jpeg => Some(image::ImageFormat::Jpeg),
+    }
+}
+
 fn decode_png(bytes: &[u8]) -> Option<Pixmap> {
-    let mut reader = image::ImageReader::with_format(Cursor::new(bytes), image::ImageFormat::Png);
+    let mut reader = image::ImageReader::with_format(Cursor::new(bytes), format_of(bytes)?);
     let mut limits = image::Limits::default();
     limits.max_image_width = Some(MAX_SIDE);
     limits.max_image_height = Some(MAX_SIDE);

@@ -140,6 +140,28 @@ async fn tampered_or_unusable_passes_are_refused_with_422() {
     assert_eq!(v["passes"].as_array().unwrap().len(), 0);
 }
 
+/// Fixture: a pass from `make_pkpass`, re-signed by `openssl cms -sign -keyid` (signer named by
+/// subjectKeyIdentifier). The upload accepts it; with its signature value damaged it does not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_subject_key_identifier_signature_is_accepted() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("p.db").display());
+    let server = Server::start(dir.path(), &db, &[]);
+    let service = server.url("");
+
+    let ski = resign_with_keyid(make_pkpass("SKI", 1, &service));
+    let (status, body) = server.upload(ski.clone()).await;
+    assert_eq!(status, 201, "{body}");
+
+    let damaged = rewrite_entry(ski, "signature", |mut sig| {
+        *sig.last_mut().unwrap() ^= 1;
+        sig
+    });
+    let (status, body) = server.upload(damaged).await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["error"], "invalid_signature");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn oversized_bodies_get_413() {
     let dir = tempfile::tempdir().unwrap();

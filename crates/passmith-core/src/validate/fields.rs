@@ -17,7 +17,7 @@ use crate::words::field_name;
 
 pub(super) fn check(doc: &PassDocument, out: &mut Vec<Finding>) {
     let pass = &doc.pass;
-    let mut seen: HashMap<&str, PassPath> = HashMap::new();
+    let mut seen: HashMap<&str, (FieldGroup, PassPath)> = HashMap::new();
     for style in pass.styles_present() {
         let Some(fields) = pass.style_fields(style) else {
             continue;
@@ -29,15 +29,10 @@ pub(super) fn check(doc: &PassDocument, out: &mut Vec<Finding>) {
             if field.key.is_empty() {
                 continue;
             }
-            if let Some(first) = seen.get(field.key.as_str()) {
-                out.push(Finding::new(
-                    Code::FieldKeyDuplicate,
-                    path.join("key"),
-                    format!("Two fields use the key {} (the first one is at {first}); every field needs its own key.", quote(&field.key)),
-                    "Give this field a different key; keys are never shown to customers.",
-                ));
+            if let Some((first_group, first)) = seen.get(field.key.as_str()) {
+                out.push(duplicate_key(field, group, *first_group, first, path));
             } else {
-                seen.insert(&field.key, path);
+                seen.insert(&field.key, (group, path));
             }
         }
         let square = rules::square_barcode(pass);
@@ -47,6 +42,33 @@ pub(super) fn check(doc: &PassDocument, out: &mut Vec<Finding>) {
                 .map(rules::HiddenField::finding),
         );
     }
+}
+
+/// Two fields with one key. Apple requires keys unique across the pass, but passes with the
+/// same key twice on the back were really issued and added to iPhones, so between two back
+/// fields it is only a warning.
+fn duplicate_key(
+    field: &Field,
+    group: FieldGroup,
+    first_group: FieldGroup,
+    first: &PassPath,
+    path: PassPath,
+) -> Finding {
+    let both_back = group == FieldGroup::Back && first_group == FieldGroup::Back;
+    let code = if both_back {
+        Code::FieldKeyDuplicateBack
+    } else {
+        Code::FieldKeyDuplicate
+    };
+    Finding::new(
+        code,
+        path.join("key"),
+        format!(
+            "Two fields use the key {} (the first one is at {first}); every field needs its own key.",
+            quote(&field.key)
+        ),
+        "Give this field a different key; keys are never shown to customers.",
+    )
 }
 
 /// Names the allowed values of a Wallet option that was spelled differently.

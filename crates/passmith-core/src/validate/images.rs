@@ -7,6 +7,7 @@ use super::quote;
 use crate::code::Code;
 use crate::document::{PassDocument, image_file_name};
 use crate::finding::Finding;
+use crate::image_header::{ImageProblem, PictureFormat};
 use crate::model::Style;
 use crate::path::PassPath;
 use crate::rules;
@@ -60,9 +61,13 @@ pub(super) fn check(doc: &PassDocument, out: &mut Vec<Finding>) {
         }
     }
 
-    if !doc.files.contains_key("icon.png")
-        && !doc.files.keys().any(|p| p.eq_ignore_ascii_case("icon.png"))
-    {
+    // Any density of the icon will do: passes with only icon@2x.png were added to iPhones (the
+    // missing icon.png is then a density warning below). A wrongly cased icon is its own error.
+    let has_icon = images.iter().any(|i| i.name == "icon" && i.lang.is_none());
+    let miscased_icon = doc.files.keys().any(|p| {
+        !p.contains('/') && classify(p).is_some_and(|(name, _, exact)| name == "icon" && !exact)
+    });
+    if !has_icon && !miscased_icon {
         let others: Vec<&str> = images
             .iter()
             .filter(|i| i.name == "icon")
@@ -75,7 +80,7 @@ pub(super) fn check(doc: &PassDocument, out: &mut Vec<Finding>) {
                 "The pass has no icon (icon.png); iPhones refuse a pass without one.".to_owned()
             } else {
                 format!(
-                    "The pass has no icon.png (only {}); iPhones refuse a pass without it.",
+                    "The pass has no icon.png outside a language folder (only {}); iPhones refuse a pass without it.",
                     others.join(", ")
                 )
             },
@@ -105,20 +110,25 @@ pub(super) fn check(doc: &PassDocument, out: &mut Vec<Finding>) {
             continue;
         }
         let prefix = lang.map(|l| format!("{l}.lproj/")).unwrap_or_default();
-        for scale in [2u8, 3] {
+        for scale in [1u8, 2, 3] {
             if !files.iter().any(|f| f.scale == scale) {
                 let missing = format!("{prefix}{}", image_file_name(name, scale));
+                let (message, hint) = if scale == 1 {
+                    (
+                        format!("There is no {missing}; Wallet scales a larger version down for screens without Retina."),
+                        format!("Add {missing}, half the size of {prefix}{}.", image_file_name(name, 2)),
+                    )
+                } else {
+                    (
+                        format!("There is no {missing}, so iPhones with {scale}× screens show a blurry {name}."),
+                        format!("Add {missing}, {scale} times the size of {prefix}{}.", image_file_name(name, 1)),
+                    )
+                };
                 out.push(Finding::new(
                     Code::ImageMissingDensity,
                     PassPath::file(missing.clone()),
-                    format!(
-                        "There is no {missing}, so iPhones with {}× screens show a blurry {name}.",
-                        scale
-                    ),
-                    format!(
-                        "Add {missing}, {scale} times the size of {prefix}{}.",
-                        image_file_name(name, 1)
-                    ),
+                    message,
+                    hint,
                 ));
             }
         }
@@ -159,12 +169,21 @@ pub(super) fn check(doc: &PassDocument, out: &mut Vec<Finding>) {
                 let Some((pw, ph)) = f.size else { continue };
                 let (mw, mh) = (w * u32::from(f.scale), h * u32::from(f.scale));
                 if pw > mw || ph > mh {
+                    // Name the side that is too big, in the points Wallet gives it.
+                    let mut sides = Vec::new();
+                    if pw > mw {
+                        sides.push(format!("{pw} px wide; Wallet gives the {name} {w} pt ({mw} px at @{}x)", f.scale));
+                    }
+                    if ph > mh {
+                        sides.push(format!("{ph} px tall; Wallet gives the {name} {h} pt ({mh} px at @{}x)", f.scale));
+                    }
                     out.push(Finding::new(
                         Code::ImageTooLarge,
                         PassPath::file(f.path),
                         format!(
-                            "{} is {pw}×{ph} pixels, larger than the {mw}×{mh} Wallet gives it, so Wallet shrinks or crops it.",
-                            f.path
+                            "{} is {}, so Wallet shrinks or crops it.",
+                            f.path,
+                            sides.join(", and ")
                         ),
                         format!("Resize it to at most {mw}×{mh} pixels."),
                     ));
@@ -260,29 +279,47 @@ fn unknown_file(path: &str, out: &mut Vec<Finding>) {
     ));
 }
 
-/// Reads a PNG's pixel size from its header, reporting files that are not PNG images.
+/// Reads a PNG's pixel size from its header, reporting files that are not PNG images. A JPEG
+/// with a .png name is read too: Wallet decodes it, so it is only a warning.
 fn png_size(path: &str, bytes: &[u8], out: &mut Vec<Finding>) -> Option<(u32, u32)> {
-    const SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
-    let what = if bytes.starts_with(SIGNATURE) {
-        let reader =
-            image::ImageReader::with_format(std::io::Cursor::new(bytes), image::ImageFormat::Png);
-        match reader.into_dimensions() {
-            Ok((w, h)) if w > 0 && h > 0 => return Some((w, h)),
-            _ => "a damaged PNG file",
+    // Oversized pictures keep their size here: the size checks report them.
+    let read = match crate::image_header::read_header(bytes) {
+        Ok(h) => Ok((h.format, h.width, h.height)),
+        Err(ImageProblem::TooLarge {
+            format,
+            width,
+            height,
+        }) => Ok((format, width, height)),
+        Err(e) => Err(e),
+    };
+    let what = match read {
+        Ok((PictureFormat::Png, w, h)) => return Some((w, h)),
+        Ok((PictureFormat::Jpeg, w, h)) => {
+            out.push(Finding::new(
+                Code::ImageJpegAsPng,
+                PassPath::file(path),
+                format!(
+                    "{path} is a JPEG picture with a .png name ({w}×{h} pixels); Wallet shows it, but image tools and other pass readers may not."
+                ),
+                "Rename or convert it: export the picture as PNG from your image editor.",
+            ));
+            return Some((w, h));
         }
-    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        "a JPEG picture with a .png name"
-    } else if bytes.starts_with(b"GIF8") {
-        "a GIF picture with a .png name"
-    } else if bytes.is_empty() {
-        "an empty file"
-    } else {
-        "not a PNG image"
+        Err(ImageProblem::Damaged {
+            format: PictureFormat::Jpeg,
+            ..
+        }) => "a damaged JPEG picture with a .png name",
+        Err(ImageProblem::Empty) => "an empty file",
+        Err(ImageProblem::UnknownFormat) if bytes.starts_with(b"GIF8") => {
+            "a GIF picture with a .png name"
+        }
+        Err(ImageProblem::UnknownFormat) => "not a PNG image",
+        Err(_) => "a damaged PNG file",
     };
     out.push(Finding::new(
         Code::ImageNotPng,
         PassPath::file(path),
-        format!("{path} is {what}; Wallet only shows real PNG images."),
+        format!("{path} is {what}; Wallet only shows PNG (and JPEG) pictures."),
         "Export the picture as PNG from your image editor (renaming the file is not enough).",
     ));
     None

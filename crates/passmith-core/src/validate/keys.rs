@@ -129,18 +129,19 @@ fn pass_type_identifier(id: &str, out: &mut Vec<Finding>) {
         ));
         return;
     };
+    // Empty labels (`pass.com.example..name`) are not flagged: Apple issued a certificate for
+    // exactly such an id. Other shapes are only a warning: no rejection of them is known.
     let labels: Vec<&str> = rest.split('.').collect();
     let label_ok = |l: &&str| {
-        !l.is_empty()
-            && l.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        l.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
     };
     if labels.len() < 2 || !labels.iter().all(label_ok) {
         out.push(Finding::new(
-            Code::PassTypeIdentifier,
+            Code::PassTypeIdentifierShape,
             path,
             format!(
-                "The pass type ID {} is not a reversed domain name (only letters, digits, - and _ between dots, at least two parts after “pass.”).",
+                "The pass type ID {} does not look like a reversed domain name (letters, digits, - and _ between dots, at least two parts after “pass.”).",
                 quote(id)
             ),
             hint,
@@ -206,7 +207,8 @@ fn colors(doc: &PassDocument, out: &mut Vec<Finding>) {
         let Some(value) = value else { continue };
         let path = PassPath::key(key);
         match classify_color(value) {
-            Ok(ColorNotation::Rgb(_)) => {}
+            // rgba() is what Apple's own tools write; iPhones take it.
+            Ok(ColorNotation::Rgb(_) | ColorNotation::Rgba(_)) => {}
             Ok(ColorNotation::Hex(c)) => out.push(Finding::new(
                 Code::ColorHex,
                 path,

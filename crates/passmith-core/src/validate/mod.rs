@@ -81,6 +81,14 @@ pub fn validate(doc: &PassDocument, ctx: &ValidationContext) -> Vec<Finding> {
     images::check(doc, &mut out);
     localization::check(doc, &mut out);
     typos::check(doc, &mut out);
+    if let Some(line) = doc.pass_json_comment_line {
+        out.push(Finding::new(
+            Code::JsonComment,
+            PassPath::file("pass.json"),
+            format!("pass.json has a comment (line {line}). Passmith reads it, but Apple's JSON parser does not take comments."),
+            "Remove the comments; saving or exporting from Passmith writes pass.json without them.",
+        ));
+    }
     out
 }
 

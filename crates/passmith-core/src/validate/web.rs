@@ -29,7 +29,7 @@ pub(super) fn check(doc: &PassDocument, out: &mut Vec<Finding>) {
         (None, Some(_)) => out.push(Finding::new(
             Code::WebUrlMissing,
             PassPath::key("webServiceURL"),
-            "The pass has an authentication token but no update server address; Wallet refuses the pass.",
+            "The pass has an authentication token but no update server address, so the token is never used.",
             "Add the address of your update server (https://…), or remove the token.",
         )),
         _ => {}
