@@ -12,10 +12,7 @@ pub const PASSWORD: &str = "test-password";
 /// Apple's sample passes in `tests/fixtures/apple-samples` (`<name>.pass`).
 pub const SAMPLES: [&str; 5] = ["BoardingPass", "Coupon", "Event", "Generic", "StoreCard"];
 
-/// The workspace's shared fixtures (`tests/fixtures`).
-pub fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures")
-}
+pub use passmith_testkit::fixtures;
 
 /// A file of `tests/fixtures/certs`.
 pub fn cert_file(name: &str) -> Vec<u8> {
