@@ -95,7 +95,10 @@ mod tests {
 
     #[test]
     fn json_compares_by_value() {
-        assert!(json_equal(&json!({"a": 1, "b": [2]}), &json!({"b": [2.0], "a": 1.0})));
+        assert!(json_equal(
+            &json!({"a": 1, "b": [2]}),
+            &json!({"b": [2.0], "a": 1.0})
+        ));
         assert!(!json_equal(&json!({"a": 1}), &json!({"a": 1, "b": 2})));
         assert!(!json_equal(&json!([1, 2]), &json!([2, 1])));
     }
