@@ -1,8 +1,6 @@
 //! Helpers shared by every topic: the fixtures folder, the test signing identity, the clock, and
 //! the export gate as the tests call it.
 
-use std::path::{Path, PathBuf};
-
 use passmith_core::archive::{self, PackageReport};
 use passmith_core::export::{self, ExportOptions, Refused, Signed};
 use passmith_core::{Finding, Identity, PassDocument};
