@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+use passmith_testkit::json_equal;
+
 use crate::util::{
     SAMPLES, assert_openssl_verifies, cert, copy_sample, for_test_identity, openssl_sign_keyid, os,
     passmith, samples, text, unzip, zip,
@@ -19,22 +21,6 @@ fn password_file(dir: &Path, password: &str) -> PathBuf {
     let p = dir.join("password.txt");
     std::fs::write(&p, format!("{password}\n")).unwrap();
     p
-}
-
-fn json_equal(a: &serde_json::Value, b: &serde_json::Value) -> bool {
-    use serde_json::Value::*;
-    match (a, b) {
-        (Number(x), Number(y)) => x.as_f64() == y.as_f64(),
-        (Array(x), Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| json_equal(p, q))
-        }
-        (Object(x), Object(y)) => {
-            x.len() == y.len()
-                && x.iter()
-                    .all(|(k, v)| y.get(k).is_some_and(|w| json_equal(v, w)))
-        }
-        _ => a == b,
-    }
 }
 
 #[test]
@@ -374,7 +360,7 @@ fn a_subject_key_identifier_signature_is_valid_for_inspect_and_validate() {
     let (out, path) = build_with(dir.path(), "test-pass.p12", "test-password");
     assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
     let mut files = unzip(&std::fs::read(&path).unwrap());
-    let signature = openssl_sign_keyid(&files["manifest.json"]);
+    let signature = openssl_sign_keyid(&files["manifest.json"], true);
     files.insert("signature".into(), signature.clone());
     let write = |files: &BTreeMap<String, Vec<u8>>| {
         std::fs::write(

@@ -10,7 +10,7 @@ use std::path::Path;
 
 use passmith_core::PassDocument;
 
-use crate::signing::unzip;
+use passmith_testkit::unzip;
 use crate::util::{export, fixtures, test_identity};
 
 /// `text` as UTF-16 (`le` or big-endian) with a BOM.

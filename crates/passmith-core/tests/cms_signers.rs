@@ -4,47 +4,17 @@
 //! outdated one what it is.
 //!
 //! Fixture: the Coupon sample exported for the test identity (`tests/fixtures/certs`), then its
-//! `signature` replaced by one the `openssl` binary makes in the test itself.
+//! `signature` replaced by one the `openssl` binary makes in the test itself
+//! (`passmith_testkit::openssl_sign_keyid`: `openssl cms -sign -binary -keyid -md sha256`).
 
 use std::process::Command;
 
 use passmith_core::archive::{ManifestStatus, SignatureStatus, WwdrGeneration};
 
-use crate::archive::{built_sample, with_entry};
-use crate::signing::{openssl_verify, unzip};
-use crate::util::{fixtures, manifest_of, package_report};
+use passmith_testkit::{openssl_sign_keyid, openssl_verify, unzip};
 
-/// `openssl cms -sign -keyid` over `manifest` with the test identity, embedding it and the test
-/// CA as intermediate (`with_certs`) or no certificate at all (`-nocerts`): detached, binary,
-/// SHA-256, with openssl's default signed attributes (contentType, signingTime, messageDigest,
-/// …). Returns the DER.
-pub(crate) fn cms_sign_keyid(manifest: &[u8], with_certs: bool) -> Vec<u8> {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("manifest.json"), manifest).unwrap();
-    let certs = fixtures().join("certs");
-    let mut cmd = Command::new("openssl");
-    cmd.args(["cms", "-sign", "-binary", "-keyid", "-md", "sha256"])
-        .args(["-in", "manifest.json", "-outform", "DER", "-out", "signature"])
-        .arg("-signer")
-        .arg(certs.join("test-pass.pem"))
-        .arg("-inkey")
-        .arg(certs.join("test-pass.key"));
-    if with_certs {
-        cmd.arg("-certfile").arg(certs.join("test-wwdr-ca.pem"));
-    } else {
-        cmd.arg("-nocerts");
-    }
-    let out = cmd
-        .current_dir(dir.path())
-        .output()
-        .expect("the openssl binary is needed for this test (apt-get install openssl)");
-    assert!(
-        out.status.success(),
-        "openssl cms -sign: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    std::fs::read(dir.path().join("signature")).unwrap()
-}
+use crate::archive::{built_sample, with_entry};
+use crate::util::{fixtures, manifest_of, package_report};
 
 /// openssl's own reading of a signature (`cms -cmsout -print`).
 fn openssl_print(signature: &[u8]) -> String {
@@ -61,7 +31,7 @@ fn openssl_print(signature: &[u8]) -> String {
 /// The Coupon sample with its signature made by `openssl cms -sign -keyid`.
 fn ski_signed() -> Vec<u8> {
     let pkpass = built_sample();
-    let signature = cms_sign_keyid(&manifest_of(&pkpass), true);
+    let signature = openssl_sign_keyid(&manifest_of(&pkpass), true);
     with_entry(&pkpass, "signature", Some(&signature))
 }
 
@@ -137,7 +107,7 @@ fn a_damaged_subject_key_identifier_signature_still_says_so() {
     assert!(r.contains("damaged"), "{r}");
 
     // Without the signer's certificate (openssl -nocerts), nothing can be verified.
-    let bare = cms_sign_keyid(&manifest_of(&pkpass), false);
+    let bare = openssl_sign_keyid(&manifest_of(&pkpass), false);
     let r = reason(&with_entry(&pkpass, "signature", Some(&bare)));
     assert!(r.contains("signer's certificate"), "{r}");
 }

@@ -79,26 +79,8 @@ pub fn rewrite_entry(pkpass: Vec<u8>, name: &str, edit: impl Fn(Vec<u8>) -> Vec<
 /// `pkpass` with its signature replaced by one from `openssl cms -sign -keyid` with the test
 /// identity: the signer named by subjectKeyIdentifier (CMS version 3), as current signers do.
 pub fn resign_with_keyid(pkpass: Vec<u8>) -> Vec<u8> {
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&pkpass)).unwrap();
-    let mut manifest = Vec::new();
-    std::io::Read::read_to_end(&mut zip.by_name("manifest.json").unwrap(), &mut manifest).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("manifest.json"), &manifest).unwrap();
-    let certs = fixtures().join("certs");
-    let out = Command::new("openssl")
-        .args(["cms", "-sign", "-binary", "-keyid", "-md", "sha256"])
-        .args(["-in", "manifest.json", "-outform", "DER", "-out", "signature"])
-        .arg("-signer")
-        .arg(certs.join("test-pass.pem"))
-        .arg("-inkey")
-        .arg(certs.join("test-pass.key"))
-        .arg("-certfile")
-        .arg(certs.join("test-wwdr-ca.pem"))
-        .current_dir(dir.path())
-        .output()
-        .expect("the openssl binary");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let signature = std::fs::read(dir.path().join("signature")).unwrap();
+    let manifest = passmith_testkit::unzip(&pkpass).remove("manifest.json").unwrap();
+    let signature = passmith_testkit::openssl_sign_keyid(&manifest, true);
     rewrite_entry(pkpass, "signature", |_| signature.clone())
 }
 
