@@ -377,7 +377,10 @@ fn a_subject_key_identifier_signature_is_valid_for_inspect_and_validate() {
     assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
     let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(v["signature"]["status"], "valid", "{v:#}");
-    assert_eq!(v["identity"]["passTypeIdentifier"], "pass.com.example.passmith");
+    assert_eq!(
+        v["identity"]["passTypeIdentifier"],
+        "pass.com.example.passmith"
+    );
     assert_eq!(v["manifest"]["status"], "matches");
     let out = passmith(os!["validate", "--json", path]);
     let (stdout, stderr) = text(&out);

@@ -44,7 +44,11 @@ fn inspect_lists_each_pass_of_a_bundle_with_its_signature() {
 
     let out = passmith(os!["inspect", path]);
     let (stdout, stderr) = text(&out);
-    assert_eq!(out.status.code(), Some(1), "the tampered pass has errors: {stderr}");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the tampered pass has errors: {stderr}"
+    );
     assert!(stdout.contains("3 passes"), "{stdout}");
     for (i, name) in ["StoreCard", "Coupon", "Tampered"].iter().enumerate() {
         assert!(
@@ -60,10 +64,19 @@ fn inspect_lists_each_pass_of_a_bundle_with_its_signature() {
     assert_eq!(v["bundle"], true);
     let passes = v["passes"].as_array().unwrap();
     let names: Vec<&str> = passes.iter().map(|p| p["file"].as_str().unwrap()).collect();
-    assert_eq!(names, ["StoreCard.pkpass", "Coupon.pkpass", "Tampered.pkpass"]);
+    assert_eq!(
+        names,
+        ["StoreCard.pkpass", "Coupon.pkpass", "Tampered.pkpass"]
+    );
     assert!(passes.iter().all(|p| p["signature"]["status"] == "valid"));
-    assert_eq!(passes[0]["identity"]["passTypeIdentifier"], "pass.com.example.passmith");
-    assert_eq!(passes[1]["identity"]["passTypeIdentifier"], "pass.com.apple.devpubs.example");
+    assert_eq!(
+        passes[0]["identity"]["passTypeIdentifier"],
+        "pass.com.example.passmith"
+    );
+    assert_eq!(
+        passes[1]["identity"]["passTypeIdentifier"],
+        "pass.com.apple.devpubs.example"
+    );
     assert_eq!(passes[0]["manifest"]["status"], "matches");
     assert_eq!(passes[2]["manifest"]["status"], "mismatch");
 }
@@ -90,7 +103,12 @@ fn validate_checks_each_pass_of_a_bundle() {
     };
     assert!(errors(&passes[0]).is_empty(), "{:#}", passes[0]);
     assert!(errors(&passes[1]).is_empty(), "{:#}", passes[1]);
-    assert_eq!(errors(&passes[2]), ["package.manifest_mismatch"], "{:#}", passes[2]);
+    assert_eq!(
+        errors(&passes[2]),
+        ["package.manifest_mismatch"],
+        "{:#}",
+        passes[2]
+    );
 
     let out = passmith(os!["validate", path]);
     let (stdout, _) = text(&out);

@@ -61,15 +61,35 @@ fn without_lang_the_users_language_is_drawn_else_english() {
     let png = |name: &str| std::fs::read(dir.path().join(name)).unwrap();
     preview(&pass, &dir.path().join("fr.png"), "C", &["--lang", "fr"]);
     preview(&pass, &dir.path().join("en.png"), "C", &["--lang", "en"]);
-    assert_ne!(png("fr.png"), png("en.png"), "the two languages must look different");
+    assert_ne!(
+        png("fr.png"),
+        png("en.png"),
+        "the two languages must look different"
+    );
 
     let out = preview(&pass, &dir.path().join("lang-fr.png"), "fr_FR.UTF-8", &[]);
-    assert_eq!(png("lang-fr.png"), png("fr.png"), "LANG=fr_FR.UTF-8 draws French");
-    assert!(text(&out).1.contains("note: showing fr"), "{:?}", text(&out));
+    assert_eq!(
+        png("lang-fr.png"),
+        png("fr.png"),
+        "LANG=fr_FR.UTF-8 draws French"
+    );
+    assert!(
+        text(&out).1.contains("note: showing fr"),
+        "{:?}",
+        text(&out)
+    );
 
     let out = preview(&pass, &dir.path().join("lang-de.png"), "de_DE.UTF-8", &[]);
-    assert_eq!(png("lang-de.png"), png("en.png"), "no German: English is drawn");
-    assert!(text(&out).1.contains("note: showing en"), "{:?}", text(&out));
+    assert_eq!(
+        png("lang-de.png"),
+        png("en.png"),
+        "no German: English is drawn"
+    );
+    assert!(
+        text(&out).1.contains("note: showing en"),
+        "{:?}",
+        text(&out)
+    );
 }
 
 #[test]
@@ -78,7 +98,10 @@ fn layout_warnings_go_to_stderr() {
     let pass = localized_pass(dir.path());
     let out = preview(&pass, &dir.path().join("front.png"), "en_US.UTF-8", &[]);
     let (stdout, stderr) = text(&out);
-    assert!(stderr.contains("is cut off"), "the long name is cut off: {stderr}");
+    assert!(
+        stderr.contains("is cut off"),
+        "the long name is cut off: {stderr}"
+    );
     assert!(!stdout.contains("cut off"), "{stdout}");
     assert_eq!(
         stdout.trim(),

@@ -237,7 +237,11 @@ fn inspect_and_validate_agree_on_exit_codes() {
     let mut files = unzip(&original);
     files.insert("pass.json".into(), b"{ \"formatVersion\": 1, ".to_vec());
     let broken = tmp.path().join("Broken.pkpass");
-    std::fs::write(&broken, zip(files.iter().map(|(n, b)| (n.as_str(), b.as_slice())))).unwrap();
+    std::fs::write(
+        &broken,
+        zip(files.iter().map(|(n, b)| (n.as_str(), b.as_slice()))),
+    )
+    .unwrap();
     let hostile = tmp.path().join("Hostile.pkpass");
     // Written as xx/ and patched, as a zip writer refuses to write ../ itself.
     let mut bytes = zip([("xx/evil.json", &b"{}"[..])]);

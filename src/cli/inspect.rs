@@ -36,7 +36,10 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     let contents = match bundle::open_path(&args.pkpass, now) {
         Ok(c) => c,
         Err(err) => {
-            eprintln!("error: {}", unreadable(&args.pkpass.display().to_string(), &err));
+            eprintln!(
+                "error: {}",
+                unreadable(&args.pkpass.display().to_string(), &err)
+            );
             return Ok(load_error_code(&err));
         }
     };
@@ -65,13 +68,23 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             passes.len()
         )?;
         if !ignored.is_empty() {
-            writeln!(out, "Not passes:   {} (Wallet ignores them)", ignored.join(", "))?;
+            writeln!(
+                out,
+                "Not passes:   {} (Wallet ignores them)",
+                ignored.join(", ")
+            )?;
         }
     }
     for (i, p) in passes.iter().enumerate() {
         let path = args.pkpass.join(&p.name);
         if !args.json {
-            writeln!(out, "\n== Pass {} of {}: {} ==", i + 1, passes.len(), p.name)?;
+            writeln!(
+                out,
+                "\n== Pass {} of {}: {} ==",
+                i + 1,
+                passes.len(),
+                p.name
+            )?;
         }
         match &p.pass {
             Ok(opened) => {

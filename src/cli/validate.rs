@@ -63,7 +63,9 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
                 for (pass, result) in &passes {
                     writeln!(stdout, "== {name}/{pass} ==")?;
                     match result {
-                        Ok(findings) => write_report(&mut stdout, &format!("{name}/{pass}"), findings)?,
+                        Ok(findings) => {
+                            write_report(&mut stdout, &format!("{name}/{pass}"), findings)?
+                        }
                         Err(error) => writeln!(stdout, "{name}/{pass}: cannot be read: {error}")?,
                     }
                     writeln!(stdout)?;

@@ -245,7 +245,10 @@ pub fn read_pkpass(bytes: &[u8], now_unix: i64) -> Result<Opened, Error> {
 }
 
 /// [`read_pkpass`] on entries already read (and checked) by [`read_entries`].
-pub(crate) fn from_entries(entries: Vec<(String, Vec<u8>)>, now_unix: i64) -> Result<Opened, Error> {
+pub(crate) fn from_entries(
+    entries: Vec<(String, Vec<u8>)>,
+    now_unix: i64,
+) -> Result<Opened, Error> {
     let files: Vec<(String, u64)> = entries
         .iter()
         .map(|(n, b)| (n.clone(), b.len() as u64))

@@ -170,7 +170,10 @@ mod tests {
             classify_color("rgba(10, 20, 30, 0.5)"),
             Ok(ColorNotation::Rgba([10, 20, 30, 128]))
         );
-        assert_eq!(parse_color_rgba("rgba(10,20,30,.25)"), Some([10, 20, 30, 64]));
+        assert_eq!(
+            parse_color_rgba("rgba(10,20,30,.25)"),
+            Some([10, 20, 30, 64])
+        );
         assert_eq!(parse_color_rgba("rgba(0, 0, 0, 1)"), Some([0, 0, 0, 255]));
         assert_eq!(parse_color_rgba("rgba(0, 0, 0, 0)"), Some([0, 0, 0, 0]));
         assert_eq!(parse_color("rgba(10, 20, 30, 0.5)"), Some([10, 20, 30]));

@@ -51,7 +51,6 @@ pub const JOURNAL_FILE: &str = ".passmith-save.json";
 /// The suffix of a file written by an unfinished save (`.pass.json.passmith-new`).
 pub const TEMP_SUFFIX: &str = ".passmith-new";
 
-
 /// What opening a folder found and did about an earlier, interrupted save.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

@@ -29,7 +29,8 @@ fn scan(text: &str) -> (String, Option<usize>) {
     let mut pending_comma: Option<usize> = None;
     let mut first_comment: Option<usize> = None;
     let mut note_comment = |at: usize| {
-        first_comment.get_or_insert_with(|| 1 + bytes[..at].iter().filter(|&&b| b == b'\n').count());
+        first_comment
+            .get_or_insert_with(|| 1 + bytes[..at].iter().filter(|&&b| b == b'\n').count());
     };
     while i < bytes.len() {
         let b = bytes[i];
@@ -83,7 +84,8 @@ fn scan(text: &str) -> (String, Option<usize>) {
         i += 1;
     }
     // Only ASCII bytes were replaced by ASCII spaces, so the text is still valid UTF-8.
-    let text = String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    let text = String::from_utf8(out)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
     (text, first_comment)
 }
 

@@ -70,9 +70,15 @@ mod tests {
     #[test]
     fn locale_variables_in_setlocale_order() {
         assert_eq!(env(&[("LANG", "fr_FR.UTF-8")]), ["fr-FR", "fr"]);
-        assert_eq!(env(&[("LANG", "de_DE.UTF-8"), ("LC_ALL", "ja_JP")]), ["ja-JP", "ja"]);
+        assert_eq!(
+            env(&[("LANG", "de_DE.UTF-8"), ("LC_ALL", "ja_JP")]),
+            ["ja-JP", "ja"]
+        );
         assert_eq!(env(&[("LANG", "pt_BR"), ("LC_MESSAGES", "es")]), ["es"]);
-        assert_eq!(env(&[("LC_ALL", ""), ("LANG", "sv_SE@euro")]), ["sv-SE", "sv"]);
+        assert_eq!(
+            env(&[("LC_ALL", ""), ("LANG", "sv_SE@euro")]),
+            ["sv-SE", "sv"]
+        );
         assert!(env(&[("LANG", "C.UTF-8")]).is_empty());
         assert!(env(&[("LANG", "POSIX")]).is_empty());
         assert!(env(&[]).is_empty());
@@ -81,11 +87,23 @@ mod tests {
     #[test]
     fn preferred_then_english_then_first() {
         let available = langs(&["de", "en", "fr"]);
-        assert_eq!(pick(&available, &langs(&["fr-FR", "fr"])).as_deref(), Some("fr"));
-        assert_eq!(pick(&available, &langs(&["it-IT", "it"])).as_deref(), Some("en"));
+        assert_eq!(
+            pick(&available, &langs(&["fr-FR", "fr"])).as_deref(),
+            Some("fr")
+        );
+        assert_eq!(
+            pick(&available, &langs(&["it-IT", "it"])).as_deref(),
+            Some("en")
+        );
         assert_eq!(pick(&langs(&["de", "fr"]), &[]).as_deref(), Some("de"));
-        assert_eq!(pick(&langs(&["zh_CN", "en"]), &langs(&["zh-CN", "zh"])).as_deref(), Some("zh_CN"));
-        assert_eq!(pick(&langs(&["pt-BR"]), &langs(&["pt-br"])).as_deref(), Some("pt-BR"));
+        assert_eq!(
+            pick(&langs(&["zh_CN", "en"]), &langs(&["zh-CN", "zh"])).as_deref(),
+            Some("zh_CN")
+        );
+        assert_eq!(
+            pick(&langs(&["pt-BR"]), &langs(&["pt-br"])).as_deref(),
+            Some("pt-BR")
+        );
         assert_eq!(pick(&[], &langs(&["fr"])), None);
     }
 }

@@ -108,4 +108,3 @@ fn signing_error(e: openssl::error::ErrorStack) -> Error {
         reason: e.to_string(),
     }
 }
-

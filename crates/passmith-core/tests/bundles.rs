@@ -12,8 +12,14 @@ use crate::util::{export, now, sample_for_test_cert, test_identity};
 fn two_passes_and_junk() -> Vec<u8> {
     let identity = test_identity();
     package::bundle_pkpasses(&[
-        ("Coupon.pkpass".into(), export(&sample_for_test_cert("Coupon"), &identity, None)),
-        ("Event.pkpass".into(), export(&sample_for_test_cert("Event"), &identity, None)),
+        (
+            "Coupon.pkpass".into(),
+            export(&sample_for_test_cert("Coupon"), &identity, None),
+        ),
+        (
+            "Event.pkpass".into(),
+            export(&sample_for_test_cert("Event"), &identity, None),
+        ),
         ("Junk.pkpass".into(), b"not a zip".to_vec()),
     ])
     .unwrap()
@@ -38,7 +44,13 @@ fn a_bundle_reads_into_its_passes() {
         assert!(report.is_intact());
     }
     assert_eq!(
-        read.passes[0].pass.as_ref().unwrap().document.pass.serial_number,
+        read.passes[0]
+            .pass
+            .as_ref()
+            .unwrap()
+            .document
+            .pass
+            .serial_number,
         sample_for_test_cert("Coupon").pass.serial_number
     );
     // The junk pass is reported as such; the others are still read.
@@ -56,7 +68,10 @@ fn a_bundle_opened_as_a_pass_says_what_it_is() {
         other => panic!("expected IsBundle, got {other:?}"),
     }
     let message = archive::read_pkpass(&bytes, now()).unwrap_err().to_string();
-    assert!(message.contains(".pkpasses bundle of 3 passes"), "{message}");
+    assert!(
+        message.contains(".pkpasses bundle of 3 passes"),
+        "{message}"
+    );
 
     // A pass is not a bundle.
     let pass = export(&sample_for_test_cert("Coupon"), &test_identity(), None);

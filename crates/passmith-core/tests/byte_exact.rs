@@ -10,14 +10,22 @@ use std::path::Path;
 
 use passmith_core::PassDocument;
 
-use passmith_testkit::unzip;
 use crate::util::{export, fixtures, test_identity};
+use passmith_testkit::unzip;
 
 /// `text` as UTF-16 (`le` or big-endian) with a BOM.
 fn utf16(text: &str, le: bool) -> Vec<u8> {
-    let mut out = if le { vec![0xFF, 0xFE] } else { vec![0xFE, 0xFF] };
+    let mut out = if le {
+        vec![0xFF, 0xFE]
+    } else {
+        vec![0xFE, 0xFF]
+    };
     for unit in text.encode_utf16() {
-        out.extend_from_slice(&if le { unit.to_le_bytes() } else { unit.to_be_bytes() });
+        out.extend_from_slice(&if le {
+            unit.to_le_bytes()
+        } else {
+            unit.to_be_bytes()
+        });
     }
     out
 }
@@ -49,7 +57,11 @@ fn files_in(dir: &Path) -> BTreeMap<String, Vec<u8>> {
             if path.is_dir() {
                 stack.push(path);
             } else {
-                let rel = path.strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+                let rel = path
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
                 out.insert(rel, std::fs::read(&path).unwrap());
             }
         }
@@ -120,10 +132,17 @@ fn only_an_edited_table_is_re_encoded_and_packages_get_utf16le() {
     doc.write_dir(&source).unwrap();
     let after = files_in(&source);
     let fr = &after["fr.lproj/pass.strings"];
-    assert_eq!(&fr[..2], [0xFF, 0xFE], "the edited table is UTF-16LE with a BOM");
+    assert_eq!(
+        &fr[..2],
+        [0xFF, 0xFE],
+        "the edited table is UTF-16LE with a BOM"
+    );
     let reread = PassDocument::read_dir(&source).unwrap();
     assert_eq!(reread.localizations["fr"].get("Event"), Some("Spectacle"));
-    assert_eq!(reread.localizations["fr"].get("Doors"), Some("Portes\nouvertes"));
+    assert_eq!(
+        reread.localizations["fr"].get("Doors"),
+        Some("Portes\nouvertes")
+    );
     for (rel, bytes) in tables() {
         if rel != "fr.lproj/pass.strings" {
             assert!(after[&rel] == bytes, "{rel} was not edited but changed");

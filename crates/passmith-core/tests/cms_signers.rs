@@ -21,7 +21,15 @@ fn openssl_print(signature: &[u8]) -> String {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("signature"), signature).unwrap();
     let out = Command::new("openssl")
-        .args(["cms", "-cmsout", "-print", "-inform", "DER", "-in", "signature"])
+        .args([
+            "cms",
+            "-cmsout",
+            "-print",
+            "-inform",
+            "DER",
+            "-in",
+            "signature",
+        ])
         .current_dir(dir.path())
         .output()
         .unwrap();

@@ -1072,18 +1072,28 @@ fn passes_iphones_accept_are_not_errors() {
         )
     };
     // rgba() colours, as Apple's own tools write them: nothing at all.
-    let rgba = with(json!({"backgroundColor": "rgba(20, 30, 40, 0.8)", "labelColor": "rgba(255,255,255,1)"}));
+    let rgba = with(
+        json!({"backgroundColor": "rgba(20, 30, 40, 0.8)", "labelColor": "rgba(255,255,255,1)"}),
+    );
     assert!(codes(&validate(&rgba, &ctx)).is_empty());
     // Only icon@2x.png: the missing icon.png is a density warning.
     let only_2x = with_files(json!({}), |f| f.retain(|name, _| name == "icon@2x.png"));
     assert!(errors(&only_2x).is_empty());
     let found = codes(&validate(&only_2x, &ctx));
-    assert!(found.contains(&("image.missing_density".into(), "icon.png".into())), "{found:?}");
+    assert!(
+        found.contains(&("image.missing_density".into(), "icon.png".into())),
+        "{found:?}"
+    );
     // The same key twice on the back: a warning (twice on the front stays an error).
     let back = generic(json!({"backFields": [field("a", json!({})), field("a", json!({}))]}));
     assert!(errors(&back).is_empty());
-    let front = generic(json!({"primaryFields": [field("a", json!({}))], "secondaryFields": [field("a", json!({}))]}));
-    assert_eq!(errors(&front), pairs(&[("field.key_duplicate", "/generic/secondaryFields/0/key")]));
+    let front = generic(
+        json!({"primaryFields": [field("a", json!({}))], "secondaryFields": [field("a", json!({}))]}),
+    );
+    assert_eq!(
+        errors(&front),
+        pairs(&[("field.key_duplicate", "/generic/secondaryFields/0/key")])
+    );
     // A JPEG named .png: a warning saying what to do, and its size is read like a PNG's.
     let jpeg_logo = with_files(json!({}), |f| {
         f.insert("logo.png".into(), jpeg(400, 50));
@@ -1093,9 +1103,14 @@ fn passes_iphones_accept_are_not_errors() {
     assert!(errors(&jpeg_logo).is_empty());
     let f = validate(&jpeg_logo, &ctx);
     let jpeg_finding = f.iter().find(|f| f.code == "image.jpeg_as_png").unwrap();
-    assert!(jpeg_finding.hint.contains("Rename or convert"), "{}", jpeg_finding.hint);
     assert!(
-        f.iter().any(|f| f.code == "image.too_large" && f.path == "logo.png"),
+        jpeg_finding.hint.contains("Rename or convert"),
+        "{}",
+        jpeg_finding.hint
+    );
+    assert!(
+        f.iter()
+            .any(|f| f.code == "image.too_large" && f.path == "logo.png"),
         "the JPEG's 400 px width is checked: {f:#?}"
     );
     // An authenticationToken without a webServiceURL is simply unused.
@@ -1106,7 +1121,12 @@ fn passes_iphones_accept_are_not_errors() {
         pairs(&[("web.url_missing", "/webServiceURL")])
     );
     // pass.com.example..name
-    assert!(errors(&with(json!({"passTypeIdentifier": "pass.com.example..name"}))).is_empty());
+    assert!(
+        errors(&with(
+            json!({"passTypeIdentifier": "pass.com.example..name"})
+        ))
+        .is_empty()
+    );
 }
 
 #[test]

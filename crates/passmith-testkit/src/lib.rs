@@ -82,7 +82,14 @@ pub fn openssl_sign_keyid(manifest: &[u8], with_certs: bool) -> Vec<u8> {
     std::fs::write(dir.path().join("manifest.json"), manifest).unwrap();
     let mut cmd = Command::new("openssl");
     cmd.args(["cms", "-sign", "-binary", "-keyid", "-md", "sha256"])
-        .args(["-in", "manifest.json", "-outform", "DER", "-out", "signature"])
+        .args([
+            "-in",
+            "manifest.json",
+            "-outform",
+            "DER",
+            "-out",
+            "signature",
+        ])
         .arg("-signer")
         .arg(cert_path("test-pass.pem"))
         .arg("-inkey")

@@ -115,13 +115,23 @@ pub(super) fn check(doc: &PassDocument, out: &mut Vec<Finding>) {
                 let missing = format!("{prefix}{}", image_file_name(name, scale));
                 let (message, hint) = if scale == 1 {
                     (
-                        format!("There is no {missing}; Wallet scales a larger version down for screens without Retina."),
-                        format!("Add {missing}, half the size of {prefix}{}.", image_file_name(name, 2)),
+                        format!(
+                            "There is no {missing}; Wallet scales a larger version down for screens without Retina."
+                        ),
+                        format!(
+                            "Add {missing}, half the size of {prefix}{}.",
+                            image_file_name(name, 2)
+                        ),
                     )
                 } else {
                     (
-                        format!("There is no {missing}, so iPhones with {scale}× screens show a blurry {name}."),
-                        format!("Add {missing}, {scale} times the size of {prefix}{}.", image_file_name(name, 1)),
+                        format!(
+                            "There is no {missing}, so iPhones with {scale}× screens show a blurry {name}."
+                        ),
+                        format!(
+                            "Add {missing}, {scale} times the size of {prefix}{}.",
+                            image_file_name(name, 1)
+                        ),
                     )
                 };
                 out.push(Finding::new(
@@ -172,10 +182,16 @@ pub(super) fn check(doc: &PassDocument, out: &mut Vec<Finding>) {
                     // Name the side that is too big, in the points Wallet gives it.
                     let mut sides = Vec::new();
                     if pw > mw {
-                        sides.push(format!("{pw} px wide; Wallet gives the {name} {w} pt ({mw} px at @{}x)", f.scale));
+                        sides.push(format!(
+                            "{pw} px wide; Wallet gives the {name} {w} pt ({mw} px at @{}x)",
+                            f.scale
+                        ));
                     }
                     if ph > mh {
-                        sides.push(format!("{ph} px tall; Wallet gives the {name} {h} pt ({mh} px at @{}x)", f.scale));
+                        sides.push(format!(
+                            "{ph} px tall; Wallet gives the {name} {h} pt ({mh} px at @{}x)",
+                            f.scale
+                        ));
                     }
                     out.push(Finding::new(
                         Code::ImageTooLarge,

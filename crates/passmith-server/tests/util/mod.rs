@@ -79,7 +79,9 @@ pub fn rewrite_entry(pkpass: Vec<u8>, name: &str, edit: impl Fn(Vec<u8>) -> Vec<
 /// `pkpass` with its signature replaced by one from `openssl cms -sign -keyid` with the test
 /// identity: the signer named by subjectKeyIdentifier (CMS version 3), as current signers do.
 pub fn resign_with_keyid(pkpass: Vec<u8>) -> Vec<u8> {
-    let manifest = passmith_testkit::unzip(&pkpass).remove("manifest.json").unwrap();
+    let manifest = passmith_testkit::unzip(&pkpass)
+        .remove("manifest.json")
+        .unwrap();
     let signature = passmith_testkit::openssl_sign_keyid(&manifest, true);
     rewrite_entry(pkpass, "signature", |_| signature.clone())
 }
