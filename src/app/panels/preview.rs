@@ -7,6 +7,8 @@ use egui::Ui;
 use passmith_core::PassDocument;
 use passmith_preview::{Layout, RenderOptions, Side, Source};
 
+use crate::app::theme;
+
 /// Preview state: options, the last layout and its texture.
 pub struct PreviewPanel {
     options: RenderOptions,
@@ -144,7 +146,7 @@ impl PreviewPanel {
             }
         });
         self.refresh(ui.ctx(), doc, version);
-        ui.add_space(6.0);
+        ui.add_space(theme::SPACE_M);
         let (Some(texture), Some(layout)) = (&self.texture, &self.layout) else {
             ui.label(
                 self.error
@@ -172,9 +174,12 @@ impl PreviewPanel {
                 egui::vec2(element.rect.w, element.rect.h) * self.zoom,
             );
             ui.painter().rect_stroke(
-                r.expand(2.0),
-                3.0,
-                egui::Stroke::new(1.5, ui.visuals().selection.stroke.color),
+                r.expand(theme::SELECTION_EXPAND),
+                theme::SELECTION_RADIUS,
+                egui::Stroke::new(
+                    theme::SELECTION_STROKE,
+                    theme::selection_color(ui.visuals()),
+                ),
                 egui::StrokeKind::Outside,
             );
         }

@@ -5,7 +5,8 @@ use egui::Ui;
 use passmith_core::Finding;
 
 use crate::app::command::Command;
-use crate::app::widgets::{severity_color, severity_icon};
+use crate::app::theme;
+use crate::app::widgets::severity_icon;
 
 pub fn ui(ui: &mut Ui, findings: &[Finding], commands: &mut Vec<Command>) {
     let errors = findings.iter().filter(|f| f.is_error()).count();
@@ -40,7 +41,7 @@ pub fn ui(ui: &mut Ui, findings: &[Finding], commands: &mut Vec<Command>) {
         .auto_shrink([false, true])
         .show(ui, |ui| {
             for f in sorted {
-                let color = severity_color(ui, f.severity);
+                let color = theme::severity_color(ui.visuals(), f.severity);
                 let text =
                     egui::RichText::new(format!("{} {}", severity_icon(f.severity), f.message))
                         .color(color);
