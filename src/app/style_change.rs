@@ -73,7 +73,7 @@ mod tests {
                 .push(Field::text(&format!("a{i}"), "A", "x"));
         }
         doc.pass.event_ticket = Some(f);
-        doc.files.insert("background@2x.png".into(), vec![1]);
+        doc.files.insert("background@2x.png".into(), vec![1].into());
         doc
     }
 

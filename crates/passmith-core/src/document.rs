@@ -8,6 +8,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -21,6 +22,12 @@ pub const GENERATED_FILES: [&str; 2] = ["manifest.json", "signature"];
 /// The name of a localization table inside an `.lproj` folder.
 pub const STRINGS_FILE: &str = "pass.strings";
 
+/// The bytes of one file of a pass, shared: cloning a document (an undo step, an autosave)
+/// shares every image instead of copying it, and comparing two clones compares pointers before
+/// bytes (`Arc`'s `PartialEq` for `T: Eq`), so "did the document change?" stays cheap however
+/// large the images are.
+pub type FileBytes = Arc<[u8]>;
+
 /// One pass: pass.json, localizations and files.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PassDocument {
@@ -28,7 +35,7 @@ pub struct PassDocument {
     /// Localization tables by language code (`en`, `zh-Hans`, …), from `<lang>.lproj/pass.strings`.
     pub localizations: BTreeMap<String, Strings>,
     /// Every other file, by relative path with `/` separators (`logo@2x.png`, `fr.lproj/logo.png`).
-    pub files: BTreeMap<String, Vec<u8>>,
+    pub files: BTreeMap<String, FileBytes>,
 }
 
 /// An image slot and the densities it can be supplied at.
@@ -67,7 +74,7 @@ impl PassDocument {
                 doc.localizations.insert(lang.to_owned(), table);
                 continue;
             }
-            doc.files.insert(path, bytes);
+            doc.files.insert(path, bytes.into());
         }
         let bytes = pass_json.ok_or_else(|| Error::NotAPassFolder {
             path: PathBuf::from("pass.json"),
@@ -80,7 +87,11 @@ impl PassDocument {
     /// Every file of the pass as it goes into a package: pass.json (strict JSON), each
     /// `<lang>.lproj/pass.strings` (UTF-16LE), and the other files unchanged. Sorted by path.
     pub fn to_files(&self) -> Result<BTreeMap<String, Vec<u8>>, Error> {
-        let mut out = self.files.clone();
+        let mut out: BTreeMap<String, Vec<u8>> = self
+            .files
+            .iter()
+            .map(|(path, bytes)| (path.clone(), bytes.to_vec()))
+            .collect();
         out.insert(
             "pass.json".to_owned(),
             crate::json::to_pretty_bytes(&self.pass)?,
@@ -329,9 +340,10 @@ mod tests {
             .push(Field::text("name", "Name", "Hello"));
         pass.generic = Some(fields);
         let mut doc = PassDocument::new(pass);
-        doc.files.insert("icon.png".into(), vec![1, 2, 3]);
-        doc.files.insert("fr.lproj/logo@2x.png".into(), vec![4]);
-        doc.files.insert("logo.png".into(), vec![5]);
+        doc.files.insert("icon.png".into(), vec![1, 2, 3].into());
+        doc.files
+            .insert("fr.lproj/logo@2x.png".into(), vec![4].into());
+        doc.files.insert("logo.png".into(), vec![5].into());
         let mut fr = Strings::default();
         fr.set("Hello", "Bonjour");
         doc.localizations.insert("fr".into(), fr);
@@ -364,6 +376,14 @@ mod tests {
         assert_eq!(doc.localized(Some("fr"), "Hello"), "Bonjour");
         assert_eq!(doc.localized(None, "Hello"), "Hello");
         assert_eq!(doc.languages(), vec!["fr".to_owned()]);
+    }
+
+    #[test]
+    fn a_clone_shares_file_bytes_instead_of_copying_them() {
+        let doc = sample();
+        let copy = doc.clone();
+        assert!(Arc::ptr_eq(&doc.files["icon.png"], &copy.files["icon.png"]));
+        assert_eq!(copy, doc);
     }
 
     #[test]

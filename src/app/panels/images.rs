@@ -169,7 +169,7 @@ pub fn ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
                         {
                             match std::fs::read(&path) {
                                 Ok(bytes) if png_size(&bytes).is_some() => {
-                                    doc.files.insert(file.clone(), bytes);
+                                    doc.files.insert(file.clone(), bytes.into());
                                 }
                                 Ok(_) => ed.messages.push(format!(
                                     "{} is not a PNG image; Wallet only accepts PNG. Export it as PNG and try again.",
