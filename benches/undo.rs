@@ -2,7 +2,7 @@
 //! "cheap undo"): the memory 200 edits add, measured with a counting global allocator, and the
 //! per-frame check "did the document change?" that the app runs after every frame.
 //!
-//! File bytes are shared (`Arc<[u8]>`), so an undo step holds the pass model and pointers to
+//! File bytes are shared (`FileBytes`, an `Arc<[u8]>`), so an undo step holds the pass model and pointers to
 //! the same image bytes, and comparing two snapshots compares those pointers, not 5 MB.
 //!
 //! `cargo bench -p passmith --bench undo -- --warm-up-time 1 --measurement-time 3`
@@ -13,13 +13,13 @@
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use passmith::app::history::History;
 use passmith::app::templates;
 use passmith_core::PassDocument;
+use passmith_core::document::FileBytes;
 use passmith_core::model::{Barcode, BarcodeFormat, FieldGroup, Style};
 
 /// Bytes currently allocated through the global allocator.
@@ -125,7 +125,7 @@ fn history_after_edits(start: &PassDocument, copy_bytes: bool) -> (History, Pass
             doc.files = doc
                 .files
                 .iter()
-                .map(|(path, bytes)| (path.clone(), Arc::from(&bytes[..])))
+                .map(|(path, bytes)| (path.clone(), FileBytes::from(&bytes[..])))
                 .collect();
         }
         assert!(history.commit(&doc, None), "edit {i} changed the document");
@@ -149,7 +149,7 @@ fn memory_added_by_edits(copy_bytes: bool) -> f64 {
     let mut history = history;
     while history.undo(&mut back) {}
     assert_eq!(back, start);
-    assert!(Arc::ptr_eq(
+    assert!(FileBytes::ptr_eq(
         &back.files["background@2x.png"],
         &start.files["background@2x.png"]
     ));

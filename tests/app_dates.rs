@@ -8,7 +8,7 @@ use passmith::app::{ScriptedDialogs, templates};
 use passmith_core::model::{FieldGroup, Style};
 use passmith_core::validate::parse_w3c_date;
 
-use crate::util::{harness, press, undo};
+use crate::util::{field_of, harness, press, undo};
 
 #[test]
 fn picking_an_expiration_date_writes_a_valid_w3c_date_undone_in_one_step() {
@@ -131,14 +131,7 @@ fn field_values_and_relevant_dates_have_pickers_too() {
         .set_value_accesskit(30.0);
     h.run();
     press(&mut h, "Set secondary field 2 value");
-    let gates = h
-        .state()
-        .session
-        .doc
-        .pass
-        .fields()
-        .unwrap()
-        .group(FieldGroup::Secondary)[1]
+    let gates = field_of(h.state(), FieldGroup::Secondary, 1)
         .value
         .to_display_string();
     assert_eq!(gates, "2027-07-16T17:30:00-07:00");

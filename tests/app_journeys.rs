@@ -13,8 +13,9 @@ use passmith_core::PassDocument;
 use passmith_core::model::{BarcodeFormat, FieldGroup, Style};
 
 use crate::util::{
-    assert_openssl_verifies, cert, choose_test_identity, harness, load_test_identity, menu, press,
-    redo, retype, retype_as, samples, undo, unzip,
+    assert_openssl_verifies, cert, choose_test_identity, field_of, harness, load_test_identity, menu, os,
+    press,
+    redo, retype, retype_as, run, samples, undo, unzip,
 };
 
 fn primary_value(doc: &PassDocument) -> String {
@@ -396,16 +397,7 @@ fn images_load_png_per_slot_and_refuse_other_files() {
 fn dragging_a_field_onto_another_group_moves_it_there() {
     let dialogs = ScriptedDialogs::new();
     let mut h = harness(templates::template(Style::StoreCard).unwrap(), &dialogs);
-    let header_key = h
-        .state()
-        .session
-        .doc
-        .pass
-        .fields()
-        .unwrap()
-        .group(FieldGroup::Header)[0]
-        .key
-        .clone();
+    let header_key = field_of(h.state(), FieldGroup::Header, 0).key;
     let from = h.get_by_label("Drag Header field 1").rect().center();
     let to = h
         .get_by_role_and_label(Role::TextInput, "Secondary field 1 key")
@@ -745,4 +737,79 @@ fn escape_closes_the_command_palette_and_the_view_menu_opens_it_too() {
     assert!(!h.state().palette.is_open());
     assert!(h.query_by_label("Search commands").is_none());
     assert!(dialogs.asked.borrow().is_empty(), "nothing ran");
+}
+
+#[test]
+fn the_designers_export_warns_about_the_test_intermediate_as_passmith_build_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("Coupon.pkpass");
+    let dialogs = ScriptedDialogs::new();
+    dialogs.answer(cert("test-pass.p12"));
+    dialogs.answer(cert("test-wwdr-ca.pem"));
+    dialogs.answer(&out);
+    let mut h = harness(templates::template(Style::Coupon).unwrap(), &dialogs);
+    menu(&mut h, &["File", "Export .pkpass…"]);
+    choose_test_identity(&mut h);
+    press(&mut h, "Use this identity");
+
+    let app = h.state();
+    assert_eq!(app.last_export.as_deref(), Some(out.as_path()), "{:?}", app.notices);
+    let notice = app
+        .notices
+        .iter()
+        .find(|n| n.title.starts_with("Exported"))
+        .expect("the export is announced")
+        .clone();
+    assert_eq!(notice.kind, passmith::app::NoticeKind::Warning, "{notice:?}");
+    let mut designer: Vec<String> = notice
+        .findings
+        .iter()
+        .map(|f| f.code.to_string())
+        .collect();
+    designer.sort();
+    assert!(
+        designer.iter().any(|c| c == "package.intermediate_not_apple"),
+        "{designer:?}"
+    );
+    // The warning is on screen, in the notice.
+    let warning = notice
+        .findings
+        .iter()
+        .find(|f| f.code.to_string() == "package.intermediate_not_apple")
+        .unwrap();
+    h.get_by_label_contains(&warning.message);
+
+    // The same pass through `passmith build`, with the same identity and intermediate.
+    let folder = dir.path().join("Coupon.pass");
+    h.state().session.doc.write_dir(&folder).unwrap();
+    let password = dir.path().join("password.txt");
+    std::fs::write(&password, "test-password\n").unwrap();
+    let (code, _, stderr) = run(os![
+        "build",
+        folder,
+        "--cert",
+        cert("test-pass.p12"),
+        "--password-file",
+        password,
+        "--wwdr",
+        cert("test-wwdr-ca.pem"),
+        "-o",
+        dir.path().join("cli.pkpass")
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    // Each warning is reported as `  [code]` (after its path, if any).
+    let mut cli: Vec<String> = stderr
+        .lines()
+        .filter_map(|l| {
+            let l = l.trim_end();
+            l.ends_with(']')
+                .then(|| l.rsplit_once('[').map(|(_, c)| c.trim_end_matches(']').to_owned()))
+                .flatten()
+        })
+        .collect();
+    cli.sort();
+    assert_eq!(designer, cli, "designer notice vs passmith build:\n{stderr}");
+    for f in &notice.findings {
+        assert!(stderr.contains(&f.message), "{} missing from:\n{stderr}", f.message);
+    }
 }

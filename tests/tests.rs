@@ -20,3 +20,5 @@ mod app_upload;
 mod cli_build;
 /// `passmith validate`: exit codes, report and `--json`.
 mod cli_validate;
+/// One answer for hidden fields: validate, preview and the style-change notice.
+mod hidden_fields;

@@ -47,6 +47,11 @@ pub fn harness(doc: PassDocument, dialogs: &ScriptedDialogs) -> Harness<'static,
     h
 }
 
+/// Field `index` of `group` in the designer's open pass.
+pub fn field_of(app: &App, group: passmith_core::model::FieldGroup, index: usize) -> passmith_core::model::Field {
+    app.session.doc.pass.fields().expect("the pass has fields").group(group)[index].clone()
+}
+
 /// Clicks the widget named `label`, scrolling it into view first like a user would.
 pub fn press(h: &mut Harness<'_, App>, label: &str) {
     h.get_by_label(label).scroll_to_me();

@@ -239,9 +239,7 @@ impl App {
         match result {
             Ok(signed) => Some(signed),
             Err(Refused::Blocked { findings }) => {
-                self.notify(
-                    Notice::error("Export refused").with_lines(engine::finding_lines(&findings)),
-                );
+                self.notify(Notice::error("Export refused").with_findings(findings));
                 None
             }
             Err(Refused::Failed(err)) => {
@@ -275,7 +273,7 @@ impl App {
         let done = if signed.warnings.is_empty() {
             Notice::info(done)
         } else {
-            Notice::warning(done).with_lines(engine::finding_lines(&signed.warnings))
+            Notice::warning(done).with_findings(signed.warnings)
         };
         if self.write_out(&target, &signed.bytes, done) {
             self.last_export = Some(target);
@@ -431,35 +429,34 @@ impl App {
             return;
         }
         let count_before = doc.pass.fields().map_or(0, |f| f.all_fields().count());
-        let hidden = style_change::hidden_in(doc, style);
+        let hidden_fields = style_change::hidden_field_findings(doc, style);
+        let hidden = style_change::hidden_besides_fields(doc, style);
         doc.pass.set_style(style);
         let count_after = doc.pass.fields().map_or(0, |f| f.all_fields().count());
         let mut lines = vec![format!(
             "All {count_after} field{} kept (before: {count_before}).",
             if count_after == 1 { "" } else { "s" }
         )];
-        let kind = if hidden.is_empty() {
-            lines.push(format!(
-                "Everything in the pass can be shown by a {} pass.",
-                style.label().to_lowercase()
-            ));
+        let a_style = passmith_core::words::a_style(style);
+        let kind = if hidden.is_empty() && hidden_fields.is_empty() {
+            lines.push(format!("Everything in the pass can be shown by {a_style}."));
             NoticeKind::Info
         } else {
             lines.push(format!(
-                "Kept in the pass but not shown by a {} pass:",
-                style.label().to_lowercase()
+                "Kept in the pass but not shown by {a_style}. Move or remove them, or undo \
+                 (Ctrl+Z) to go back:"
             ));
             lines.extend(hidden.into_iter().map(|h| format!("• {h}")));
-            lines.push(
-                "Move or remove them in the Fields section, or undo (Ctrl+Z) to go back."
-                    .to_owned(),
-            );
             NoticeKind::Warning
         };
         self.notices
             .retain(|n| !n.title.starts_with("Style changed"));
+        // The hidden fields are the findings `passmith validate` reports once the style is
+        // changed: same code, path and words.
         self.notices.push(
-            Notice::new(kind, format!("Style changed to {}", style.label())).with_lines(lines),
+            Notice::new(kind, format!("Style changed to {}", style.label()))
+                .with_lines(lines)
+                .with_findings(hidden_fields),
         );
     }
 }

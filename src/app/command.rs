@@ -12,6 +12,7 @@ use std::path::PathBuf;
 
 use egui::{Key, KeyboardShortcut, Modifiers};
 use passmith_core::model::Style;
+use passmith_core::path::PassPath;
 
 /// Where a file to open comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,8 +40,8 @@ pub enum Command {
     Redo,
     /// Change the pass style, keeping every field, and say what the new style will not show.
     SetStyle(Style),
-    /// Jump to the editor of a JSON pointer or file name.
-    Focus(String),
+    /// Jump to the editor of a place in the pass (a finding's path, a clicked preview element).
+    Focus(PassPath),
     OpenIdentityDialog,
     /// Show the update server window (server URL, API key, upload, push).
     OpenServerPanel,

@@ -1,5 +1,9 @@
-//! The one kind of message the designer shows the user: a title and a few plain lines, with how
-//! serious it is. The notice area, the update server window and every action report through it.
+//! The one kind of message the designer shows the user: a title, a few plain lines and the
+//! findings it is about, with how serious it is. The notice area, the update server window and
+//! every action report through it. Findings stay typed (code, path), so the notice area can
+//! offer "Go to" for each, and say exactly what `passmith validate` and `passmith build` say.
+
+use passmith_core::Finding;
 
 /// How serious a message to the user is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -9,12 +13,14 @@ pub enum NoticeKind {
     Error,
 }
 
-/// A message: what happened (`title`) and what to know or do about it (`lines`).
+/// A message: what happened (`title`), what to know or do about it (`lines`), and the findings
+/// it reports (hidden fields after a style change, an export's warnings or why it was refused).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Notice {
     pub kind: NoticeKind,
     pub title: String,
     pub lines: Vec<String>,
+    pub findings: Vec<Finding>,
 }
 
 impl Notice {
@@ -23,6 +29,7 @@ impl Notice {
             kind,
             title: title.into(),
             lines: Vec::new(),
+            findings: Vec::new(),
         }
     }
 
@@ -40,6 +47,11 @@ impl Notice {
 
     pub fn with_lines(mut self, lines: Vec<String>) -> Notice {
         self.lines = lines;
+        self
+    }
+
+    pub fn with_findings(mut self, findings: Vec<Finding>) -> Notice {
+        self.findings = findings;
         self
     }
 

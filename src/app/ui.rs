@@ -84,7 +84,7 @@ impl App {
             });
 
         egui::CentralPanel::default().show(ui, |ui| {
-            panels::notices::ui(ui, &mut self.notices);
+            panels::notices::ui(ui, &mut self.notices, &mut self.commands);
             let mut messages = Vec::new();
             let mut ed = widgets::Ed {
                 focus: &mut self.focus,

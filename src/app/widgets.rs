@@ -7,6 +7,8 @@ use passmith_core::{Finding, Severity};
 
 use super::command::Command;
 use super::files::FileDialogs;
+use passmith_core::path::PassPath;
+
 use super::section::Section;
 use super::theme;
 
@@ -34,8 +36,9 @@ pub struct FocusState {
 
 impl FocusState {
     /// Asks to focus the editor of `path` (exact, else the nearest drawn editor).
-    pub fn request(&mut self, path: String) {
-        self.open_section = Some(Section::for_path(&path));
+    pub fn request(&mut self, path: PassPath) {
+        self.open_section = Some(path.section());
+        let path = path.to_string();
         self.target = best_match(&path, &self.drawn_last_frame);
         self.pending = Some(path);
         self.attempts = 0;
@@ -271,6 +274,21 @@ pub fn opt_number_ui(
         }
     });
     ui.end_row();
+}
+
+/// A whole-number editor for an optional integer key (a row, a beacon's major/minor).
+pub fn opt_int_ui(
+    ui: &mut Ui,
+    ed: &mut Ed<'_>,
+    label: &str,
+    value: &mut Option<i64>,
+    path: &str,
+    range: std::ops::RangeInclusive<i64>,
+) {
+    let mut number = value.map(|v| v as f64);
+    let range = (*range.start() as f64)..=(*range.end() as f64);
+    opt_number_ui(ui, ed, label, &mut number, path, range);
+    *value = number.map(|v| v.round() as i64);
 }
 
 /// A dropdown for an optional enum key (`None` = not set).

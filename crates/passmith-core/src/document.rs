@@ -24,9 +24,57 @@ pub const STRINGS_FILE: &str = "pass.strings";
 
 /// The bytes of one file of a pass, shared: cloning a document (an undo step, an autosave)
 /// shares every image instead of copying it, and comparing two clones compares pointers before
-/// bytes (`Arc`'s `PartialEq` for `T: Eq`), so "did the document change?" stays cheap however
-/// large the images are.
-pub type FileBytes = Arc<[u8]>;
+/// bytes, so "did the document change?" stays cheap however large the images are. (`Arc<[u8]>`
+/// alone would compare every byte: std's pointer shortcut only applies to sized `T: Eq`.)
+#[derive(Clone, Default, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct FileBytes(Arc<[u8]>);
+
+impl FileBytes {
+    /// True when both share one allocation (a clone), without looking at the bytes.
+    pub fn ptr_eq(a: &FileBytes, b: &FileBytes) -> bool {
+        Arc::ptr_eq(&a.0, &b.0)
+    }
+}
+
+impl PartialEq for FileBytes {
+    fn eq(&self, other: &FileBytes) -> bool {
+        FileBytes::ptr_eq(self, other) || self.0[..] == other.0[..]
+    }
+}
+
+impl Eq for FileBytes {}
+
+impl std::fmt::Debug for FileBytes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "FileBytes({} bytes)", self.0.len())
+    }
+}
+
+impl std::ops::Deref for FileBytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl AsRef<[u8]> for FileBytes {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl From<Vec<u8>> for FileBytes {
+    fn from(bytes: Vec<u8>) -> FileBytes {
+        FileBytes(bytes.into())
+    }
+}
+
+impl From<&[u8]> for FileBytes {
+    fn from(bytes: &[u8]) -> FileBytes {
+        FileBytes(bytes.into())
+    }
+}
 
 /// One pass: pass.json, localizations and files.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -382,7 +430,7 @@ mod tests {
     fn a_clone_shares_file_bytes_instead_of_copying_them() {
         let doc = sample();
         let copy = doc.clone();
-        assert!(Arc::ptr_eq(&doc.files["icon.png"], &copy.files["icon.png"]));
+        assert!(FileBytes::ptr_eq(&doc.files["icon.png"], &copy.files["icon.png"]));
         assert_eq!(copy, doc);
     }
 

@@ -298,16 +298,8 @@ fn field_ui(
                     "ISO 4217, e.g. USD",
                 );
                 if style == Style::EventTicket && group == FieldGroup::Auxiliary {
-                    let mut row = field.row.map(|r| r as f64);
-                    widgets::opt_number_ui(
-                        ui,
-                        ed,
-                        "Row",
-                        &mut row,
-                        &format!("{base}/row"),
-                        0.0..=1.0,
-                    );
-                    field.row = row.map(|r| r.round() as i64);
+                    let path = format!("{base}/row");
+                    widgets::opt_int_ui(ui, ed, "Row", &mut field.row, &path, 0..=1);
                 }
                 if group == FieldGroup::Back {
                     let mut attributed = field

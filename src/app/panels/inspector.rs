@@ -4,7 +4,7 @@
 use egui::Ui;
 use passmith_core::PassDocument;
 
-use crate::app::section::Section;
+use crate::app::section::{self, Section};
 use crate::app::theme;
 use crate::app::widgets::Ed;
 
@@ -18,7 +18,7 @@ pub fn ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
         .auto_shrink([false, false])
         .show(ui, |ui| {
             ui.set_max_width(theme::INSPECTOR_MAX_WIDTH);
-            for section in Section::ALL {
+            for section in section::ALL {
                 let default_open = matches!(
                     section,
                     Section::Info | Section::Appearance | Section::Fields
@@ -26,15 +26,15 @@ pub fn ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
                 let errors = ed
                     .findings
                     .iter()
-                    .filter(|f| f.is_error() && Section::for_path(&f.path.to_string()) == section)
+                    .filter(|f| f.is_error() && f.path.section() == section)
                     .count();
                 let open = (ed.focus.open_section == Some(section)).then_some(true);
                 let header = egui::CollapsingHeader::new(
-                    egui::RichText::new(section.title())
+                    egui::RichText::new(section::title(section))
                         .heading()
                         .size(theme::SECTION_TITLE_SIZE),
                 )
-                .id_salt(("section", section.title()))
+                .id_salt(("section", section::title(section)))
                 .default_open(default_open)
                 .open(open);
                 let r = header.show(ui, |ui| {

@@ -1,12 +1,16 @@
 //! Notices: what just happened and what the user should know (opened, saved, export refused,
-//! style changed with the list of things the new style will not show). Dismissed by hand.
+//! style changed with the list of things the new style will not show). Each finding a notice
+//! reports is drawn as in the validation panel, and clicking it jumps to its editor. Dismissed
+//! by hand.
 
 use egui::Ui;
 
+use crate::app::command::Command;
 use crate::app::notice::Notice;
+use crate::app::panels::validation;
 use crate::app::theme;
 
-pub fn ui(ui: &mut Ui, notices: &mut Vec<Notice>) {
+pub fn ui(ui: &mut Ui, notices: &mut Vec<Notice>, commands: &mut Vec<Command>) {
     let mut dismiss = None;
     for (i, n) in notices.iter().enumerate() {
         theme::notice_frame(ui.visuals(), n.kind).show(ui, |ui| {
@@ -25,6 +29,9 @@ pub fn ui(ui: &mut Ui, notices: &mut Vec<Notice>) {
             });
             for line in &n.lines {
                 ui.label(line);
+            }
+            for f in &n.findings {
+                validation::finding_ui(ui, f, Some(&n.title), commands);
             }
         });
         ui.add_space(theme::SPACE_S);

@@ -5,6 +5,7 @@
 
 use egui::Ui;
 use passmith_core::PassDocument;
+use passmith_core::path::PassPath;
 use passmith_preview::{Layout, RenderOptions, Side, Source};
 
 use crate::app::theme;
@@ -102,8 +103,8 @@ impl PreviewPanel {
         self.renders += 1;
     }
 
-    /// Draws the preview. Returns the JSON pointer (or file name) of a clicked element.
-    pub fn ui(&mut self, ui: &mut Ui, doc: &PassDocument, version: u64) -> Option<String> {
+    /// Draws the preview. Returns the place in the pass of a clicked element.
+    pub fn ui(&mut self, ui: &mut Ui, doc: &PassDocument, version: u64) -> Option<PassPath> {
         let mut clicked = None;
         ui.horizontal_wrapped(|ui| {
             ui.selectable_value(&mut self.options.side, Side::Front, "Front");
@@ -200,12 +201,15 @@ impl PreviewPanel {
 }
 
 /// Where the editor of a drawn element lives.
-pub fn path_of(source: &Source, doc: &PassDocument) -> Option<String> {
+pub fn path_of(source: &Source, doc: &PassDocument) -> Option<PassPath> {
     match source {
-        Source::Card => Some("/backgroundColor".to_owned()),
-        Source::LogoText => Some("/logoText".to_owned()),
-        Source::Image { name } => Some(format!("{name}.png")),
-        Source::Barcode { index } => Some(format!("/barcodes/{index}/message")),
-        other => other.json_path(doc),
+        Source::Card => Some(PassPath::key("backgroundColor")),
+        Source::LogoText => Some(PassPath::key("logoText")),
+        Source::Image { name } => Some(PassPath::File(format!("{name}.png"))),
+        Source::Barcode { index } => Some(PassPath::Barcode {
+            index: Some(*index),
+            rest: vec!["message".to_owned()],
+        }),
+        other => other.json_path(doc).map(|p| PassPath::parse(&p)),
     }
 }

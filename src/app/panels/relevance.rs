@@ -152,26 +152,9 @@ pub fn ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
                 &format!("{base}/proximityUUID"),
                 "E2C56DB5-DFFB-48D2-B060-D0F5A71096E0",
             );
-            let mut major = b.major.map(|v| v as f64);
-            widgets::opt_number_ui(
-                ui,
-                ed,
-                "Major",
-                &mut major,
-                &format!("{base}/major"),
-                0.0..=65535.0,
-            );
-            b.major = major.map(|v| v.round() as i64);
-            let mut minor = b.minor.map(|v| v as f64);
-            widgets::opt_number_ui(
-                ui,
-                ed,
-                "Minor",
-                &mut minor,
-                &format!("{base}/minor"),
-                0.0..=65535.0,
-            );
-            b.minor = minor.map(|v| v.round() as i64);
+            let (major, minor) = (format!("{base}/major"), format!("{base}/minor"));
+            widgets::opt_int_ui(ui, ed, "Major", &mut b.major, &major, 0..=65535);
+            widgets::opt_int_ui(ui, ed, "Minor", &mut b.minor, &minor, 0..=65535);
             widgets::opt_text_ui(
                 ui,
                 ed,
