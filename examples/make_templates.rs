@@ -417,257 +417,220 @@ fn write_densities(dir: &Path, stem: &str, draw: impl Fn(f32) -> Pixmap) {
     }
 }
 
-fn base(
-    theme: &Theme,
-    fg: Rgb,
+/// One template: its look, the keys every pass needs, its style's own content and the images
+/// beyond icon and logo.
+struct Template {
+    style: &'static str,
+    theme: Theme,
+    foreground: Rgb,
     label: Rgb,
-    serial: &str,
-    org: &str,
-    description: &str,
-) -> serde_json::Value {
-    json!({
-        "formatVersion": 1,
-        "passTypeIdentifier": "pass.com.example.passmith",
-        "teamIdentifier": "TEAM123456",
-        "serialNumber": serial,
-        "organizationName": org,
-        "description": description,
-        "backgroundColor": rgb(theme.background),
-        "foregroundColor": rgb(fg),
-        "labelColor": rgb(label),
-    })
+    serial: &'static str,
+    organization: &'static str,
+    description: &'static str,
+    /// The style's keys (fields, barcodes, dates), merged into the common ones.
+    content: serde_json::Value,
+    extras: &'static [&'static str],
 }
 
-fn merge(mut a: serde_json::Value, b: serde_json::Value) -> serde_json::Value {
-    if let (Some(a), serde_json::Value::Object(b)) = (a.as_object_mut(), b) {
-        a.extend(b);
+impl Template {
+    fn pass_json(&self) -> serde_json::Value {
+        let mut pass = json!({
+            "formatVersion": 1,
+            "passTypeIdentifier": "pass.com.example.passmith",
+            "teamIdentifier": "TEAM123456",
+            "serialNumber": self.serial,
+            "organizationName": self.organization,
+            "description": self.description,
+            "backgroundColor": rgb(self.theme.background),
+            "foregroundColor": rgb(self.foreground),
+            "labelColor": rgb(self.label),
+        });
+        if let (Some(pass), Some(content)) = (pass.as_object_mut(), self.content.as_object()) {
+            pass.extend(content.clone());
+        }
+        pass
     }
-    a
 }
 
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_passes");
-    let templates: Vec<(&str, Theme, serde_json::Value, Vec<&str>)> = vec![
-        (
-            "StoreCard",
-            Theme {
+    let templates = [
+        Template {
+            style: "StoreCard",
+            theme: Theme {
                 background: (58, 36, 27),
                 accent: (142, 84, 52),
                 light: (244, 222, 190),
             },
-            merge(
-                base(
-                    &Theme {
-                        background: (58, 36, 27),
-                        accent: (0, 0, 0),
-                        light: (0, 0, 0),
-                    },
-                    (255, 246, 234),
-                    (222, 176, 128),
-                    "HCR-0042-7781",
-                    "Harbor Coffee Roasters",
-                    "Harbor Coffee Roasters loyalty card",
-                ),
-                json!({
-                    "logoText": "Harbor Coffee",
-                    "storeCard": {
-                        "headerFields": [{"key": "stamps", "label": "STAMPS", "value": "7 of 10"}],
-                        "primaryFields": [{"key": "balance", "label": "BALANCE", "value": 18.5,
-                            "currencyCode": "USD", "changeMessage": "Your balance is now %@"}],
-                        "secondaryFields": [
-                            {"key": "member", "label": "MEMBER", "value": "Jordan Reyes"},
-                            {"key": "tier", "label": "TIER", "value": "Gold", "textAlignment": "PKTextAlignmentRight"}
-                        ],
-                        "backFields": [
-                            {"key": "offer", "label": "This month", "value": "Every 10th drink is on us. Double stamps on weekday mornings before 9 am."},
-                            {"key": "stores", "label": "Our roasteries", "value": "12 Pier Street, Portland\n401 Alder Avenue, Seattle"},
-                            {"key": "help", "label": "Questions?", "value": "hello@harbor-coffee.example"}
-                        ]
-                    },
-                    "barcodes": [{"format": "PKBarcodeFormatQR", "message": "HCR-0042-7781", "messageEncoding": "iso-8859-1", "altText": "0042 7781"}]
-                }),
-            ),
-            vec!["strip"],
-        ),
-        (
-            "Coupon",
-            Theme {
+            foreground: (255, 246, 234),
+            label: (222, 176, 128),
+            serial: "HCR-0042-7781",
+            organization: "Harbor Coffee Roasters",
+            description: "Harbor Coffee Roasters loyalty card",
+            content: json!({
+                "logoText": "Harbor Coffee",
+                "storeCard": {
+                    "headerFields": [{"key": "stamps", "label": "STAMPS", "value": "7 of 10"}],
+                    "primaryFields": [{"key": "balance", "label": "BALANCE", "value": 18.5,
+                        "currencyCode": "USD", "changeMessage": "Your balance is now %@"}],
+                    "secondaryFields": [
+                        {"key": "member", "label": "MEMBER", "value": "Jordan Reyes"},
+                        {"key": "tier", "label": "TIER", "value": "Gold", "textAlignment": "PKTextAlignmentRight"}
+                    ],
+                    "backFields": [
+                        {"key": "offer", "label": "This month", "value": "Every 10th drink is on us. Double stamps on weekday mornings before 9 am."},
+                        {"key": "stores", "label": "Our roasteries", "value": "12 Pier Street, Portland\n401 Alder Avenue, Seattle"},
+                        {"key": "help", "label": "Questions?", "value": "hello@harbor-coffee.example"}
+                    ]
+                },
+                "barcodes": [{"format": "PKBarcodeFormatQR", "message": "HCR-0042-7781", "messageEncoding": "iso-8859-1", "altText": "0042 7781"}]
+            }),
+            extras: &["strip"],
+        },
+        Template {
+            style: "Coupon",
+            theme: Theme {
                 background: (31, 84, 56),
                 accent: (58, 130, 84),
                 light: (206, 236, 176),
             },
-            merge(
-                base(
-                    &Theme {
-                        background: (31, 84, 56),
-                        accent: (0, 0, 0),
-                        light: (0, 0, 0),
-                    },
-                    (255, 255, 255),
-                    (206, 236, 176),
-                    "FFM-SPRING-2027-0193",
-                    "Fern & Field Market",
-                    "Fern & Field Market spring coupon",
-                ),
-                json!({
-                    "logoText": "Fern & Field",
-                    "expirationDate": "2027-05-31T23:59:00-07:00",
-                    "coupon": {
-                        "primaryFields": [{"key": "offer", "label": "ON FRESH PRODUCE", "value": "20% off"}],
-                        "secondaryFields": [{"key": "expires", "label": "VALID UNTIL", "value": "2027-05-31T23:59:00-07:00",
-                            "dateStyle": "PKDateStyleMedium", "timeStyle": "PKDateStyleNone"}],
-                        "auxiliaryFields": [{"key": "store", "label": "STORES", "value": "All locations"}],
-                        "backFields": [
-                            {"key": "terms", "label": "Terms", "value": "One coupon per visit. Not valid on gift cards or alcohol. Cannot be combined with other offers."}
-                        ]
-                    },
-                    "barcodes": [{"format": "PKBarcodeFormatPDF417", "message": "FFM-SPRING-2027-0193", "messageEncoding": "iso-8859-1"}]
-                }),
-            ),
-            vec!["strip"],
-        ),
-        (
-            "EventTicket",
-            Theme {
+            foreground: (255, 255, 255),
+            label: (206, 236, 176),
+            serial: "FFM-SPRING-2027-0193",
+            organization: "Fern & Field Market",
+            description: "Fern & Field Market spring coupon",
+            content: json!({
+                "logoText": "Fern & Field",
+                "expirationDate": "2027-05-31T23:59:00-07:00",
+                "coupon": {
+                    "primaryFields": [{"key": "offer", "label": "ON FRESH PRODUCE", "value": "20% off"}],
+                    "secondaryFields": [{"key": "expires", "label": "VALID UNTIL", "value": "2027-05-31T23:59:00-07:00",
+                        "dateStyle": "PKDateStyleMedium", "timeStyle": "PKDateStyleNone"}],
+                    "auxiliaryFields": [{"key": "store", "label": "STORES", "value": "All locations"}],
+                    "backFields": [
+                        {"key": "terms", "label": "Terms", "value": "One coupon per visit. Not valid on gift cards or alcohol. Cannot be combined with other offers."}
+                    ]
+                },
+                "barcodes": [{"format": "PKBarcodeFormatPDF417", "message": "FFM-SPRING-2027-0193", "messageEncoding": "iso-8859-1"}]
+            }),
+            extras: &["strip"],
+        },
+        Template {
+            style: "EventTicket",
+            theme: Theme {
                 background: (22, 26, 62),
                 accent: (64, 52, 128),
                 light: (250, 198, 88),
             },
-            merge(
-                base(
-                    &Theme {
-                        background: (22, 26, 62),
-                        accent: (0, 0, 0),
-                        light: (0, 0, 0),
-                    },
-                    (255, 255, 255),
-                    (250, 198, 88),
-                    "NJF27-GA-55120",
-                    "Northwind Jazz Festival",
-                    "Northwind Jazz Festival ticket",
-                ),
-                json!({
-                    "logoText": "Northwind Jazz",
-                    "relevantDates": [{"startDate": "2027-07-16T17:00:00-07:00", "endDate": "2027-07-18T23:00:00-07:00"}],
-                    "locations": [{"latitude": 45.5231, "longitude": -122.6765, "relevantText": "Welcome to Northwind! Gates are open."}],
-                    "eventTicket": {
-                        "headerFields": [{"key": "day", "label": "DAYS", "value": "16–18 JUL"}],
-                        "primaryFields": [{"key": "event", "label": "3-DAY PASS", "value": "General Admission"}],
-                        "secondaryFields": [
-                            {"key": "venue", "label": "VENUE", "value": "Riverside Park"},
-                            {"key": "gates", "label": "GATES", "value": "2027-07-16T17:00:00-07:00", "dateStyle": "PKDateStyleNone", "timeStyle": "PKDateStyleShort", "textAlignment": "PKTextAlignmentRight"}
-                        ],
-                        "auxiliaryFields": [{"key": "holder", "label": "TICKET HOLDER", "value": "Sam Okafor"}],
-                        "backFields": [
-                            {"key": "lineup", "label": "Line-up", "value": "Friday: The Lantern Quartet\nSaturday: Mara Ellison Trio\nSunday: Big Band Northwind"},
-                            {"key": "policy", "label": "Bag policy", "value": "Small bags only. No glass, no umbrellas."}
-                        ]
-                    },
-                    "barcodes": [{"format": "PKBarcodeFormatQR", "message": "NJF27-GA-55120", "messageEncoding": "iso-8859-1", "altText": "GA 55120"}]
-                }),
-            ),
-            vec!["strip"],
-        ),
-        (
-            "Generic",
-            Theme {
+            foreground: (255, 255, 255),
+            label: (250, 198, 88),
+            serial: "NJF27-GA-55120",
+            organization: "Northwind Jazz Festival",
+            description: "Northwind Jazz Festival ticket",
+            content: json!({
+                "logoText": "Northwind Jazz",
+                "relevantDates": [{"startDate": "2027-07-16T17:00:00-07:00", "endDate": "2027-07-18T23:00:00-07:00"}],
+                "locations": [{"latitude": 45.5231, "longitude": -122.6765, "relevantText": "Welcome to Northwind! Gates are open."}],
+                "eventTicket": {
+                    "headerFields": [{"key": "day", "label": "DAYS", "value": "16–18 JUL"}],
+                    "primaryFields": [{"key": "event", "label": "3-DAY PASS", "value": "General Admission"}],
+                    "secondaryFields": [
+                        {"key": "venue", "label": "VENUE", "value": "Riverside Park"},
+                        {"key": "gates", "label": "GATES", "value": "2027-07-16T17:00:00-07:00", "dateStyle": "PKDateStyleNone", "timeStyle": "PKDateStyleShort", "textAlignment": "PKTextAlignmentRight"}
+                    ],
+                    "auxiliaryFields": [{"key": "holder", "label": "TICKET HOLDER", "value": "Sam Okafor"}],
+                    "backFields": [
+                        {"key": "lineup", "label": "Line-up", "value": "Friday: The Lantern Quartet\nSaturday: Mara Ellison Trio\nSunday: Big Band Northwind"},
+                        {"key": "policy", "label": "Bag policy", "value": "Small bags only. No glass, no umbrellas."}
+                    ]
+                },
+                "barcodes": [{"format": "PKBarcodeFormatQR", "message": "NJF27-GA-55120", "messageEncoding": "iso-8859-1", "altText": "GA 55120"}]
+            }),
+            extras: &["strip"],
+        },
+        Template {
+            style: "Generic",
+            theme: Theme {
                 background: (238, 241, 245),
                 accent: (214, 86, 46),
                 light: (46, 64, 88),
             },
-            merge(
-                base(
-                    &Theme {
-                        background: (238, 241, 245),
-                        accent: (0, 0, 0),
-                        light: (0, 0, 0),
-                    },
-                    (28, 36, 48),
-                    (190, 72, 36),
-                    "SCG-M-20931",
-                    "Summit Climbing Gym",
-                    "Summit Climbing Gym membership",
-                ),
-                json!({
-                    "logoText": "Summit",
-                    "generic": {
-                        "headerFields": [{"key": "plan", "label": "PLAN", "value": "Annual"}],
-                        "primaryFields": [{"key": "name", "label": "MEMBER", "value": "Alex Kim"}],
-                        "secondaryFields": [
-                            {"key": "since", "label": "MEMBER SINCE", "value": "2025-03-01T00:00:00Z", "dateStyle": "PKDateStyleMedium", "timeStyle": "PKDateStyleNone", "ignoresTimeZone": true},
-                            {"key": "level", "label": "BELAY", "value": "Lead certified"}
-                        ],
-                        "auxiliaryFields": [{"key": "gym", "label": "HOME GYM", "value": "Eastside"}],
-                        "backFields": [
-                            {"key": "hours", "label": "Opening hours", "value": "Mon–Fri 6 am–11 pm, Sat–Sun 8 am–10 pm"},
-                            {"key": "guest", "label": "Guest passes", "value": "2 free guest visits left this year."}
-                        ]
-                    },
-                    "barcodes": [{"format": "PKBarcodeFormatCode128", "message": "SCG-M-20931", "messageEncoding": "iso-8859-1", "altText": "M 20931"}]
-                }),
-            ),
-            vec!["thumbnail"],
-        ),
-        (
-            "BoardingPass",
-            Theme {
+            foreground: (28, 36, 48),
+            label: (190, 72, 36),
+            serial: "SCG-M-20931",
+            organization: "Summit Climbing Gym",
+            description: "Summit Climbing Gym membership",
+            content: json!({
+                "logoText": "Summit",
+                "generic": {
+                    "headerFields": [{"key": "plan", "label": "PLAN", "value": "Annual"}],
+                    "primaryFields": [{"key": "name", "label": "MEMBER", "value": "Alex Kim"}],
+                    "secondaryFields": [
+                        {"key": "since", "label": "MEMBER SINCE", "value": "2025-03-01T00:00:00Z", "dateStyle": "PKDateStyleMedium", "timeStyle": "PKDateStyleNone", "ignoresTimeZone": true},
+                        {"key": "level", "label": "BELAY", "value": "Lead certified"}
+                    ],
+                    "auxiliaryFields": [{"key": "gym", "label": "HOME GYM", "value": "Eastside"}],
+                    "backFields": [
+                        {"key": "hours", "label": "Opening hours", "value": "Mon–Fri 6 am–11 pm, Sat–Sun 8 am–10 pm"},
+                        {"key": "guest", "label": "Guest passes", "value": "2 free guest visits left this year."}
+                    ]
+                },
+                "barcodes": [{"format": "PKBarcodeFormatCode128", "message": "SCG-M-20931", "messageEncoding": "iso-8859-1", "altText": "M 20931"}]
+            }),
+            extras: &["thumbnail"],
+        },
+        Template {
+            style: "BoardingPass",
+            theme: Theme {
                 background: (16, 66, 104),
                 accent: (34, 104, 150),
                 light: (160, 214, 242),
             },
-            merge(
-                base(
-                    &Theme {
-                        background: (16, 66, 104),
-                        accent: (0, 0, 0),
-                        light: (0, 0, 0),
-                    },
-                    (255, 255, 255),
-                    (160, 214, 242),
-                    "AR-7K2P-0915",
-                    "Aurora Rail",
-                    "Aurora Rail e-ticket",
-                ),
-                json!({
-                    "logoText": "Aurora Rail",
-                    "relevantDates": [{"date": "2027-03-12T08:15:00+01:00"}],
-                    "boardingPass": {
-                        "transitType": "PKTransitTypeTrain",
-                        "headerFields": [{"key": "train", "label": "TRAIN", "value": "AR 217"}],
-                        "primaryFields": [
-                            {"key": "from", "label": "AMSTERDAM", "value": "AMS"},
-                            {"key": "to", "label": "BRUSSELS", "value": "BRU"}
-                        ],
-                        "secondaryFields": [
-                            {"key": "passenger", "label": "PASSENGER", "value": "Lena Vogel"},
-                            {"key": "class", "label": "CLASS", "value": "1st", "textAlignment": "PKTextAlignmentRight"}
-                        ],
-                        "auxiliaryFields": [
-                            {"key": "departs", "label": "DEPARTS", "value": "2027-03-12T08:15:00+01:00", "dateStyle": "PKDateStyleNone", "timeStyle": "PKDateStyleShort"},
-                            {"key": "coach", "label": "COACH", "value": "4"},
-                            {"key": "seat", "label": "SEAT", "value": "61"}
-                        ],
-                        "backFields": [
-                            {"key": "changes", "label": "Changes", "value": "Free changes until 1 hour before departure at aurora-rail.example/trips."}
-                        ]
-                    },
-                    "barcodes": [{"format": "PKBarcodeFormatAztec", "message": "AR-7K2P-0915", "messageEncoding": "iso-8859-1"}]
-                }),
-            ),
-            vec!["footer"],
-        ),
+            foreground: (255, 255, 255),
+            label: (160, 214, 242),
+            serial: "AR-7K2P-0915",
+            organization: "Aurora Rail",
+            description: "Aurora Rail e-ticket",
+            content: json!({
+                "logoText": "Aurora Rail",
+                "relevantDates": [{"date": "2027-03-12T08:15:00+01:00"}],
+                "boardingPass": {
+                    "transitType": "PKTransitTypeTrain",
+                    "headerFields": [{"key": "train", "label": "TRAIN", "value": "AR 217"}],
+                    "primaryFields": [
+                        {"key": "from", "label": "AMSTERDAM", "value": "AMS"},
+                        {"key": "to", "label": "BRUSSELS", "value": "BRU"}
+                    ],
+                    "secondaryFields": [
+                        {"key": "passenger", "label": "PASSENGER", "value": "Lena Vogel"},
+                        {"key": "class", "label": "CLASS", "value": "1st", "textAlignment": "PKTextAlignmentRight"}
+                    ],
+                    "auxiliaryFields": [
+                        {"key": "departs", "label": "DEPARTS", "value": "2027-03-12T08:15:00+01:00", "dateStyle": "PKDateStyleNone", "timeStyle": "PKDateStyleShort"},
+                        {"key": "coach", "label": "COACH", "value": "4"},
+                        {"key": "seat", "label": "SEAT", "value": "61"}
+                    ],
+                    "backFields": [
+                        {"key": "changes", "label": "Changes", "value": "Free changes until 1 hour before departure at aurora-rail.example/trips."}
+                    ]
+                },
+                "barcodes": [{"format": "PKBarcodeFormatAztec", "message": "AR-7K2P-0915", "messageEncoding": "iso-8859-1"}]
+            }),
+            extras: &["footer"],
+        },
     ];
-    for (style, theme, pass, extras) in templates {
+    for template in &templates {
+        let (style, theme) = (template.style, &template.theme);
         let dir = root.join(format!("{style}.pass"));
         if dir.exists() {
             std::fs::remove_dir_all(&dir).expect("clear old template");
         }
         std::fs::create_dir_all(&dir).expect("create template folder");
-        let json = serde_json::to_string_pretty(&pass).expect("json");
+        let json = serde_json::to_string_pretty(&template.pass_json()).expect("json");
         std::fs::write(dir.join("pass.json"), json + "\n").expect("write pass.json");
-        write_densities(&dir, "icon", |s| icon(style, &theme, s));
-        write_densities(&dir, "logo", |s| logo(style, &theme, s));
-        for extra in extras {
+        write_densities(&dir, "icon", |s| icon(style, theme, s));
+        write_densities(&dir, "logo", |s| logo(style, theme, s));
+        for &extra in template.extras {
             match extra {
                 "strip" => {
                     let h = match style {
@@ -675,10 +638,10 @@ fn main() {
                         "EventTicket" => 98.0,
                         _ => 123.0,
                     };
-                    write_densities(&dir, "strip", |s| strip(style, &theme, 375.0, h, s));
+                    write_densities(&dir, "strip", |s| strip(style, theme, 375.0, h, s));
                 }
-                "thumbnail" => write_densities(&dir, "thumbnail", |s| thumbnail(style, &theme, s)),
-                _ => write_densities(&dir, "footer", |s| footer(&theme, s)),
+                "thumbnail" => write_densities(&dir, "thumbnail", |s| thumbnail(style, theme, s)),
+                _ => write_densities(&dir, "footer", |s| footer(theme, s)),
             }
         }
         println!("wrote {}", dir.display());

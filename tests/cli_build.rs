@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+use passmith_testkit::json_equal;
+
 use crate::util::{
     SAMPLES, assert_openssl_verifies, cert, copy_sample, for_test_identity, os, passmith, samples,
     text, unzip, zip,
@@ -19,22 +21,6 @@ fn password_file(dir: &Path, password: &str) -> PathBuf {
     let p = dir.join("password.txt");
     std::fs::write(&p, format!("{password}\n")).unwrap();
     p
-}
-
-fn json_equal(a: &serde_json::Value, b: &serde_json::Value) -> bool {
-    use serde_json::Value::*;
-    match (a, b) {
-        (Number(x), Number(y)) => x.as_f64() == y.as_f64(),
-        (Array(x), Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| json_equal(p, q))
-        }
-        (Object(x), Object(y)) => {
-            x.len() == y.len()
-                && x.iter()
-                    .all(|(k, v)| y.get(k).is_some_and(|w| json_equal(v, w)))
-        }
-        _ => a == b,
-    }
 }
 
 #[test]

@@ -3,9 +3,8 @@
 //! identity), the `passmith` binary run like a script would run it, and zip/openssl checks of
 //! what was written. Each helper exists once here; topic modules do not copy them.
 
-use std::collections::BTreeMap;
 use std::ffi::OsStr;
-use std::io::{Read as _, Write as _};
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
@@ -183,18 +182,7 @@ pub fn for_test_identity(json: String) -> String {
 
 // ---- archives and signatures ---------------------------------------------------------------
 
-/// Every entry of a zip archive, by name.
-pub fn unzip(bytes: &[u8]) -> BTreeMap<String, Vec<u8>> {
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
-    let mut out = BTreeMap::new();
-    for i in 0..zip.len() {
-        let mut f = zip.by_index(i).unwrap();
-        let mut buf = Vec::new();
-        f.read_to_end(&mut buf).unwrap();
-        out.insert(f.name().unwrap().into_owned(), buf);
-    }
-    out
-}
+pub use passmith_testkit::{assert_openssl_verifies, unzip};
 
 /// A zip archive of `entries`, in the given order (names are written as given, even hostile
 /// ones).
@@ -206,35 +194,4 @@ pub fn zip<'a>(entries: impl IntoIterator<Item = (&'a str, &'a [u8])>) -> Vec<u8
         zip.write_all(bytes).unwrap();
     }
     zip.finish().unwrap().into_inner()
-}
-
-/// Asserts that `openssl cms -verify` accepts the package's signature over its manifest, with
-/// `ca` as the trusted intermediate.
-pub fn assert_openssl_verifies(files: &BTreeMap<String, Vec<u8>>, ca: &Path, what: &str) {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("signature"), &files["signature"]).unwrap();
-    std::fs::write(dir.path().join("manifest.json"), &files["manifest.json"]).unwrap();
-    let verify = Command::new("openssl")
-        .args([
-            "cms",
-            "-verify",
-            "-binary",
-            "-inform",
-            "DER",
-            "-in",
-            "signature",
-            "-content",
-            "manifest.json",
-            "-CAfile",
-        ])
-        .arg(ca)
-        .args(["-purpose", "any", "-out", "/dev/null"])
-        .current_dir(dir.path())
-        .output()
-        .expect("the openssl binary");
-    assert!(
-        verify.status.success(),
-        "{what}: openssl cms -verify failed: {}",
-        String::from_utf8_lossy(&verify.stderr)
-    );
 }

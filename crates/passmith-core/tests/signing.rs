@@ -1,14 +1,13 @@
 //! Identity loading, signing and packaging, checked with the real `openssl` binary.
 
 use std::collections::BTreeMap;
-use std::io::Read;
-use std::path::Path;
 use std::process::Command;
 
 use passmith_core::archive::{self, ManifestStatus, SignatureStatus, WwdrGeneration};
 use passmith_core::export::Refused;
 use passmith_core::identity::{IdentityProblem, format_unix_date};
 use passmith_core::{Error, Identity, PassDocument, package, sign};
+use passmith_testkit::{json_equal, openssl_verify, unzip};
 
 use crate::util::{
     PASSWORD, SAMPLES, cert_file, export, fixtures, now, sample_for_test_cert, test_identity,
@@ -23,60 +22,6 @@ fn sample_with_source(name: &str) -> (PassDocument, serde_json::Value) {
     let text = std::fs::read_to_string(path).unwrap();
     let source = passmith_core::json::parse_value(&text, "pass.json").unwrap();
     (sample_for_test_cert(name), source)
-}
-
-fn unzip(bytes: &[u8]) -> BTreeMap<String, Vec<u8>> {
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
-    let mut out = BTreeMap::new();
-    for i in 0..zip.len() {
-        let mut f = zip.by_index(i).unwrap();
-        let mut buf = Vec::new();
-        f.read_to_end(&mut buf).unwrap();
-        out.insert(f.name().unwrap().into_owned(), buf);
-    }
-    out
-}
-
-/// Runs `openssl cms -verify` on the extracted signature and manifest against `ca_pem`.
-fn openssl_verify(files: &BTreeMap<String, Vec<u8>>, ca: &Path) -> std::process::Output {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("signature"), &files["signature"]).unwrap();
-    std::fs::write(dir.path().join("manifest.json"), &files["manifest.json"]).unwrap();
-    Command::new("openssl")
-        .args([
-            "cms",
-            "-verify",
-            "-binary",
-            "-inform",
-            "DER",
-            "-in",
-            "signature",
-            "-content",
-            "manifest.json",
-            "-CAfile",
-        ])
-        .arg(ca)
-        .args(["-purpose", "any", "-out", "/dev/null"])
-        .current_dir(dir.path())
-        .output()
-        .expect("the openssl binary is needed for this test (apt-get install openssl)")
-}
-
-/// Semantic JSON equality: numbers compare by value (1 == 1.0), objects ignore key order.
-fn json_equal(a: &serde_json::Value, b: &serde_json::Value) -> bool {
-    use serde_json::Value::*;
-    match (a, b) {
-        (Number(x), Number(y)) => x.as_f64() == y.as_f64(),
-        (Array(x), Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| json_equal(p, q))
-        }
-        (Object(x), Object(y)) => {
-            x.len() == y.len()
-                && x.iter()
-                    .all(|(k, v)| y.get(k).is_some_and(|w| json_equal(v, w)))
-        }
-        _ => a == b,
-    }
 }
 
 #[test]

@@ -1,8 +1,6 @@
 //! Helpers shared by every topic: the fixtures folder, the test signing identity, the clock, and
 //! the export gate as the tests call it.
 
-use std::path::{Path, PathBuf};
-
 use passmith_core::archive::{self, PackageReport};
 use passmith_core::export::{self, ExportOptions, Refused, Signed};
 use passmith_core::{Finding, Identity, PassDocument};
@@ -12,10 +10,7 @@ pub const PASSWORD: &str = "test-password";
 /// Apple's sample passes in `tests/fixtures/apple-samples` (`<name>.pass`).
 pub const SAMPLES: [&str; 5] = ["BoardingPass", "Coupon", "Event", "Generic", "StoreCard"];
 
-/// The workspace's shared fixtures (`tests/fixtures`).
-pub fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures")
-}
+pub use passmith_testkit::fixtures;
 
 /// A file of `tests/fixtures/certs`.
 pub fn cert_file(name: &str) -> Vec<u8> {

@@ -1,19 +1,8 @@
 //! Barcodes: which one Wallet shows, and its modules from real encoders (the `qrcode` crate for
 //! QR; rxing for PDF417, Aztec and Code 128). Drawing (whole pixels per module) is in `raster`.
 
-use passmith_core::PassDocument;
-use passmith_core::model::{Barcode, BarcodeFormat};
+use passmith_core::model::BarcodeFormat;
 use rxing::Writer;
-
-/// The barcode Wallet draws: the first one of a format it knows, from `barcodes`, else the
-/// legacy `barcode`. Returns its index in that list.
-pub(crate) fn shown_barcode(doc: &PassDocument) -> Option<(usize, &Barcode)> {
-    doc.pass
-        .effective_barcodes()
-        .into_iter()
-        .enumerate()
-        .find(|(_, b)| b.format.is_known())
-}
 
 /// A barcode's grid of modules, from a real encoder. Each matrix row is `row_height` modules
 /// tall (PDF417 rows are taller than wide), each column one module wide.

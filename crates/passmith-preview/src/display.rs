@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use passmith_core::model::{BarcodeFormat, FieldGroup, TransitType};
-use passmith_core::{Finding, PassDocument};
+use passmith_core::{Finding, PassDocument, PassPath};
 use tiny_skia::Pixmap;
 
 pub use crate::barcode::Modules;
@@ -63,26 +63,29 @@ pub enum Source {
 }
 
 impl Source {
-    /// The JSON pointer into pass.json of what this element shows, e.g.
-    /// `/storeCard/primaryFields/0`. Images have no pass.json path (`None`).
-    pub fn json_path(&self, doc: &PassDocument) -> Option<String> {
-        let style = doc.pass.style().map(|s| s.key());
+    /// The place in pass.json of what this element shows, e.g. `/storeCard/primaryFields/0`.
+    /// Images have no pass.json path (`None`).
+    pub fn path(&self, doc: &PassDocument) -> Option<PassPath> {
+        let style = doc.pass.style();
         match self {
-            Source::Card => Some("/backgroundColor".to_owned()),
-            Source::Field { group, index, .. } => {
-                Some(format!("/{}/{}/{index}", style?, group.key()))
-            }
-            Source::LogoText => Some("/logoText".to_owned()),
+            Source::Card => Some(PassPath::key("backgroundColor")),
+            Source::Field { group, index, .. } => Some(PassPath::field(style?, *group, *index)),
+            Source::LogoText => Some(PassPath::key("logoText")),
             Source::Image { .. } => None,
             Source::Barcode { index } => {
                 if doc.pass.barcodes.as_ref().is_some_and(|b| !b.is_empty()) {
-                    Some(format!("/barcodes/{index}"))
+                    Some(PassPath::barcode(*index))
                 } else {
-                    Some("/barcode".to_owned())
+                    Some(PassPath::legacy_barcode())
                 }
             }
-            Source::TransitIcon => Some(format!("/{}/transitType", style?)),
+            Source::TransitIcon => Some(PassPath::style(style?).join("transitType")),
         }
+    }
+
+    /// [`Source::path`] as the RFC 6901 JSON pointer `passmith validate --json` prints.
+    pub fn json_path(&self, doc: &PassDocument) -> Option<String> {
+        self.path(doc).map(|p| p.to_string())
     }
 }
 

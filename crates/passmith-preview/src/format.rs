@@ -10,6 +10,7 @@
 //! - currency symbols are known for the common codes; others show the ISO code.
 
 use passmith_core::model::{DateStyle, Field, FieldValue, NumberStyle};
+use passmith_core::time::WrittenDate;
 
 /// The text Wallet shows for a field's value in `lang` (`None` = English). Text values that are
 /// not dates (or have no date style) come back unchanged.
@@ -30,7 +31,7 @@ pub fn format_field_value(field: &Field, text: &str, lang: Option<&str>) -> Stri
     if field.is_date() {
         let date_style = field.date_style.clone().unwrap_or(DateStyle::None);
         let time_style = field.time_style.clone().unwrap_or(DateStyle::None);
-        if let Some(dt) = DateTime::parse(text) {
+        if let Some(dt) = WrittenDate::parse(text) {
             return format_date(&dt, &date_style, &time_style, lang);
         }
     }
@@ -380,112 +381,14 @@ impl Lang {
     }
 }
 
-/// A parsed ISO 8601 date-time (the offset is kept but not applied).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct DateTime {
-    year: i32,
-    month: u32,
-    day: u32,
-    hour: u32,
-    minute: u32,
-    has_time: bool,
-}
-
-impl DateTime {
-    /// `2027-06-17`, `2027-06-17T20:30`, `2027-06-17T20:30:00+02:00`, `…Z`, `…+0200`.
-    fn parse(text: &str) -> Option<DateTime> {
-        let t = text.trim();
-        let (date, time) = match t.split_once(['T', ' ']) {
-            Some((d, tm)) => (d, Some(tm)),
-            None => (t, None),
-        };
-        let mut parts = date.split('-');
-        let year: i32 = parts.next()?.parse().ok()?;
-        let month: u32 = parts.next()?.parse().ok()?;
-        let day: u32 = parts.next()?.parse().ok()?;
-        if parts.next().is_some()
-            || !(1..=12).contains(&month)
-            || day == 0
-            || day > days_in_month(year, month)
-        {
-            return None;
-        }
-        let (hour, minute, has_time) = match time {
-            Some(tm) => {
-                let clock = tm.split(['Z', 'z', '+', '-']).next()?;
-                let mut hm = clock.split(':');
-                let hour: u32 = hm.next()?.parse().ok()?;
-                let minute: u32 = hm.next()?.parse().ok()?;
-                if hour > 23 || minute > 59 {
-                    return None;
-                }
-                (hour, minute, true)
-            }
-            None => (0, 0, false),
-        };
-        Some(DateTime {
-            year,
-            month,
-            day,
-            hour,
-            minute,
-            has_time,
-        })
-    }
-
-    /// 0 = Monday.
-    fn weekday(&self) -> usize {
-        // 1970-01-01 was a Thursday.
-        (days_from_civil(self.year, self.month, self.day) + 3).rem_euclid(7) as usize
-    }
-}
-
 /// Seconds since 1970 of an ISO 8601 date-time (`2027-06-17T20:30:00+02:00`, `…Z`, or a plain
 /// date, taken as midnight UTC); `None` when it is not a date.
 pub(crate) fn unix_seconds(text: &str) -> Option<i64> {
-    let dt = DateTime::parse(text)?;
-    let days = days_from_civil(dt.year, dt.month, dt.day);
-    let mut secs = days * 86_400 + i64::from(dt.hour) * 3600 + i64::from(dt.minute) * 60;
-    // The offset after the time, if any: +hh:mm, +hhmm or -hh:mm (Z or none: UTC).
-    if let Some((_, time)) = text.trim().split_once(['T', ' '])
-        && let Some(pos) = time.rfind(['+', '-'])
-    {
-        let off: String = time[pos + 1..]
-            .chars()
-            .filter(char::is_ascii_digit)
-            .collect();
-        if off.len() >= 2 {
-            let h: i64 = off[..2].parse().ok()?;
-            let m: i64 = off.get(2..4).and_then(|m| m.parse().ok()).unwrap_or(0);
-            let sign = if &time[pos..=pos] == "-" { -1 } else { 1 };
-            secs -= sign * (h * 3600 + m * 60);
-        }
-    }
-    Some(secs)
-}
-
-/// Days since 1970-01-01 (civil-from-days, proleptic Gregorian).
-fn days_from_civil(year: i32, month: u32, day: u32) -> i64 {
-    let y = i64::from(year) - i64::from(month <= 2);
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let m = i64::from(month);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-fn days_in_month(year: i32, month: u32) -> u32 {
-    match month {
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
+    WrittenDate::parse(text).map(|d| d.unix_seconds())
 }
 
 fn format_date(
-    dt: &DateTime,
+    dt: &WrittenDate,
     date_style: &DateStyle,
     time_style: &DateStyle,
     lang: Lang,
@@ -511,11 +414,13 @@ fn format_date(
     }
 }
 
-fn format_date_part(dt: &DateTime, style: &DateStyle, lang: Lang) -> String {
-    let (y, m, d) = (dt.year, dt.month, dt.day);
-    let month_name = lang.months()[(m - 1) as usize];
-    let short_month = lang.short_months()[(m - 1) as usize];
-    let weekday = lang.weekdays()[dt.weekday()];
+fn format_date_part(dt: &WrittenDate, style: &DateStyle, lang: Lang) -> String {
+    let (y, m, d) = (dt.civil.year(), dt.civil.month(), dt.civil.day());
+    // jiff keeps the month in 1..=12.
+    let month = usize::try_from(m - 1).unwrap_or(0);
+    let month_name = lang.months()[month];
+    let short_month = lang.short_months()[month];
+    let weekday = lang.weekdays()[dt.weekday_from_monday()];
     let yy = y.rem_euclid(100);
     match style {
         DateStyle::None | DateStyle::Other(_) => String::new(),
@@ -559,20 +464,17 @@ fn format_date_part(dt: &DateTime, style: &DateStyle, lang: Lang) -> String {
     }
 }
 
-fn format_time_part(dt: &DateTime, style: &DateStyle, lang: Lang) -> String {
+fn format_time_part(dt: &WrittenDate, style: &DateStyle, lang: Lang) -> String {
+    let (hour, minute) = (dt.civil.hour(), dt.civil.minute());
     match style {
         DateStyle::None | DateStyle::Other(_) => String::new(),
         _ => match lang {
             Lang::En => {
-                let h12 = if dt.hour.is_multiple_of(12) {
-                    12
-                } else {
-                    dt.hour % 12
-                };
-                let ampm = if dt.hour < 12 { "AM" } else { "PM" };
-                format!("{h12}:{:02}\u{202f}{ampm}", dt.minute)
+                let h12 = if hour % 12 == 0 { 12 } else { hour % 12 };
+                let ampm = if hour < 12 { "AM" } else { "PM" };
+                format!("{h12}:{minute:02}\u{202f}{ampm}")
             }
-            _ => format!("{}:{:02}", dt.hour, dt.minute),
+            _ => format!("{hour}:{minute:02}"),
         },
     }
 }
@@ -824,8 +726,15 @@ mod tests {
 
     #[test]
     fn weekday_is_right() {
-        // 2027-06-17 is a Thursday.
-        assert_eq!(DateTime::parse("2027-06-17").unwrap().weekday(), 3);
-        assert_eq!(DateTime::parse("2000-01-01").unwrap().weekday(), 5);
+        // 2027-06-17 is a Thursday, 2000-01-01 a Saturday.
+        let f = date_field("PKDateStyleFull", "PKDateStyleNone");
+        assert_eq!(
+            format_field_value(&f, "2027-06-17", None),
+            "Thursday, June 17, 2027"
+        );
+        assert_eq!(
+            format_field_value(&f, "2000-01-01", Some("de")),
+            "Samstag, 1. Januar 2000"
+        );
     }
 }

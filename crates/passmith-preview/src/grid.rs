@@ -2,10 +2,14 @@
 //! its outline, which images it uses, where the strip and the barcode sit.
 //!
 //! The front's layout reads these decisions from here and writes them into its elements, so
-//! the rasteriser draws exactly what was measured without knowing the style.
+//! the rasteriser draws exactly what was measured without knowing the style. What a style shows
+//! (its images and their allotted sizes, how many fields fit, whether the barcode is square)
+//! comes from [`passmith_core::rules`], the one place that knows it; this module adds only what
+//! was measured on Wallet's screenshots.
 
 use passmith_core::PassDocument;
 use passmith_core::model::Style;
+use passmith_core::rules;
 
 use crate::color::Palette;
 use crate::images;
@@ -20,6 +24,12 @@ pub(crate) const MARGIN: f32 = 14.0;
 pub(crate) const CARD_HEIGHT: f32 = 510.0;
 /// Corner radius of the card.
 pub(crate) const CORNER_RADIUS: f32 = 10.0;
+/// The images the front draws when its style shows them. The icon is not drawn on the card, and
+/// neither the store card's personalization logo nor the poster images are drawn by the preview.
+pub(crate) const DRAWN_IMAGES: [&str; 5] = ["logo", "strip", "thumbnail", "background", "footer"];
+/// Side of the square a thumbnail is fitted into. Apple allots 90×90 (`rules::image_size_pt`),
+/// but Wallet draws the thumbnail at 80×80 (measured on the screenshots, rendering reference §5).
+pub(crate) const THUMBNAIL_DRAWN: f32 = 80.0;
 
 /// Everything about a document that decides its grid.
 #[derive(Debug, Clone)]
@@ -41,16 +51,16 @@ impl Ctx {
     pub(crate) fn new(doc: &PassDocument, opts: &RenderOptions) -> Ctx {
         let style = doc.pass.style();
         let lang = opts.language.as_deref();
-        let has = |name: &str| images::dimensions(doc, name, opts.scale, lang).is_some();
-        let strip = matches!(
-            style,
-            Some(Style::Coupon | Style::StoreCard | Style::EventTicket)
-        ) && has("strip");
-        let background = style == Some(Style::EventTicket) && !strip && has("background");
-        let thumbnail =
-            matches!(style, Some(Style::Generic)) || (style == Some(Style::EventTicket) && !strip);
-        let thumbnail = thumbnail && has("thumbnail");
-        let first = crate::barcode::shown_barcode(doc);
+        // An image is drawn when the style shows it and the pass has a readable file for it.
+        let drawn = |name: &str| {
+            style.is_some_and(|s| rules::shows_image(s, name))
+                && images::dimensions(doc, name, opts.scale, lang).is_some()
+        };
+        let strip = drawn("strip");
+        // An event ticket with a strip ignores its background and thumbnail (Apple: “If you
+        // specify a strip image, do not specify a background image or a thumbnail”).
+        let background = !strip && drawn("background");
+        let thumbnail = !strip && drawn("thumbnail");
         Ctx {
             style,
             width: opts.card_width,
@@ -58,7 +68,7 @@ impl Ctx {
             strip,
             background,
             thumbnail,
-            square_barcode: first.is_some_and(|(_, b)| b.format.is_square()),
+            square_barcode: rules::square_barcode(&doc.pass),
         }
     }
 
@@ -72,15 +82,27 @@ impl Ctx {
         }
     }
 
-    /// Where the strip image goes (coupon, store card, event ticket).
+    /// Where the strip image goes (coupon, store card, event ticket): full width from y 64,
+    /// as tall as the allotted strip scaled to the card's width.
     pub(crate) fn strip_rect(&self) -> (f32, f32) {
         let top = 64.0;
-        let ratio = if self.style == Some(Style::EventTicket) {
-            98.0 / 375.0
-        } else {
-            144.0 / 375.0
+        // Apple allots store cards a 375×123 strip, but Wallet draws their strip band as tall
+        // as a coupon's (measured: store-card labels at 213 pt, so the strip ends near 202 pt;
+        // rendering reference §3 and §5).
+        let drawn_as = match self.style {
+            Some(Style::StoreCard) | None => Style::Coupon,
+            Some(style) => style,
         };
+        let ratio = rules::image_size_pt(drawn_as, "strip")
+            .map_or(144.0 / 375.0, |(w, h)| h as f32 / w as f32);
         (top, top + self.width * ratio)
+    }
+
+    /// The box image `name` is fitted into on this style, in points: the size `rules` allots
+    /// it; `None` when the style does not show it.
+    pub(crate) fn image_box(&self, name: &str) -> Option<(f32, f32)> {
+        let (w, h) = rules::image_size_pt(self.style?, name)?;
+        Some((w as f32, h as f32))
     }
 
     /// The bottom edge of the barcode plate. Measured on the screenshots: it depends on the

@@ -5,7 +5,7 @@ use passmith_core::PassDocument;
 use passmith_core::model::{Barcode, BarcodeFormat, Field, FieldGroup, Style};
 use passmith_preview::{ElementKind, RenderOptions, Source, layout, render};
 
-use crate::util::doc;
+use crate::util::{barcode_element, doc};
 
 fn pass_with(style: Style, barcode: Barcode) -> PassDocument {
     let mut d = doc(style, |f| {
@@ -26,12 +26,7 @@ fn decode(doc: &PassDocument, scale: f32, format: rxing::BarcodeFormat) -> Strin
         ..RenderOptions::default()
     };
     let lay = layout(doc, &opts);
-    assert!(
-        lay.elements
-            .iter()
-            .any(|e| matches!(e.kind, ElementKind::Barcode { .. })),
-        "no barcode element in the layout"
-    );
+    barcode_element(&lay);
     let img = render(&lay, opts.scale).unwrap();
     // Read the rendered PNG back, as a user's file would be, and look at the barcode plate
     // (Aztec's detector starts from the middle of the picture, like a phone camera aimed at it).
@@ -117,11 +112,7 @@ fn legacy_barcode_is_used_when_barcodes_is_absent() {
     doc.pass.barcode = Some(Barcode::new(BarcodeFormat::Qr, "LEGACY-1"));
     assert_eq!(decode(&doc, 2.0, rxing::BarcodeFormat::QR_CODE), "LEGACY-1");
     let lay = layout(&doc, &RenderOptions::default());
-    let el = lay
-        .elements
-        .iter()
-        .find(|e| matches!(e.kind, ElementKind::Barcode { .. }))
-        .unwrap();
+    let el = barcode_element(&lay);
     assert_eq!(el.source.json_path(&doc).as_deref(), Some("/barcode"));
 }
 
@@ -137,11 +128,7 @@ fn first_known_format_is_shown() {
         .unwrap()
         .push(Barcode::new(BarcodeFormat::Aztec, "SECOND"));
     let lay = layout(&doc, &RenderOptions::default());
-    let el = lay
-        .elements
-        .iter()
-        .find(|e| matches!(e.kind, ElementKind::Barcode { .. }))
-        .unwrap();
+    let el = barcode_element(&lay);
     assert_eq!(el.source, Source::Barcode { index: 1 });
     assert_eq!(decode(&doc, 2.0, rxing::BarcodeFormat::AZTEC), "SECOND");
 }
@@ -156,11 +143,7 @@ fn modules_are_whole_pixels() {
             ..RenderOptions::default()
         };
         let lay = layout(&doc, &opts);
-        let el = lay
-            .elements
-            .iter()
-            .find(|e| matches!(e.kind, ElementKind::Barcode { .. }))
-            .unwrap();
+        let el = barcode_element(&lay);
         let img = render(&lay, opts.scale).unwrap();
         let y = ((el.rect.y + el.rect.h / 2.0) * scale) as u32;
         let row = (0..img.width)

@@ -6,7 +6,7 @@ use passmith_preview::{
     ElementKind, Layout, RenderOptions, Side, Source, TextRole, layout, render,
 };
 
-use crate::util::{dark_pixels, doc, field, png, texts};
+use crate::util::{barcode_element, dark_pixels, doc, field, png, texts};
 
 #[test]
 fn long_secondary_value_is_shrunk_then_cut_with_a_warning_naming_the_field() {
@@ -396,11 +396,7 @@ fn barcode_alt_text_is_under_the_code() {
         ..Barcode::new(BarcodeFormat::Qr, "x")
     }]);
     let lay = layout(&d, &RenderOptions::default());
-    let code = lay
-        .elements
-        .iter()
-        .find(|e| matches!(e.kind, ElementKind::Barcode { .. }))
-        .unwrap();
+    let code = barcode_element(&lay);
     let alt = lay
         .elements
         .iter()

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use passmith_core::PassDocument;
 use passmith_core::model::{FieldGroup, Pass, PassFields, Style};
-use passmith_preview::{ElementKind, Layout, Rect, RgbaImage, Source, TextRole};
+use passmith_preview::{Element, ElementKind, Layout, Rect, RgbaImage, Source, TextRole};
 
 /// The Apple sample passes copied into the project (`tests/fixtures/apple-samples`).
 pub fn apple_samples() -> PathBuf {
@@ -41,6 +41,14 @@ pub fn field(group: FieldGroup, index: usize, key: &str) -> Source {
         index,
         key: key.into(),
     }
+}
+
+/// The barcode the layout draws; fails the test when there is none.
+pub fn barcode_element(lay: &Layout) -> &Element {
+    lay.elements
+        .iter()
+        .find(|e| matches!(e.kind, ElementKind::Barcode { .. }))
+        .expect("no barcode element in the layout")
 }
 
 /// The texts an element source shows: (text, role, size).

@@ -195,6 +195,26 @@ struct Row {
     goal: &'static str,
 }
 
+impl Row {
+    /// One workload, side by side: wrk against nginx's static "hello" first, then `server`
+    /// (wrk against passmith-server), with the same options.
+    fn measure(
+        name: impl Into<String>,
+        goal: &'static str,
+        nginx: &str,
+        o: &Opts,
+        server: impl FnOnce() -> Measured,
+    ) -> Row {
+        let nginx = wrk(nginx, None, &[], o);
+        Row {
+            name: name.into(),
+            server: server(),
+            nginx,
+            goal,
+        }
+    }
+}
+
 fn print_rows(title: &str, rows: &[Row]) {
     println!("\n{title}");
     println!(
@@ -316,13 +336,13 @@ async fn main() {
             DEVICES - 1
         ),
     );
-    let nginx_run = wrk(&nginx.url, None, &[], &o);
-    rows.push(Row {
-        name: "list-changed".into(),
-        server: wrk(&service, Some(&list), &[], &o),
-        nginx: nginx_run,
-        goal: "≥ 0.5 × nginx, p99 ≤ 5 ms",
-    });
+    rows.push(Row::measure(
+        "list-changed",
+        "≥ 0.5 × nginx, p99 ≤ 5 ms",
+        &nginx.url,
+        &o,
+        || wrk(&service, Some(&list), &[], &o),
+    ));
 
     // --- register: a new device per request, all for one pass.
     let reg_serial = "REG-1";
@@ -340,16 +360,13 @@ async fn main() {
             token_for(reg_serial)
         ),
     );
-    let nginx_run = wrk(&nginx.url, None, &[], &o);
     let before = server.registrations(reg_serial).await;
-    let reg = wrk(&service, Some(&register), &[], &o);
-    let stored = server.registrations(reg_serial).await - before;
-    rows.push(Row {
-        name: format!("register ({stored} stored)"),
-        server: reg,
-        nginx: nginx_run,
-        goal: "≥ 10,000 req/s",
+    let mut row = Row::measure("register", "≥ 10,000 req/s", &nginx.url, &o, || {
+        wrk(&service, Some(&register), &[], &o)
     });
+    let stored = server.registrations(reg_serial).await - before;
+    row.name = format!("register ({stored} stored)");
+    rows.push(row);
 
     // --- GET pass with 0, then 200,000 registrations.
     let get_serial = "GET-1";
@@ -367,13 +384,13 @@ async fn main() {
             seed.bulk_register(get_serial, regs).await;
         }
         assert_eq!(server.registrations(get_serial).await, regs);
-        let nginx_run = wrk(&nginx.url, None, &[], &o);
-        rows.push(Row {
-            name: format!("GET pass, {regs} registrations"),
-            server: wrk(&get_url, None, &auth, &o),
-            nginx: nginx_run,
-            goal: "same with 0 and 200,000",
-        });
+        rows.push(Row::measure(
+            format!("GET pass, {regs} registrations"),
+            "same with 0 and 200,000",
+            &nginx.url,
+            &o,
+            || wrk(&get_url, None, &auth, &o),
+        ));
     }
     print_rows(&format!("HTTP ({backend})"), &rows);
 

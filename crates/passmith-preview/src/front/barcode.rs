@@ -5,8 +5,7 @@
 
 use std::sync::Arc;
 
-use passmith_core::model::Style;
-use passmith_core::{Code, Finding, PassDocument};
+use passmith_core::{Code, Finding, PassDocument, PassPath, rules};
 
 use super::{Builder, fit};
 use crate::barcode;
@@ -20,11 +19,14 @@ use crate::{ElementKind, ImageFit, Rect, Shape, Source, TextRole};
 impl Builder<'_, '_> {
     /// The barcode plate, the code, its alt text, and the boarding pass footer above it.
     pub(super) fn barcode(&mut self) {
-        let Some((index, bc)) = barcode::shown_barcode(self.doc) else {
+        let Some((index, bc)) = rules::shown_barcode(&self.doc.pass) else {
             if let Some(first) = self.doc.pass.effective_barcodes().first() {
                 self.warnings.push(Finding::new(
                     Code::LayoutBarcodeFormat,
-                    "/barcodes/0/format",
+                    Source::Barcode { index: 0 }
+                        .path(self.doc)
+                        .map(|p| p.join("format"))
+                        .unwrap_or(PassPath::Nowhere),
                     format!("Wallet cannot show a barcode of format \"{}\"", first.format),
                     "Use PKBarcodeFormatQR, PKBarcodeFormatPDF417, PKBarcodeFormatAztec or PKBarcodeFormatCode128.",
                 ));
@@ -37,11 +39,12 @@ impl Builder<'_, '_> {
             Ok(m) => m,
             Err(reason) => {
                 let path = Source::Barcode { index }
-                    .json_path(self.doc)
-                    .unwrap_or_default();
+                    .path(self.doc)
+                    .map(|p| p.join("message"))
+                    .unwrap_or(PassPath::Nowhere);
                 self.warnings.push(Finding::new(
                     Code::LayoutBarcode,
-                    format!("{path}/message"),
+                    path,
                     format!("The barcode cannot be drawn: {reason}"),
                     "Shorten the message or choose another barcode format.",
                 ));
@@ -97,10 +100,13 @@ impl Builder<'_, '_> {
             let max = plate_w - 22.0;
             let shown = self.fonts.truncate(&text, alt_font, max);
             if shown != text && invalid.is_none() {
-                let path = source.json_path(self.doc).unwrap_or_default();
+                let path = source
+                    .path(self.doc)
+                    .map(|p| p.join("altText"))
+                    .unwrap_or(PassPath::Nowhere);
                 self.warnings.push(Finding::new(
                     Code::LayoutTruncated,
-                    format!("{path}/altText"),
+                    path,
                     "The barcode's alternative text is cut off",
                     "Shorten the text shown under the barcode.",
                 ));
@@ -129,10 +135,10 @@ impl Builder<'_, '_> {
                 source,
             );
         }
-        if self.ctx.style == Some(Style::BoardingPass)
+        if let Some((box_w, box_h)) = self.ctx.image_box("footer")
             && let Some((fw, fh)) = images::size_pt(self.doc, "footer", scale, self.lang)
         {
-            let (bw, bh) = fit(fw, fh, 286.0, 15.0);
+            let (bw, bh) = fit(fw, fh, box_w, box_h);
             self.push_image(
                 "footer",
                 Rect::new((w - bw) / 2.0, plate.y - 6.0 - bh, bw, bh),

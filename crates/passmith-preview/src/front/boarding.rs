@@ -14,7 +14,7 @@ impl<'a> Builder<'a, '_> {
     pub(super) fn boarding(&mut self, fields: &'a PassFields) {
         let w = self.ctx.width;
         let inner = w - 2.0 * MARGIN;
-        let primary = self.take_visible(FieldGroup::Primary, fields.group(FieldGroup::Primary), 2);
+        let primary = self.take_visible(FieldGroup::Primary, fields.group(FieldGroup::Primary));
         let spec = RowSpec {
             rect: Rect::new(MARGIN, 68.0, inner, 60.0),
             label: Font::new(Weight::Bold, 11.0),
@@ -42,11 +42,7 @@ impl<'a> Builder<'a, '_> {
             ElementKind::Shape(icon),
             Source::TransitIcon,
         );
-        let aux = self.take_visible(
-            FieldGroup::Auxiliary,
-            fields.group(FieldGroup::Auxiliary),
-            5,
-        );
+        let aux = self.take_visible(FieldGroup::Auxiliary, fields.group(FieldGroup::Auxiliary));
         let row = |y: f32, b: &Self| RowSpec {
             rect: Rect::new(MARGIN, y, inner, 40.0),
             label: Font::new(Weight::Bold, 11.0),
@@ -61,11 +57,7 @@ impl<'a> Builder<'a, '_> {
         };
         let aux_spec = row(137.0, self);
         self.row(aux, &aux_spec);
-        let sec = self.take_visible(
-            FieldGroup::Secondary,
-            fields.group(FieldGroup::Secondary),
-            4,
-        );
+        let sec = self.take_visible(FieldGroup::Secondary, fields.group(FieldGroup::Secondary));
         let sec_spec = row(192.0, self);
         self.row(sec, &sec_spec);
     }

@@ -17,7 +17,7 @@ impl<'a> Builder<'a, '_> {
         let inner = w - 2.0 * MARGIN;
         let (_, strip_bottom) = self.ctx.strip_rect();
         let on_strip = self.ctx.strip;
-        let primary = self.take_visible(FieldGroup::Primary, fields.group(FieldGroup::Primary), 1);
+        let primary = self.take_visible(FieldGroup::Primary, fields.group(FieldGroup::Primary));
         // The primary label is drawn under the value, in value style, not upper-cased.
         let primary_label = primary.first().map(|f| {
             let raw = f.field.label.as_deref().unwrap_or("");
@@ -64,18 +64,11 @@ impl<'a> Builder<'a, '_> {
                 Source::Field { group, index, key },
             );
         }
-        // Secondary and auxiliary fields share one row of four.
-        let mut combined = self.take_visible(
-            FieldGroup::Secondary,
-            fields.group(FieldGroup::Secondary),
-            4,
-        );
-        let room = 4 - combined.len();
-        combined.extend(self.take_visible(
-            FieldGroup::Auxiliary,
-            fields.group(FieldGroup::Auxiliary),
-            room,
-        ));
+        // Secondary and auxiliary fields share one row of four (rules).
+        let mut combined =
+            self.take_visible(FieldGroup::Secondary, fields.group(FieldGroup::Secondary));
+        combined
+            .extend(self.take_visible(FieldGroup::Auxiliary, fields.group(FieldGroup::Auxiliary)));
         let spec = RowSpec {
             rect: Rect::new(MARGIN, strip_bottom + 10.0, inner, 46.0),
             label: Font::new(Weight::Bold, 11.0),

@@ -27,8 +27,7 @@ impl<'a> Builder<'a, '_> {
         let value_c = self.value_color(false);
         if self.ctx.strip {
             let (_, strip_bottom) = self.ctx.strip_rect();
-            let primary =
-                self.take_visible(FieldGroup::Primary, fields.group(FieldGroup::Primary), 1);
+            let primary = self.take_visible(FieldGroup::Primary, fields.group(FieldGroup::Primary));
             let spec = self.strip_primary_spec(true);
             self.row(primary, &spec);
             let row = |y: f32| RowSpec {
@@ -43,15 +42,11 @@ impl<'a> Builder<'a, '_> {
                 label_color: label_c,
                 value_color: value_c,
             };
-            let sec = self.take_visible(
-                FieldGroup::Secondary,
-                fields.group(FieldGroup::Secondary),
-                4,
-            );
+            let sec = self.take_visible(FieldGroup::Secondary, fields.group(FieldGroup::Secondary));
             self.row(sec, &row(strip_bottom + 8.0));
-            let a0 = self.take_visible_indexed(FieldGroup::Auxiliary, &aux0, 4);
+            let a0 = self.take_visible_indexed(FieldGroup::Auxiliary, &aux0);
             self.row(a0, &row(strip_bottom + 56.0));
-            let a1 = self.take_visible_indexed(FieldGroup::Auxiliary, &aux1, 4);
+            let a1 = self.take_visible_indexed(FieldGroup::Auxiliary, &aux1);
             self.row(a1, &row(strip_bottom + 104.0));
         } else {
             let t = self.thumbnail_inset();
@@ -67,27 +62,22 @@ impl<'a> Builder<'a, '_> {
                 label_color: label_c,
                 value_color: value_c,
             };
-            let primary =
-                self.take_visible(FieldGroup::Primary, fields.group(FieldGroup::Primary), 1);
+            let primary = self.take_visible(FieldGroup::Primary, fields.group(FieldGroup::Primary));
             self.row(
                 primary,
                 &spec(Rect::new(MARGIN, 68.0, inner - t, 46.0), 11.0, 20.0, true),
             );
-            let sec = self.take_visible(
-                FieldGroup::Secondary,
-                fields.group(FieldGroup::Secondary),
-                4,
-            );
+            let sec = self.take_visible(FieldGroup::Secondary, fields.group(FieldGroup::Secondary));
             self.row(
                 sec,
                 &spec(Rect::new(MARGIN, 120.0, inner - t, 44.0), 11.0, 16.0, false),
             );
-            let a0 = self.take_visible_indexed(FieldGroup::Auxiliary, &aux0, 4);
+            let a0 = self.take_visible_indexed(FieldGroup::Auxiliary, &aux0);
             self.row(
                 a0,
                 &spec(Rect::new(MARGIN, 168.0, inner, 52.0), 11.0, 14.0, true),
             );
-            let a1 = self.take_visible_indexed(FieldGroup::Auxiliary, &aux1, 4);
+            let a1 = self.take_visible_indexed(FieldGroup::Auxiliary, &aux1);
             self.row(
                 a1,
                 &spec(Rect::new(MARGIN, 224.0, inner, 46.0), 10.0, 20.0, false),

@@ -15,7 +15,7 @@ impl<'a> Builder<'a, '_> {
         let w = self.ctx.width;
         let inner = w - 2.0 * MARGIN;
         let t = self.thumbnail_inset();
-        let primary = self.take_visible(FieldGroup::Primary, fields.group(FieldGroup::Primary), 1);
+        let primary = self.take_visible(FieldGroup::Primary, fields.group(FieldGroup::Primary));
         let spec = RowSpec {
             rect: Rect::new(MARGIN, 76.0, inner - t, 88.0),
             label: Font::new(Weight::Bold, 11.0),
@@ -29,22 +29,9 @@ impl<'a> Builder<'a, '_> {
             value_color: self.value_color(false),
         };
         self.row(primary, &spec);
-        // With a square barcode, secondary and auxiliary fields share four places.
-        let sec = self.take_visible(
-            FieldGroup::Secondary,
-            fields.group(FieldGroup::Secondary),
-            4,
-        );
-        let aux_max = if self.ctx.square_barcode {
-            4usize.saturating_sub(sec.len())
-        } else {
-            4
-        };
-        let aux = self.take_visible(
-            FieldGroup::Auxiliary,
-            fields.group(FieldGroup::Auxiliary),
-            aux_max,
-        );
+        // With a square barcode, secondary and auxiliary fields share four places (rules).
+        let sec = self.take_visible(FieldGroup::Secondary, fields.group(FieldGroup::Secondary));
+        let aux = self.take_visible(FieldGroup::Auxiliary, fields.group(FieldGroup::Auxiliary));
         let row = |y: f32, size: f32, vpad: f32, b: &Self| RowSpec {
             rect: Rect::new(MARGIN, y, inner, 40.0),
             label: Font::new(Weight::Bold, 11.0),

@@ -18,7 +18,10 @@ impl<'a> Builder<'a, '_> {
         let Some((lw, lh)) = images::size_pt(self.doc, "logo", self.opts.scale, self.lang) else {
             return MARGIN;
         };
-        let (w, h) = fit(lw, lh, 160.0, 50.0);
+        let Some((box_w, box_h)) = self.ctx.image_box("logo") else {
+            return MARGIN;
+        };
+        let (w, h) = fit(lw, lh, box_w, box_h);
         self.push_image(
             "logo",
             Rect::new(MARGIN, 30.0 - h / 2.0, w, h),
@@ -30,7 +33,7 @@ impl<'a> Builder<'a, '_> {
     /// Header fields packed from the right edge. Returns the left edge of the header block.
     pub(super) fn header(&mut self, fields: &'a [Field], logo_right: f32) -> f32 {
         let w = self.ctx.width;
-        let visible = self.take_visible(FieldGroup::Header, fields, 3);
+        let visible = self.take_visible(FieldGroup::Header, fields);
         if visible.is_empty() {
             return w - MARGIN;
         }

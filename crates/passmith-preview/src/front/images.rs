@@ -3,10 +3,10 @@
 //! the warnings for image files that cannot be read or that the style ignores.
 
 use passmith_core::model::Style;
-use passmith_core::{Code, Finding};
+use passmith_core::{Code, Finding, PassPath, rules};
 
 use super::{Builder, fit};
-use crate::grid::CARD_HEIGHT;
+use crate::grid::{CARD_HEIGHT, DRAWN_IMAGES, THUMBNAIL_DRAWN};
 use crate::images;
 use crate::{ElementKind, ImageFit, Rect, Source};
 
@@ -35,7 +35,11 @@ impl Builder<'_, '_> {
     /// Strip, background, thumbnail — and warnings for images the style cannot show.
     pub(super) fn images(&mut self, style: Style) {
         let w = self.ctx.width;
-        for name in ["logo", "strip", "thumbnail", "background", "footer"] {
+        // The style's images (rules) that the front draws; an unreadable one is not shown.
+        let drawn = rules::image_names(style)
+            .iter()
+            .filter(|name| DRAWN_IMAGES.contains(name));
+        for &name in drawn {
             let scale = self.opts.scale;
             if self
                 .doc
@@ -68,7 +72,7 @@ impl Builder<'_, '_> {
                             .unwrap_or_default();
                         self.warnings.push(Finding::new(
                             Code::LayoutImageIgnored,
-                            path,
+                            PassPath::file(path),
                             format!("The event ticket has a strip image, so Wallet shows the strip and ignores the {ignored} image"),
                             format!("Use either a strip image, or a background and thumbnail — not both. Remove the strip or the {ignored}."),
                         ));
@@ -80,7 +84,7 @@ impl Builder<'_, '_> {
             && let Some((tw, th)) =
                 images::size_pt(self.doc, "thumbnail", self.opts.scale, self.lang)
         {
-            let (bw, bh) = fit(tw, th, 80.0, 80.0);
+            let (bw, bh) = fit(tw, th, THUMBNAIL_DRAWN, THUMBNAIL_DRAWN);
             let top = if style == Style::EventTicket {
                 68.0
             } else {
@@ -98,7 +102,7 @@ impl Builder<'_, '_> {
 fn unreadable_image(path: String) -> Finding {
     Finding::new(
         Code::LayoutImageUnreadable,
-        path,
+        PassPath::file(path),
         "This image cannot be read as a PNG, so it is not shown",
         "Export the image again as PNG.",
     )

@@ -15,7 +15,8 @@ mod images;
 mod rows;
 
 use passmith_core::model::{Field, FieldGroup, FieldValue, Style};
-use passmith_core::{Code, Finding, PassDocument};
+use passmith_core::rules::{self, HiddenField};
+use passmith_core::{Code, Finding, PassDocument, PassPath};
 
 use crate::color::{self, Rgba};
 use crate::format;
@@ -29,12 +30,16 @@ use rows::{Mode, Part, RowField, RowSpec};
 /// Builds the front layout.
 pub(crate) fn layout(doc: &PassDocument, opts: &RenderOptions) -> Layout {
     let ctx = Ctx::new(doc, opts);
+    let hidden = ctx
+        .style
+        .map_or_else(Vec::new, |style| rules::hidden_in(&doc.pass, style));
     let mut fonts = fonts();
     let mut b = Builder {
         doc,
         opts,
         lang: opts.language.as_deref(),
         ctx,
+        hidden,
         fonts: &mut fonts,
         elements: Vec::new(),
         warnings: Vec::new(),
@@ -54,6 +59,8 @@ struct Builder<'a, 'f> {
     opts: &'a RenderOptions,
     lang: Option<&'a str>,
     ctx: Ctx,
+    /// The fields the style does not show (`passmith_core::rules`).
+    hidden: Vec<HiddenField<'a>>,
     fonts: &'f mut Fonts,
     elements: Vec<Element>,
     warnings: Vec<Finding>,
@@ -102,8 +109,11 @@ impl<'a> Builder<'a, '_> {
         self.elements.push(Element { rect, kind, source });
     }
 
-    fn style_key(&self) -> &'static str {
-        self.ctx.style.map_or("", Style::key)
+    /// Where a field of this pass's style is (fields are laid out only when it has one).
+    fn field_path(&self, group: FieldGroup, index: usize) -> PassPath {
+        self.ctx.style.map_or(PassPath::Nowhere, |style| {
+            PassPath::field(style, group, index)
+        })
     }
 
     fn label_color(&self, on_strip: bool) -> Rgba {
@@ -155,34 +165,29 @@ impl<'a> Builder<'a, '_> {
             .map_or(0.0, |e| e.rect.w + 17.0)
     }
 
-    /// The first `max` fields of a group, with their texts; the rest are reported as hidden.
-    fn take_visible(
-        &mut self,
-        group: FieldGroup,
-        fields: &'a [Field],
-        max: usize,
-    ) -> Vec<RowField<'a>> {
+    /// The fields of a group that Wallet shows, with their texts. Which ones it hides is
+    /// `passmith_core::rules`' answer (the same as validation's); each hidden one is reported
+    /// here with the one finding `rules` words for it.
+    fn take_visible(&mut self, group: FieldGroup, fields: &'a [Field]) -> Vec<RowField<'a>> {
         let indexed: Vec<(usize, &'a Field)> = fields.iter().enumerate().collect();
-        self.take_visible_indexed(group, &indexed, max)
+        self.take_visible_indexed(group, &indexed)
     }
 
+    /// [`Self::take_visible`] for part of a group (one event-ticket auxiliary row), with each
+    /// field's index in its whole group.
     fn take_visible_indexed(
         &mut self,
         group: FieldGroup,
         fields: &[(usize, &'a Field)],
-        max: usize,
     ) -> Vec<RowField<'a>> {
         let mut out = Vec::new();
-        for (n, &(index, field)) in fields.iter().enumerate() {
-            if n >= max {
-                // The one code, wording and path for a hidden field (passmith_core::rules).
-                if let Some(style) = self.ctx.style
-                    && let Some(hidden) = passmith_core::rules::hidden_in(&self.doc.pass, style)
-                        .into_iter()
-                        .find(|h| h.group == group && h.index == index)
-                {
-                    self.warnings.push(hidden.finding());
-                }
+        for &(index, field) in fields {
+            if let Some(n) = self
+                .hidden
+                .iter()
+                .position(|h| h.group == group && h.index == index)
+            {
+                self.warnings.push(self.hidden[n].finding());
                 continue;
             }
             out.push(self.row_field(group, index, field));
@@ -211,7 +216,7 @@ impl<'a> Builder<'a, '_> {
         let what = if part == Part::Label { " label" } else { "" };
         self.warnings.push(Finding::new(
             Code::LayoutTruncated,
-            format!("/{}/{}/{index}/{}", self.style_key(), group.key(), part.key()),
+            self.field_path(group, index).join(part.key()),
             format!("{} field '{key}'{what} is cut off", group.label()),
             "Shorten the text or use fewer fields in this row: Wallet shrinks text only down to the label size, then cuts it off.",
         ));
@@ -230,7 +235,7 @@ impl<'a> Builder<'a, '_> {
             let f = &fields[i];
             self.warnings.push(Finding::new(
                 Code::LayoutMissingGlyphs,
-                format!("/{}/{}/{}", self.style_key(), f.group.key(), f.index),
+                self.field_path(f.group, f.index),
                 format!("{} field '{}' has characters no installed font can draw; the preview shows boxes", f.group.label(), f.field.key),
                 "Check the text for unusual characters, or install a font for its script.",
             ));

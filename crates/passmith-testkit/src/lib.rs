@@ -1,0 +1,105 @@
+//! Test helpers that more than one package's test suite needs: where the shared fixtures are,
+//! the entries of a package, `openssl cms -verify` as the judge of a signature, and JSON
+//! compared by value. Dev-only (`publish = false`); it depends on no Passmith crate, so any of
+//! them can use it as a dev-dependency.
+//!
+//! Test code: a missing fixture or a broken archive should fail the test loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::BTreeMap;
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The workspace's shared fixtures (`tests/fixtures`: Apple's samples, the test certificates).
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures")
+}
+
+/// A test certificate, key or CA from `fixtures/certs` (password `test-password`).
+pub fn cert_path(name: &str) -> PathBuf {
+    fixtures().join("certs").join(name)
+}
+
+/// Every entry of a zip archive, by name.
+pub fn unzip(bytes: &[u8]) -> BTreeMap<String, Vec<u8>> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out = BTreeMap::new();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        let mut buf = Vec::new();
+        f.read_to_end(&mut buf).unwrap();
+        out.insert(f.name().unwrap().into_owned(), buf);
+    }
+    out
+}
+
+/// Runs `openssl cms -verify` on a package's `signature` over its `manifest.json` (from
+/// [`unzip`]), trusting `ca` as the intermediate. The output says why it failed.
+pub fn openssl_verify(files: &BTreeMap<String, Vec<u8>>, ca: &Path) -> Output {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("signature"), &files["signature"]).unwrap();
+    std::fs::write(dir.path().join("manifest.json"), &files["manifest.json"]).unwrap();
+    Command::new("openssl")
+        .args([
+            "cms",
+            "-verify",
+            "-binary",
+            "-inform",
+            "DER",
+            "-in",
+            "signature",
+            "-content",
+            "manifest.json",
+            "-CAfile",
+        ])
+        .arg(ca)
+        .args(["-purpose", "any", "-out", "/dev/null"])
+        .current_dir(dir.path())
+        .output()
+        .expect("the openssl binary is needed for this test (apt-get install openssl)")
+}
+
+/// Asserts that [`openssl_verify`] accepts the package's signature; `what` names the package in
+/// the failure.
+pub fn assert_openssl_verifies(files: &BTreeMap<String, Vec<u8>>, ca: &Path, what: &str) {
+    let verify = openssl_verify(files, ca);
+    assert!(
+        verify.status.success(),
+        "{what}: openssl cms -verify failed: {}",
+        String::from_utf8_lossy(&verify.stderr)
+    );
+}
+
+/// JSON equality by value: numbers compare as numbers (1 == 1.0), objects ignore key order.
+pub fn json_equal(a: &serde_json::Value, b: &serde_json::Value) -> bool {
+    use serde_json::Value::*;
+    match (a, b) {
+        (Number(x), Number(y)) => x.as_f64() == y.as_f64(),
+        (Array(x), Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| json_equal(p, q))
+        }
+        (Object(x), Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| json_equal(v, w)))
+        }
+        _ => a == b,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::json_equal;
+    use serde_json::json;
+
+    #[test]
+    fn json_compares_by_value() {
+        assert!(json_equal(
+            &json!({"a": 1, "b": [2]}),
+            &json!({"b": [2.0], "a": 1.0})
+        ));
+        assert!(!json_equal(&json!({"a": 1}), &json!({"a": 1, "b": 2})));
+        assert!(!json_equal(&json!([1, 2]), &json!([2, 1])));
+    }
+}
