@@ -192,7 +192,7 @@ pub fn upload(server: &str, api_key: &str, pkpass: &[u8]) -> Result<Uploaded, Up
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
 
     /// A real passmith-server on 127.0.0.1 (fresh SQLite file), running on its own runtime

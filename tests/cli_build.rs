@@ -116,7 +116,12 @@ fn the_legacy_p12_and_pem_with_key_also_build() {
 }
 
 fn build_with(dir: &Path, cert_name: &str, password: &str) -> (Output, PathBuf) {
-    build_folder(dir, &sample_folder(dir, "StoreCard"), &cert(cert_name), password)
+    build_folder(
+        dir,
+        &sample_folder(dir, "StoreCard"),
+        &cert(cert_name),
+        password,
+    )
 }
 
 /// `passmith build <folder> --cert <p12> --password-file … -o dir/out.pkpass`.
@@ -206,7 +211,8 @@ fn validation_errors_block_the_build() {
     let dir = tempfile::tempdir().unwrap();
     let folder = sample_folder(dir.path(), "StoreCard");
     std::fs::remove_file(folder.join("icon.png")).unwrap();
-    let (out, out_path) = build_folder(dir.path(), &folder, &cert("test-pass.p12"), "test-password");
+    let (out, out_path) =
+        build_folder(dir.path(), &folder, &cert("test-pass.p12"), "test-password");
     let (_, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("icon.png"), "{stderr}");

@@ -20,7 +20,10 @@ use crate::util::{harness, os, run};
 /// auxiliary fields, alternating rows 0 and 1 when `rows`) and a square or non-square barcode.
 fn pass_with(source: Style, n: usize, square: bool, rows: bool) -> PassDocument {
     let mut doc = templates::template(source).expect("a template for every style");
-    let fields = doc.pass.fields_mut().expect("a template has its style's fields");
+    let fields = doc
+        .pass
+        .fields_mut()
+        .expect("a template has its style's fields");
     for group in FieldGroup::ALL {
         let list = fields.group_mut(group);
         list.clear();
@@ -105,13 +108,18 @@ fn validate_preview_and_the_style_change_notice_name_the_same_hidden_fields() {
         for n in 0..=6 {
             for square in [false, true] {
                 for &rows in row_variants {
-                    let case = format!("{target:?} with {n} per group, square {square}, rows {rows}");
+                    let case =
+                        format!("{target:?} with {n} per group, square {square}, rows {rows}");
                     let (notice, doc) = notice_hidden(pass_with(source, n, square, rows), target);
                     let folder = dir.path().join(format!("case{cases}.pass"));
                     doc.write_dir(&folder).unwrap();
 
                     let validate = validate_hidden(&folder);
-                    assert_eq!(sorted(&notice), sorted(&validate), "{case}: notice vs validate");
+                    assert_eq!(
+                        sorted(&notice),
+                        sorted(&validate),
+                        "{case}: notice vs validate"
+                    );
                     let preview = preview_hidden(&folder, &png);
                     let expected: BTreeSet<String> = sorted(&validate).into_iter().collect();
                     assert_eq!(preview, expected, "{case}: preview vs validate");
@@ -128,7 +136,10 @@ fn validate_preview_and_the_style_change_notice_name_the_same_hidden_fields() {
     }
     assert_eq!(cases, 84);
     // The table is not vacuous: most cases hide something.
-    assert!(hidden_total > 300, "only {hidden_total} hidden fields in {cases} cases");
+    assert!(
+        hidden_total > 300,
+        "only {hidden_total} hidden fields in {cases} cases"
+    );
 }
 
 #[test]
@@ -150,7 +161,10 @@ fn changing_the_style_in_the_designer_lists_what_validate_reports_and_each_findi
         .clone();
     assert_eq!(notice.kind, NoticeKind::Warning);
     assert!(
-        notice.lines.iter().any(|l| l.contains("not shown by an event ticket")),
+        notice
+            .lines
+            .iter()
+            .any(|l| l.contains("not shown by an event ticket")),
         "{:?}",
         notice.lines
     );

@@ -47,8 +47,18 @@ pub fn harness(doc: PassDocument, dialogs: &ScriptedDialogs) -> Harness<'static,
 }
 
 /// Field `index` of `group` in the designer's open pass.
-pub fn field_of(app: &App, group: passmith_core::model::FieldGroup, index: usize) -> passmith_core::model::Field {
-    app.session.doc.pass.fields().expect("the pass has fields").group(group)[index].clone()
+pub fn field_of(
+    app: &App,
+    group: passmith_core::model::FieldGroup,
+    index: usize,
+) -> passmith_core::model::Field {
+    app.session
+        .doc
+        .pass
+        .fields()
+        .expect("the pass has fields")
+        .group(group)[index]
+        .clone()
 }
 
 /// Clicks the widget named `label`, scrolling it into view first like a user would.

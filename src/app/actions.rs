@@ -479,7 +479,10 @@ mod tests {
         assert_eq!(notice.kind, NoticeKind::Warning);
         // Two primary fields on a boarding pass; a coupon shows one (the second, "BRUSSELS").
         assert!(
-            notice.lines.iter().any(|l| l.contains("“BRUSSELS”")),
+            notice
+                .findings
+                .iter()
+                .any(|f| f.message.contains("“BRUSSELS”")),
             "{notice:?}"
         );
         assert!(

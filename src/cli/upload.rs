@@ -120,8 +120,22 @@ mod tests {
     const KEY: &str = "cli-upload-key-0123";
 
     fn signed_pass(dir: &std::path::Path, serial: &str) -> PathBuf {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        let mut doc =
+            passmith_core::PassDocument::read_dir(&root.join("apple-samples/Generic.pass"))
+                .unwrap();
+        doc.pass.pass_type_identifier = "pass.com.example.passmith".into();
+        doc.pass.team_identifier = "TEAM123456".into();
+        doc.pass.serial_number = serial.into();
+        doc.pass.authentication_token = Some(format!("token-{serial}-0123456789"));
+        let p12 = std::fs::read(root.join("certs/test-pass.p12")).unwrap();
+        let id = passmith_core::identity::Identity::from_pkcs12(&p12, "test-password").unwrap();
+        let wwdr = std::fs::read(root.join("certs/test-wwdr-ca.pem")).unwrap();
+        let opts = passmith_core::export::ExportOptions::at(passmith_core::time::now_unix());
+        let signed = passmith_core::export::prepare(&doc, &id, &opts.with_wwdr(&wwdr)).unwrap();
+        let bytes = signed.bytes;
         let path = dir.join(format!("{serial}.pkpass"));
-        std::fs::write(&path, crate::upload::tests::signed_pass(serial, "CLI upload")).unwrap();
+        std::fs::write(&path, bytes).unwrap();
         path
     }
 

@@ -430,7 +430,10 @@ mod tests {
     fn a_clone_shares_file_bytes_instead_of_copying_them() {
         let doc = sample();
         let copy = doc.clone();
-        assert!(FileBytes::ptr_eq(&doc.files["icon.png"], &copy.files["icon.png"]));
+        assert!(FileBytes::ptr_eq(
+            &doc.files["icon.png"],
+            &copy.files["icon.png"]
+        ));
         assert_eq!(copy, doc);
     }
 
