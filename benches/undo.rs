@@ -10,6 +10,8 @@
 // A counting allocator has to implement `GlobalAlloc`, which is an unsafe trait; it forwards
 // every call to the system allocator and only adds up sizes.
 #![allow(unsafe_code)]
+// A benchmark stops at the first surprise: the template and the edits are the program's own.
+#![allow(clippy::expect_used)]
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;

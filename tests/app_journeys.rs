@@ -785,7 +785,7 @@ fn the_designers_export_warns_about_the_test_intermediate_as_passmith_build_does
     let warning = notice
         .findings
         .iter()
-        .find(|f| f.code.to_string() == "package.intermediate_not_apple")
+        .find(|f| f.code == passmith_core::code::Code::PackageIntermediateNotApple)
         .unwrap();
     h.get_by_label_contains(&warning.message);
 
