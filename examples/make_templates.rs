@@ -25,10 +25,6 @@ struct Theme {
     light: Rgb,
 }
 
-fn rgb(c: Rgb) -> String {
-    format!("rgb({}, {}, {})", c.0, c.1, c.2)
-}
-
 fn color(c: Rgb, alpha: f32) -> Color {
     Color::from_rgba8(c.0, c.1, c.2, (alpha * 255.0).round() as u8)
 }
