@@ -34,16 +34,22 @@ pub fn make_pkpass_with(
     web_service_url: &str,
     token: Option<&str>,
 ) -> Vec<u8> {
+    let mut doc = generic_sample(serial);
+    doc.pass.web_service_url = Some(web_service_url.into());
+    doc.pass.authentication_token = token.map(str::to_owned);
+    doc.pass.description = format!("Test pass {serial} version {version}");
+    forge_pkpass(&doc, &identity("test-pass.p12"))
+}
+
+/// Apple's Generic sample with our pass type, team and `serial`.
+fn generic_sample(serial: &str) -> passmith_core::PassDocument {
     let mut doc =
         passmith_core::PassDocument::read_dir(&fixtures().join("apple-samples/Generic.pass"))
             .unwrap();
     doc.pass.pass_type_identifier = PASS_TYPE.into();
     doc.pass.team_identifier = "TEAM123456".into();
     doc.pass.serial_number = serial.into();
-    doc.pass.web_service_url = Some(web_service_url.into());
-    doc.pass.authentication_token = token.map(str::to_owned);
-    doc.pass.description = format!("Test pass {serial} version {version}");
-    forge_pkpass(&doc, &identity("test-pass.p12"))
+    doc
 }
 
 /// Signs and zips `doc` as it is, without Passmith's export gate: the server must judge passes
@@ -90,12 +96,7 @@ fn zip_files(files: &std::collections::BTreeMap<String, Vec<u8>>) -> Vec<u8> {
 
 /// A pass for our pass type signed with another Pass Type ID certificate (Wallet refuses it).
 pub fn make_pkpass_signed_by_other(serial: &str) -> Vec<u8> {
-    let mut doc =
-        passmith_core::PassDocument::read_dir(&fixtures().join("apple-samples/Generic.pass"))
-            .unwrap();
-    doc.pass.pass_type_identifier = PASS_TYPE.into();
-    doc.pass.team_identifier = "TEAM123456".into();
-    doc.pass.serial_number = serial.into();
+    let mut doc = generic_sample(serial);
     doc.pass.authentication_token = Some(token_for(serial));
     forge_pkpass(&doc, &identity("test-other-identity.p12"))
 }
