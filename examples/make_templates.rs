@@ -7,6 +7,9 @@
 
 use std::path::Path;
 
+use passmith_core::model::Style as PassStyle;
+use passmith_core::rules;
+use serde::Deserialize;
 use serde_json::json;
 use tiny_skia::{
     Color, FillRule, GradientStop, LinearGradient, Paint, PathBuilder, Pixmap, Point, Rect,
@@ -20,10 +23,6 @@ struct Theme {
     background: Rgb,
     accent: Rgb,
     light: Rgb,
-}
-
-fn rgb(c: Rgb) -> String {
-    format!("rgb({}, {}, {})", c.0, c.1, c.2)
 }
 
 fn color(c: Rgb, alpha: f32) -> Color {
@@ -417,210 +416,77 @@ fn write_densities(dir: &Path, stem: &str, draw: impl Fn(f32) -> Pixmap) {
     }
 }
 
-/// One template: its look, the keys every pass needs, its style's own content and the images
-/// beyond icon and logo.
+/// One template, as `make_templates.json` describes it: its style, the colours its artwork is
+/// drawn in, the images beyond icon and logo, and its pass.json without the identifiers every
+/// template shares.
+#[derive(Deserialize)]
 struct Template {
-    style: &'static str,
-    theme: Theme,
-    foreground: Rgb,
-    label: Rgb,
-    serial: &'static str,
-    organization: &'static str,
-    description: &'static str,
-    /// The style's keys (fields, barcodes, dates), merged into the common ones.
-    content: serde_json::Value,
-    extras: &'static [&'static str],
+    style: String,
+    accent: String,
+    light: String,
+    extras: Vec<String>,
+    pass: serde_json::Map<String, serde_json::Value>,
 }
 
 impl Template {
-    fn pass_json(&self) -> serde_json::Value {
-        let mut pass = json!({
-            "formatVersion": 1,
-            "passTypeIdentifier": "pass.com.example.passmith",
-            "teamIdentifier": "TEAM123456",
-            "serialNumber": self.serial,
-            "organizationName": self.organization,
-            "description": self.description,
-            "backgroundColor": rgb(self.theme.background),
-            "foregroundColor": rgb(self.foreground),
-            "labelColor": rgb(self.label),
-        });
-        if let (Some(pass), Some(content)) = (pass.as_object_mut(), self.content.as_object()) {
-            pass.extend(content.clone());
+    /// The artwork's colours: the pass's background colour, then the template's accent and light.
+    fn theme(&self) -> Theme {
+        let background = self
+            .pass
+            .get("backgroundColor")
+            .and_then(|c| c.as_str())
+            .unwrap_or_default();
+        Theme {
+            background: parse_rgb(background),
+            accent: parse_rgb(&self.accent),
+            light: parse_rgb(&self.light),
         }
-        pass
+    }
+
+    /// The pass style whose key the template's pass.json has.
+    fn pass_style(&self) -> Option<PassStyle> {
+        PassStyle::ALL
+            .into_iter()
+            .find(|kind| self.pass.contains_key(kind.key()))
+    }
+
+    /// pass.json: the shared identifiers, then the template's own keys in their order.
+    fn pass_json(&self) -> serde_json::Value {
+        let mut pass = serde_json::Map::new();
+        pass.insert("formatVersion".into(), json!(1));
+        pass.insert(
+            "passTypeIdentifier".into(),
+            json!("pass.com.example.passmith"),
+        );
+        pass.insert("teamIdentifier".into(), json!("TEAM123456"));
+        pass.extend(self.pass.clone());
+        serde_json::Value::Object(pass)
+    }
+}
+
+/// `rgb(58, 36, 27)` as written in pass.json.
+fn parse_rgb(text: &str) -> Rgb {
+    let inner = text
+        .trim()
+        .strip_prefix("rgb(")
+        .and_then(|t| t.strip_suffix(')'))
+        .unwrap_or_else(|| panic!("not an rgb() colour: {text}"));
+    let part: Vec<u8> = inner
+        .split(',')
+        .map(|p| p.trim().parse().expect("a colour channel 0-255"))
+        .collect();
+    match part[..] {
+        [r, g, b] => (r, g, b),
+        _ => panic!("not an rgb() colour: {text}"),
     }
 }
 
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_passes");
-    let templates = [
-        Template {
-            style: "StoreCard",
-            theme: Theme {
-                background: (58, 36, 27),
-                accent: (142, 84, 52),
-                light: (244, 222, 190),
-            },
-            foreground: (255, 246, 234),
-            label: (222, 176, 128),
-            serial: "HCR-0042-7781",
-            organization: "Harbor Coffee Roasters",
-            description: "Harbor Coffee Roasters loyalty card",
-            content: json!({
-                "logoText": "Harbor Coffee",
-                "storeCard": {
-                    "headerFields": [{"key": "stamps", "label": "STAMPS", "value": "7 of 10"}],
-                    "primaryFields": [{"key": "balance", "label": "BALANCE", "value": 18.5,
-                        "currencyCode": "USD", "changeMessage": "Your balance is now %@"}],
-                    "secondaryFields": [
-                        {"key": "member", "label": "MEMBER", "value": "Jordan Reyes"},
-                        {"key": "tier", "label": "TIER", "value": "Gold", "textAlignment": "PKTextAlignmentRight"}
-                    ],
-                    "backFields": [
-                        {"key": "offer", "label": "This month", "value": "Every 10th drink is on us. Double stamps on weekday mornings before 9 am."},
-                        {"key": "stores", "label": "Our roasteries", "value": "12 Pier Street, Portland\n401 Alder Avenue, Seattle"},
-                        {"key": "help", "label": "Questions?", "value": "hello@harbor-coffee.example"}
-                    ]
-                },
-                "barcodes": [{"format": "PKBarcodeFormatQR", "message": "HCR-0042-7781", "messageEncoding": "iso-8859-1", "altText": "0042 7781"}]
-            }),
-            extras: &["strip"],
-        },
-        Template {
-            style: "Coupon",
-            theme: Theme {
-                background: (31, 84, 56),
-                accent: (58, 130, 84),
-                light: (206, 236, 176),
-            },
-            foreground: (255, 255, 255),
-            label: (206, 236, 176),
-            serial: "FFM-SPRING-2027-0193",
-            organization: "Fern & Field Market",
-            description: "Fern & Field Market spring coupon",
-            content: json!({
-                "logoText": "Fern & Field",
-                "expirationDate": "2027-05-31T23:59:00-07:00",
-                "coupon": {
-                    "primaryFields": [{"key": "offer", "label": "ON FRESH PRODUCE", "value": "20% off"}],
-                    "secondaryFields": [{"key": "expires", "label": "VALID UNTIL", "value": "2027-05-31T23:59:00-07:00",
-                        "dateStyle": "PKDateStyleMedium", "timeStyle": "PKDateStyleNone"}],
-                    "auxiliaryFields": [{"key": "store", "label": "STORES", "value": "All locations"}],
-                    "backFields": [
-                        {"key": "terms", "label": "Terms", "value": "One coupon per visit. Not valid on gift cards or alcohol. Cannot be combined with other offers."}
-                    ]
-                },
-                "barcodes": [{"format": "PKBarcodeFormatPDF417", "message": "FFM-SPRING-2027-0193", "messageEncoding": "iso-8859-1"}]
-            }),
-            extras: &["strip"],
-        },
-        Template {
-            style: "EventTicket",
-            theme: Theme {
-                background: (22, 26, 62),
-                accent: (64, 52, 128),
-                light: (250, 198, 88),
-            },
-            foreground: (255, 255, 255),
-            label: (250, 198, 88),
-            serial: "NJF27-GA-55120",
-            organization: "Northwind Jazz Festival",
-            description: "Northwind Jazz Festival ticket",
-            content: json!({
-                "logoText": "Northwind Jazz",
-                "relevantDates": [{"startDate": "2027-07-16T17:00:00-07:00", "endDate": "2027-07-18T23:00:00-07:00"}],
-                "locations": [{"latitude": 45.5231, "longitude": -122.6765, "relevantText": "Welcome to Northwind! Gates are open."}],
-                "eventTicket": {
-                    "headerFields": [{"key": "day", "label": "DAYS", "value": "16–18 JUL"}],
-                    "primaryFields": [{"key": "event", "label": "3-DAY PASS", "value": "General Admission"}],
-                    "secondaryFields": [
-                        {"key": "venue", "label": "VENUE", "value": "Riverside Park"},
-                        {"key": "gates", "label": "GATES", "value": "2027-07-16T17:00:00-07:00", "dateStyle": "PKDateStyleNone", "timeStyle": "PKDateStyleShort", "textAlignment": "PKTextAlignmentRight"}
-                    ],
-                    "auxiliaryFields": [{"key": "holder", "label": "TICKET HOLDER", "value": "Sam Okafor"}],
-                    "backFields": [
-                        {"key": "lineup", "label": "Line-up", "value": "Friday: The Lantern Quartet\nSaturday: Mara Ellison Trio\nSunday: Big Band Northwind"},
-                        {"key": "policy", "label": "Bag policy", "value": "Small bags only. No glass, no umbrellas."}
-                    ]
-                },
-                "barcodes": [{"format": "PKBarcodeFormatQR", "message": "NJF27-GA-55120", "messageEncoding": "iso-8859-1", "altText": "GA 55120"}]
-            }),
-            extras: &["strip"],
-        },
-        Template {
-            style: "Generic",
-            theme: Theme {
-                background: (238, 241, 245),
-                accent: (214, 86, 46),
-                light: (46, 64, 88),
-            },
-            foreground: (28, 36, 48),
-            label: (190, 72, 36),
-            serial: "SCG-M-20931",
-            organization: "Summit Climbing Gym",
-            description: "Summit Climbing Gym membership",
-            content: json!({
-                "logoText": "Summit",
-                "generic": {
-                    "headerFields": [{"key": "plan", "label": "PLAN", "value": "Annual"}],
-                    "primaryFields": [{"key": "name", "label": "MEMBER", "value": "Alex Kim"}],
-                    "secondaryFields": [
-                        {"key": "since", "label": "MEMBER SINCE", "value": "2025-03-01T00:00:00Z", "dateStyle": "PKDateStyleMedium", "timeStyle": "PKDateStyleNone", "ignoresTimeZone": true},
-                        {"key": "level", "label": "BELAY", "value": "Lead certified"}
-                    ],
-                    "auxiliaryFields": [{"key": "gym", "label": "HOME GYM", "value": "Eastside"}],
-                    "backFields": [
-                        {"key": "hours", "label": "Opening hours", "value": "Mon–Fri 6 am–11 pm, Sat–Sun 8 am–10 pm"},
-                        {"key": "guest", "label": "Guest passes", "value": "2 free guest visits left this year."}
-                    ]
-                },
-                "barcodes": [{"format": "PKBarcodeFormatCode128", "message": "SCG-M-20931", "messageEncoding": "iso-8859-1", "altText": "M 20931"}]
-            }),
-            extras: &["thumbnail"],
-        },
-        Template {
-            style: "BoardingPass",
-            theme: Theme {
-                background: (16, 66, 104),
-                accent: (34, 104, 150),
-                light: (160, 214, 242),
-            },
-            foreground: (255, 255, 255),
-            label: (160, 214, 242),
-            serial: "AR-7K2P-0915",
-            organization: "Aurora Rail",
-            description: "Aurora Rail e-ticket",
-            content: json!({
-                "logoText": "Aurora Rail",
-                "relevantDates": [{"date": "2027-03-12T08:15:00+01:00"}],
-                "boardingPass": {
-                    "transitType": "PKTransitTypeTrain",
-                    "headerFields": [{"key": "train", "label": "TRAIN", "value": "AR 217"}],
-                    "primaryFields": [
-                        {"key": "from", "label": "AMSTERDAM", "value": "AMS"},
-                        {"key": "to", "label": "BRUSSELS", "value": "BRU"}
-                    ],
-                    "secondaryFields": [
-                        {"key": "passenger", "label": "PASSENGER", "value": "Lena Vogel"},
-                        {"key": "class", "label": "CLASS", "value": "1st", "textAlignment": "PKTextAlignmentRight"}
-                    ],
-                    "auxiliaryFields": [
-                        {"key": "departs", "label": "DEPARTS", "value": "2027-03-12T08:15:00+01:00", "dateStyle": "PKDateStyleNone", "timeStyle": "PKDateStyleShort"},
-                        {"key": "coach", "label": "COACH", "value": "4"},
-                        {"key": "seat", "label": "SEAT", "value": "61"}
-                    ],
-                    "backFields": [
-                        {"key": "changes", "label": "Changes", "value": "Free changes until 1 hour before departure at aurora-rail.example/trips."}
-                    ]
-                },
-                "barcodes": [{"format": "PKBarcodeFormatAztec", "message": "AR-7K2P-0915", "messageEncoding": "iso-8859-1"}]
-            }),
-            extras: &["footer"],
-        },
-    ];
+    let templates: Vec<Template> = serde_json::from_str(include_str!("make_templates.json"))
+        .expect("examples/make_templates.json lists the templates");
     for template in &templates {
-        let (style, theme) = (template.style, &template.theme);
+        let (style, theme) = (template.style.as_str(), &template.theme());
         let dir = root.join(format!("{style}.pass"));
         if dir.exists() {
             std::fs::remove_dir_all(&dir).expect("clear old template");
@@ -630,15 +496,16 @@ fn main() {
         std::fs::write(dir.join("pass.json"), json + "\n").expect("write pass.json");
         write_densities(&dir, "icon", |s| icon(style, theme, s));
         write_densities(&dir, "logo", |s| logo(style, theme, s));
-        for &extra in template.extras {
-            match extra {
+        for extra in &template.extras {
+            match extra.as_str() {
                 "strip" => {
-                    let h = match style {
-                        "Coupon" => 144.0,
-                        "EventTicket" => 98.0,
-                        _ => 123.0,
-                    };
-                    write_densities(&dir, "strip", |s| strip(style, theme, 375.0, h, s));
+                    // Drawn at the size Wallet allots the style's strip.
+                    let (w, h) = template
+                        .pass_style()
+                        .and_then(|kind| rules::image_size_pt(kind, "strip"))
+                        .expect("a template with a strip has a style that shows one");
+                    let (w, h) = (w as f32, h as f32);
+                    write_densities(&dir, "strip", |s| strip(style, theme, w, h, s));
                 }
                 "thumbnail" => write_densities(&dir, "thumbnail", |s| thumbnail(style, theme, s)),
                 _ => write_densities(&dir, "footer", |s| footer(theme, s)),

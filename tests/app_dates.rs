@@ -8,7 +8,7 @@ use passmith::app::{ScriptedDialogs, templates};
 use passmith_core::model::{FieldGroup, Style};
 use passmith_core::validate::parse_w3c_date;
 
-use crate::util::{harness, press, undo};
+use crate::util::{field_of, harness, press, undo};
 
 #[test]
 fn picking_an_expiration_date_writes_a_valid_w3c_date_undone_in_one_step() {
@@ -16,11 +16,11 @@ fn picking_an_expiration_date_writes_a_valid_w3c_date_undone_in_one_step() {
     doc.pass.expiration_date = None;
     let mut h = harness(doc, &ScriptedDialogs::new());
     press(&mut h, "Advanced");
-    let undo_before = h.state().history.undo_len();
+    let undo_before = h.state().session.history.undo_len();
 
     press(&mut h, "Pick date for expiration date");
     // Nothing is written until the pick is confirmed.
-    assert_eq!(h.state().doc.pass.expiration_date, None);
+    assert_eq!(h.state().session.doc.pass.expiration_date, None);
 
     // Calendar: one year ahead (the picker starts today when the key is unset), then Save.
     let today = passmith_core::time::now_local().date();
@@ -38,10 +38,10 @@ fn picking_an_expiration_date_writes_a_valid_w3c_date_undone_in_one_step() {
     h.run();
     press(&mut h, "Expiration date UTC offset");
     press(&mut h, "+05:30");
-    assert_eq!(h.state().doc.pass.expiration_date, None);
+    assert_eq!(h.state().session.doc.pass.expiration_date, None);
 
     press(&mut h, "Set expiration date");
-    let picked = h.state().doc.pass.expiration_date.clone().unwrap();
+    let picked = h.state().session.doc.pass.expiration_date.clone().unwrap();
     assert!(
         picked.starts_with(&format!("{}-", today.year() + 1))
             && picked.ends_with("T21:45:00+05:30"),
@@ -61,11 +61,11 @@ fn picking_an_expiration_date_writes_a_valid_w3c_date_undone_in_one_step() {
         h.query_by_role_and_label(Role::TextInput, "Expiration date")
             .is_some()
     );
-    assert_eq!(h.state().history.undo_len(), undo_before + 1);
+    assert_eq!(h.state().session.history.undo_len(), undo_before + 1);
 
     undo(&mut h);
-    assert_eq!(h.state().doc.pass.expiration_date, None);
-    assert_eq!(h.state().history.undo_len(), undo_before);
+    assert_eq!(h.state().session.doc.pass.expiration_date, None);
+    assert_eq!(h.state().session.history.undo_len(), undo_before);
 }
 
 #[test]
@@ -81,7 +81,7 @@ fn the_picker_starts_from_the_date_already_there_and_keeps_its_offset() {
     h.run();
     press(&mut h, "Set expiration date");
     assert_eq!(
-        h.state().doc.pass.expiration_date.as_deref(),
+        h.state().session.doc.pass.expiration_date.as_deref(),
         Some("2031-03-09T09:15:00-07:00")
     );
     // Cancel leaves the document alone.
@@ -91,7 +91,7 @@ fn the_picker_starts_from_the_date_already_there_and_keeps_its_offset() {
     h.run();
     press(&mut h, "Cancel picking expiration date");
     assert_eq!(
-        h.state().doc.pass.expiration_date.as_deref(),
+        h.state().session.doc.pass.expiration_date.as_deref(),
         Some("2031-03-09T09:15:00-07:00")
     );
     assert!(h.query_by_label("Set expiration date").is_none());
@@ -103,17 +103,17 @@ fn the_picker_starts_from_the_date_already_there_and_keeps_its_offset() {
     h.run();
     press(&mut h, "Set expiration date");
     assert_eq!(
-        h.state().doc.pass.expiration_date.as_deref(),
+        h.state().session.doc.pass.expiration_date.as_deref(),
         Some("2031-03-09T09:00:00-07:00")
     );
     undo(&mut h);
     assert_eq!(
-        h.state().doc.pass.expiration_date.as_deref(),
+        h.state().session.doc.pass.expiration_date.as_deref(),
         Some("2031-03-09T09:15:00-07:00")
     );
     undo(&mut h);
     assert_eq!(
-        h.state().doc.pass.expiration_date.as_deref(),
+        h.state().session.doc.pass.expiration_date.as_deref(),
         Some("2031-03-09T08:15-07:00")
     );
 }
@@ -131,13 +131,7 @@ fn field_values_and_relevant_dates_have_pickers_too() {
         .set_value_accesskit(30.0);
     h.run();
     press(&mut h, "Set secondary field 2 value");
-    let gates = h
-        .state()
-        .doc
-        .pass
-        .fields()
-        .unwrap()
-        .group(FieldGroup::Secondary)[1]
+    let gates = field_of(h.state(), FieldGroup::Secondary, 1)
         .value
         .to_display_string();
     assert_eq!(gates, "2027-07-16T17:30:00-07:00");
@@ -148,7 +142,7 @@ fn field_values_and_relevant_dates_have_pickers_too() {
         .set_value_accesskit(20.0);
     h.run();
     press(&mut h, "Set relevant date 1 end");
-    let dates = h.state().doc.pass.relevant_dates.clone().unwrap();
+    let dates = h.state().session.doc.pass.relevant_dates.clone().unwrap();
     assert_eq!(
         dates[0].end_date.as_deref(),
         Some("2027-07-18T20:00:00-07:00")

@@ -12,7 +12,8 @@ use passmith::app::{App, ScriptedDialogs, templates};
 use passmith_core::model::Style;
 
 use crate::util::{
-    cert, choose_test_identity, harness, load_test_identity, press, redo, retype, retype_as, undo,
+    cert, choose_test_identity, harness, load_test_identity, menu, press, redo, retype, retype_as,
+    undo,
 };
 
 const KEY: &str = "designer-upload-test-key-42";
@@ -47,10 +48,7 @@ fn server() -> TestServer {
 }
 
 fn open_server_window(h: &mut Harness<'_, App>, base: &str, key: &str) {
-    h.get_by_label("File").click();
-    h.run();
-    h.get_by_label("Update server…").click();
-    h.run();
+    menu(h, &["File", "Update server…"]);
     retype(h, "Server URL", base);
     retype_as(h, Role::PasswordInput, "API key", key);
 }
@@ -90,14 +88,9 @@ fn fill_web_service_upload_with_identity_then_push() {
     let mut h = harness(templates::template(Style::Generic).unwrap(), &dialogs);
 
     // Open a template from the menu, as a marketer would.
-    h.get_by_label("File").click();
-    h.run();
-    h.get_by_label("New from template").click();
-    h.run();
-    h.get_by_label("Event ticket").click();
-    h.run();
-    assert_eq!(h.state().doc.pass.style(), Some(Style::EventTicket));
-    assert!(h.state().doc.pass.web_service_url.is_none());
+    menu(&mut h, &["File", "New from template", "Event ticket"]);
+    assert_eq!(h.state().session.doc.pass.style(), Some(Style::EventTicket));
+    assert!(h.state().session.doc.pass.web_service_url.is_none());
 
     open_server_window(&mut h, &server.base, KEY);
     assert_eq!(h.state().settings.server_url, server.base);
@@ -109,7 +102,7 @@ fn fill_web_service_upload_with_identity_then_push() {
 
     // The pass has no web service yet: the window offers to fill it, as one undoable edit.
     press(&mut h, "Fill web service from server settings");
-    let pass = h.state().doc.pass.clone();
+    let pass = h.state().session.doc.pass.clone();
     assert_eq!(
         pass.web_service_url.as_deref(),
         Some(format!("{}/", server.base).as_str())
@@ -123,14 +116,14 @@ fn fill_web_service_upload_with_identity_then_push() {
         "no offer once the pass has a web service"
     );
     undo(&mut h);
-    assert!(h.state().doc.pass.web_service_url.is_none());
+    assert!(h.state().session.doc.pass.web_service_url.is_none());
     assert!(
-        h.state().doc.pass.authentication_token.is_none(),
+        h.state().session.doc.pass.authentication_token.is_none(),
         "one undo takes back both values"
     );
     redo(&mut h);
     assert_eq!(
-        h.state().doc.pass.authentication_token.as_deref(),
+        h.state().session.doc.pass.authentication_token.as_deref(),
         Some(token.as_str())
     );
 
@@ -138,9 +131,9 @@ fn fill_web_service_upload_with_identity_then_push() {
     press(&mut h, "Upload");
     choose_test_identity(&mut h);
     press_and_wait(&mut h, "Use this identity");
-    assert!(h.state().identity.is_some());
+    assert!(h.state().signer.is_some());
 
-    let serial = h.state().doc.pass.serial_number.clone();
+    let serial = h.state().session.doc.pass.serial_number.clone();
     let uploaded = h.state().server.last_upload.clone().unwrap_or_else(|| {
         panic!(
             "upload failed: {:?} / notices {:?}",
@@ -174,7 +167,7 @@ fn fill_web_service_upload_with_identity_then_push() {
         .post(format!(
             "{}/api/v1/passes/{}/{serial}/push",
             server.base,
-            h.state().doc.pass.pass_type_identifier
+            h.state().session.doc.pass.pass_type_identifier
         ))
         .bearer_auth(KEY)
         .send()
@@ -237,7 +230,7 @@ fn validation_errors_block_the_upload_with_the_export_message() {
     load_test_identity(h.state_mut());
     open_server_window(&mut h, &server.base, KEY);
     press(&mut h, "Fill web service from server settings");
-    h.state_mut().doc.pass.background_color = Some("not a colour".into());
+    h.state_mut().session.doc.pass.background_color = Some("not a colour".into());
     h.run();
     press(&mut h, "Upload");
     assert!(!h.state().server.busy(), "nothing is sent");

@@ -116,14 +116,23 @@ fn the_legacy_p12_and_pem_with_key_also_build() {
 }
 
 pub(crate) fn build_with(dir: &Path, cert_name: &str, password: &str) -> (Output, PathBuf) {
-    let folder = sample_folder(dir, "StoreCard");
+    build_folder(
+        dir,
+        &sample_folder(dir, "StoreCard"),
+        &cert(cert_name),
+        password,
+    )
+}
+
+/// `passmith build <folder> --cert <p12> --password-file … -o dir/out.pkpass`.
+fn build_folder(dir: &Path, folder: &Path, p12: &Path, password: &str) -> (Output, PathBuf) {
     let pw = password_file(dir, password);
     let out_path = dir.join("out.pkpass");
     let out = passmith(os![
         "build",
         folder,
         "--cert",
-        cert(cert_name),
+        p12,
         "--password-file",
         pw,
         "-o",
@@ -204,18 +213,8 @@ fn validation_errors_block_the_build() {
     // No icon at any density: iPhones refuse the pass (only icon@2x.png would be fine).
     std::fs::remove_file(folder.join("icon.png")).unwrap();
     std::fs::remove_file(folder.join("icon@2x.png")).unwrap();
-    let pw = password_file(dir.path(), "test-password");
-    let out_path = dir.path().join("out.pkpass");
-    let out = passmith(os![
-        "build",
-        folder,
-        "--cert",
-        cert("test-pass.p12"),
-        "--password-file",
-        pw,
-        "-o",
-        out_path
-    ]);
+    let (out, out_path) =
+        build_folder(dir.path(), &folder, &cert("test-pass.p12"), "test-password");
     let (_, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("icon.png"), "{stderr}");
@@ -226,31 +225,14 @@ fn validation_errors_block_the_build() {
 #[test]
 fn unreadable_inputs_exit_2() {
     let dir = tempfile::tempdir().unwrap();
-    let pw = password_file(dir.path(), "test-password");
-    let out_path = dir.path().join("out.pkpass");
-    let out = passmith(os![
-        "build",
-        dir.path().join("missing.pass"),
-        "--cert",
-        cert("test-pass.p12"),
-        "--password-file",
-        pw,
-        "-o",
-        out_path
-    ]);
+    let p12 = cert("test-pass.p12");
+    let missing = dir.path().join("missing.pass");
+    let (out, _) = build_folder(dir.path(), &missing, &p12, "test-password");
     assert_eq!(out.status.code(), Some(2), "{:?}", text(&out));
 
     let folder = sample_folder(dir.path(), "Coupon");
-    let out = passmith(os![
-        "build",
-        folder,
-        "--cert",
-        dir.path().join("nope.p12"),
-        "--password-file",
-        pw,
-        "-o",
-        out_path
-    ]);
+    let nope = dir.path().join("nope.p12");
+    let (out, _) = build_folder(dir.path(), &folder, &nope, "test-password");
     assert_eq!(out.status.code(), Some(2), "{:?}", text(&out));
 
     std::fs::write(
@@ -258,16 +240,7 @@ fn unreadable_inputs_exit_2() {
         "{\n  \"formatVersion\": 1,\n  \"description\" \"x\"\n}",
     )
     .unwrap();
-    let out = passmith(os![
-        "build",
-        folder,
-        "--cert",
-        cert("test-pass.p12"),
-        "--password-file",
-        pw,
-        "-o",
-        out_path
-    ]);
+    let (out, _) = build_folder(dir.path(), &folder, &p12, "test-password");
     let (_, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("line 3, column 17"), "{stderr}");

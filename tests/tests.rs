@@ -24,3 +24,5 @@ mod cli_bundles;
 mod cli_preview;
 /// `passmith validate`: exit codes, report and `--json`.
 mod cli_validate;
+/// One answer for hidden fields: validate, preview and the style-change notice.
+mod hidden_fields;

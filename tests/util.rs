@@ -11,6 +11,7 @@ use std::process::{Command, Output, Stdio};
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
+use passmith::app::dialogs::identity::Signer;
 use passmith::app::{App, ScriptedDialogs, engine};
 use passmith_core::PassDocument;
 
@@ -45,12 +46,35 @@ pub fn harness(doc: PassDocument, dialogs: &ScriptedDialogs) -> Harness<'static,
     h
 }
 
+/// Field `index` of `group` in the designer's open pass.
+pub fn field_of(
+    app: &App,
+    group: passmith_core::model::FieldGroup,
+    index: usize,
+) -> passmith_core::model::Field {
+    app.session
+        .doc
+        .pass
+        .fields()
+        .expect("the pass has fields")
+        .group(group)[index]
+        .clone()
+}
+
 /// Clicks the widget named `label`, scrolling it into view first like a user would.
 pub fn press(h: &mut Harness<'_, App>, label: &str) {
     h.get_by_label(label).scroll_to_me();
     h.run();
     h.get_by_label(label).click();
     h.run();
+}
+
+/// Walks a menu path by clicking each entry: `menu(h, &["File", "New from template", "Coupon"])`.
+pub fn menu(h: &mut Harness<'_, App>, path: &[&str]) {
+    for label in path {
+        h.get_by_label(label).click();
+        h.run();
+    }
 }
 
 /// Replaces the text of the text input named `label`, the way a user does: click, select all,
@@ -103,8 +127,10 @@ pub fn choose_test_identity(h: &mut Harness<'_, App>) {
 /// Gives `app` the test identity and intermediate directly, for tests about what comes after.
 pub fn load_test_identity(app: &mut App) {
     let p12 = std::fs::read(cert("test-pass.p12")).unwrap();
-    app.identity = Some(engine::load_identity(&p12, "test-password").unwrap());
-    app.wwdr_pem = Some(std::fs::read(cert("test-wwdr-ca.pem")).unwrap());
+    app.signer = Some(Signer {
+        identity: engine::load_identity(&p12, "test-password").unwrap(),
+        wwdr_pem: Some(std::fs::read(cert("test-wwdr-ca.pem")).unwrap()),
+    });
 }
 
 // ---- the passmith binary -------------------------------------------------------------------

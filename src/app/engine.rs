@@ -79,14 +79,6 @@ pub fn export(
     passmith_core::export::prepare(doc, &identity.identity, &opts)
 }
 
-/// A notice line per finding: `[code] path: message`.
-pub fn finding_lines(findings: &[Finding]) -> Vec<String> {
-    findings
-        .iter()
-        .map(|f| format!("[{}] {}: {}", f.code, f.path, f.message))
-        .collect()
-}
-
 /// Uploads a signed `.pkpass` to passmith-server (blocking: call it off the UI thread).
 pub fn upload_pass(
     server: &str,

@@ -5,6 +5,11 @@
 //! field or the dragged slider). Consecutive changes from the same widget form one undo step, so a
 //! typing burst or a drag is undone at once, while every button press is its own step. This is
 //! deterministic (no timers), which keeps the GUI tests exact.
+//!
+//! A step is a whole [`PassDocument`], which is cheap: its file bytes are shared
+//! ([`passmith_core::document::FileBytes`]), so a step holds the pass model and pointers to the
+//! same images, and the check after every frame compares those pointers rather than the bytes
+//! (`benches/undo.rs` measures both).
 
 use passmith_core::PassDocument;
 

@@ -18,12 +18,10 @@ pub fn hidden_field_findings(doc: &PassDocument, style: Style) -> Vec<Finding> {
         .collect()
 }
 
-/// One sentence per thing the pass has but `style` will not show. Empty when everything shows.
-pub fn hidden_in(doc: &PassDocument, style: Style) -> Vec<String> {
-    let mut out: Vec<String> = hidden_field_findings(doc, style)
-        .into_iter()
-        .map(|f| f.message)
-        .collect();
+/// One sentence per thing besides fields (images, auxiliary rows, the transit type) that the
+/// pass has but `style` will not show. Empty when all of them show.
+pub fn hidden_besides_fields(doc: &PassDocument, style: Style) -> Vec<String> {
+    let mut out = Vec::new();
     let Some(fields) = doc.pass.fields() else {
         return out;
     };
@@ -73,15 +71,16 @@ mod tests {
                 .push(Field::text(&format!("a{i}"), "A", "x"));
         }
         doc.pass.event_ticket = Some(f);
-        doc.files.insert("background@2x.png".into(), vec![1]);
+        doc.files.insert("background@2x.png".into(), vec![1].into());
         doc
     }
 
     #[test]
     fn a_generic_pass_hides_the_background_and_extra_fields_under_a_square_barcode() {
         let mut doc = event_with(4);
-        assert!(hidden_in(&doc, Style::EventTicket).is_empty());
-        let hidden = hidden_in(&doc, Style::Generic);
+        assert!(hidden_besides_fields(&doc, Style::EventTicket).is_empty());
+        assert!(hidden_field_findings(&doc, Style::EventTicket).is_empty());
+        let hidden = hidden_besides_fields(&doc, Style::Generic);
         assert!(
             hidden.iter().any(|h| h.contains("background")),
             "{hidden:?}"

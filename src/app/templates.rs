@@ -6,9 +6,18 @@ use std::collections::BTreeMap;
 use passmith_core::PassDocument;
 use passmith_core::model::Style;
 
+/// The files of one template folder: its pass.json and each named image at 1x, 2x and 3x,
+/// embedded at compile time.
 macro_rules! template_files {
-    ($dir:literal, [$($file:literal),* $(,)?]) => {
-        &[$(($file, include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/sample_passes/", $dir, "/", $file)) as &[u8])),*]
+    ($dir:literal, [$($image:literal),* $(,)?]) => {
+        &[
+            ("pass.json", include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/sample_passes/", $dir, "/pass.json")) as &[u8]),
+            $(
+                (concat!($image, ".png"), include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/sample_passes/", $dir, "/", $image, ".png")) as &[u8]),
+                (concat!($image, "@2x.png"), include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/sample_passes/", $dir, "/", $image, "@2x.png")) as &[u8]),
+                (concat!($image, "@3x.png"), include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/sample_passes/", $dir, "/", $image, "@3x.png")) as &[u8]),
+            )*
+        ]
     };
 }
 
@@ -18,81 +27,11 @@ const DENSITIES: [&str; 3] = ["", "@2x", "@3x"];
 
 fn files(style: Style) -> Files {
     match style {
-        Style::StoreCard => template_files!(
-            "StoreCard.pass",
-            [
-                "pass.json",
-                "icon.png",
-                "icon@2x.png",
-                "icon@3x.png",
-                "logo.png",
-                "logo@2x.png",
-                "logo@3x.png",
-                "strip.png",
-                "strip@2x.png",
-                "strip@3x.png",
-            ]
-        ),
-        Style::Coupon => template_files!(
-            "Coupon.pass",
-            [
-                "pass.json",
-                "icon.png",
-                "icon@2x.png",
-                "icon@3x.png",
-                "logo.png",
-                "logo@2x.png",
-                "logo@3x.png",
-                "strip.png",
-                "strip@2x.png",
-                "strip@3x.png",
-            ]
-        ),
-        Style::EventTicket => template_files!(
-            "EventTicket.pass",
-            [
-                "pass.json",
-                "icon.png",
-                "icon@2x.png",
-                "icon@3x.png",
-                "logo.png",
-                "logo@2x.png",
-                "logo@3x.png",
-                "strip.png",
-                "strip@2x.png",
-                "strip@3x.png",
-            ]
-        ),
-        Style::Generic => template_files!(
-            "Generic.pass",
-            [
-                "pass.json",
-                "icon.png",
-                "icon@2x.png",
-                "icon@3x.png",
-                "logo.png",
-                "logo@2x.png",
-                "logo@3x.png",
-                "thumbnail.png",
-                "thumbnail@2x.png",
-                "thumbnail@3x.png",
-            ]
-        ),
-        Style::BoardingPass => template_files!(
-            "BoardingPass.pass",
-            [
-                "pass.json",
-                "icon.png",
-                "icon@2x.png",
-                "icon@3x.png",
-                "logo.png",
-                "logo@2x.png",
-                "logo@3x.png",
-                "footer.png",
-                "footer@2x.png",
-                "footer@3x.png",
-            ]
-        ),
+        Style::StoreCard => template_files!("StoreCard.pass", ["icon", "logo", "strip"]),
+        Style::Coupon => template_files!("Coupon.pass", ["icon", "logo", "strip"]),
+        Style::EventTicket => template_files!("EventTicket.pass", ["icon", "logo", "strip"]),
+        Style::Generic => template_files!("Generic.pass", ["icon", "logo", "thumbnail"]),
+        Style::BoardingPass => template_files!("BoardingPass.pass", ["icon", "logo", "footer"]),
     }
 }
 

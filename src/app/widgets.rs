@@ -2,11 +2,15 @@
 //! derived from the JSON pointer it edits ([`widget_id`]) and an accessible name, so a finding's
 //! `path` can focus it and tests (and screen readers) can reach it by label.
 
-use egui::{Color32, Response, RichText, TextEdit, Ui};
+use egui::{Response, RichText, TextEdit, Ui};
 use passmith_core::{Finding, Severity};
 
-use super::command::{Command, Section};
+use super::command::Command;
 use super::files::FileDialogs;
+use passmith_core::path::PassPath;
+
+use super::section::Section;
+use super::theme;
 
 /// The id of the editor of `path` (a JSON pointer such as `/backgroundColor`).
 pub fn widget_id(path: &str) -> egui::Id {
@@ -32,8 +36,9 @@ pub struct FocusState {
 
 impl FocusState {
     /// Asks to focus the editor of `path` (exact, else the nearest drawn editor).
-    pub fn request(&mut self, path: String) {
-        self.open_section = Some(Section::for_path(&path));
+    pub fn request(&mut self, path: PassPath) {
+        self.open_section = Some(path.section());
+        let path = path.to_string();
         self.target = best_match(&path, &self.drawn_last_frame);
         self.pending = Some(path);
         self.attempts = 0;
@@ -128,20 +133,13 @@ impl Ed<'_> {
     /// Shows the findings about exactly `path` under its editor.
     pub fn findings_ui(&self, ui: &mut Ui, path: &str) {
         for f in self.findings.iter().filter(|f| f.path == path) {
-            let color = severity_color(ui, f.severity);
+            let color = theme::severity_color(ui.visuals(), f.severity);
             ui.label(
                 RichText::new(format!("{} {}", severity_icon(f.severity), f.message))
                     .color(color)
                     .small(),
             );
         }
-    }
-}
-
-pub fn severity_color(ui: &Ui, severity: Severity) -> Color32 {
-    match severity {
-        Severity::Error => ui.visuals().error_fg_color,
-        Severity::Warning => ui.visuals().warn_fg_color,
     }
 }
 
@@ -153,7 +151,7 @@ pub fn severity_icon(severity: Severity) -> &'static str {
 }
 
 /// A labelled single-line text editor for `path`. Returns the editor's response.
-pub fn text(
+pub fn text_ui(
     ui: &mut Ui,
     ed: &mut Ed<'_>,
     label: &str,
@@ -162,11 +160,11 @@ pub fn text(
     hint: &str,
 ) -> Response {
     let edit = TextEdit::singleline(value).hint_text(hint);
-    text_edit_row(ui, ed, label, path, edit)
+    text_edit_row_ui(ui, ed, label, path, edit)
 }
 
 /// A multi-line text editor (back fields, JSON).
-pub fn multiline(
+pub fn multiline_ui(
     ui: &mut Ui,
     ed: &mut Ed<'_>,
     label: &str,
@@ -175,12 +173,12 @@ pub fn multiline(
     hint: &str,
 ) -> Response {
     let edit = TextEdit::multiline(value).hint_text(hint).desired_rows(3);
-    text_edit_row(ui, ed, label, path, edit)
+    text_edit_row_ui(ui, ed, label, path, edit)
 }
 
 /// One grid row: the label, then the editor with its findings below it. The editor gets the
 /// stable id of `path`, so the validation panel can focus it.
-fn text_edit_row(
+fn text_edit_row_ui(
     ui: &mut Ui,
     ed: &mut Ed<'_>,
     label: &str,
@@ -202,7 +200,7 @@ fn text_edit_row(
 }
 
 /// A text editor for an optional key: empty text removes the key.
-pub fn opt_text(
+pub fn opt_text_ui(
     ui: &mut Ui,
     ed: &mut Ed<'_>,
     label: &str,
@@ -211,7 +209,7 @@ pub fn opt_text(
     hint: &str,
 ) -> Response {
     let mut s = value.clone().unwrap_or_default();
-    let r = text(ui, ed, label, &mut s, path, hint);
+    let r = text_ui(ui, ed, label, &mut s, path, hint);
     if r.changed() {
         *value = (!s.is_empty()).then_some(s);
     }
@@ -219,7 +217,7 @@ pub fn opt_text(
 }
 
 /// A checkbox for an optional boolean key: unticked removes the key.
-pub fn opt_bool(
+pub fn opt_bool_ui(
     ui: &mut Ui,
     ed: &mut Ed<'_>,
     label: &str,
@@ -242,7 +240,7 @@ pub fn opt_bool(
 }
 
 /// A number editor for an optional number: the checkbox adds or removes the key.
-pub fn opt_number(
+pub fn opt_number_ui(
     ui: &mut Ui,
     ed: &mut Ed<'_>,
     label: &str,
@@ -278,8 +276,23 @@ pub fn opt_number(
     ui.end_row();
 }
 
+/// A whole-number editor for an optional integer key (a row, a beacon's major/minor).
+pub fn opt_int_ui(
+    ui: &mut Ui,
+    ed: &mut Ed<'_>,
+    label: &str,
+    value: &mut Option<i64>,
+    path: &str,
+    range: std::ops::RangeInclusive<i64>,
+) {
+    let mut number = value.map(|v| v as f64);
+    let range = (*range.start() as f64)..=(*range.end() as f64);
+    opt_number_ui(ui, ed, label, &mut number, path, range);
+    *value = number.map(|v| v.round() as i64);
+}
+
 /// A dropdown for an optional enum key (`None` = not set).
-pub fn opt_enum<T: Clone + PartialEq>(
+pub fn opt_enum_ui<T: Clone + PartialEq>(
     ui: &mut Ui,
     ed: &mut Ed<'_>,
     label: &str,
@@ -305,7 +318,7 @@ pub fn opt_enum<T: Clone + PartialEq>(
 }
 
 /// A colour editor: the `rgb(r, g, b)` text and a picker that writes `rgb(r, g, b)`.
-pub fn color(ui: &mut Ui, ed: &mut Ed<'_>, label: &str, value: &mut Option<String>, path: &str) {
+pub fn color_ui(ui: &mut Ui, ed: &mut Ed<'_>, label: &str, value: &mut Option<String>, path: &str) {
     let l = ui.label(label);
     ui.vertical(|ui| {
         ui.horizontal(|ui| {
@@ -322,7 +335,7 @@ pub fn color(ui: &mut Ui, ed: &mut Ed<'_>, label: &str, value: &mut Option<Strin
                 TextEdit::singleline(&mut s)
                     .id(widget_id(path))
                     .hint_text("rgb(r, g, b)")
-                    .desired_width(150.0),
+                    .desired_width(theme::COLOR_TEXT_WIDTH),
             );
             let r = name_it(ed, r, l.id, label);
             if r.changed() {
@@ -430,7 +443,7 @@ pub fn offset_text(minutes: i32) -> String {
 /// minute and UTC offset, and writes the value once when the user presses "Set" (one undo
 /// step). `what` names the date in accessible names ("Expiration date"). Returns true when
 /// `value` was changed.
-pub fn date_picker(ui: &mut Ui, what: &str, value: &mut String, path: &str) -> bool {
+pub fn date_picker_ui(ui: &mut Ui, what: &str, value: &mut String, path: &str) -> bool {
     let id = widget_id(path).with("date-picker");
     let mut draft: Option<DateDraft> = ui.data(|d| d.get_temp(id));
     let button = ui
@@ -454,7 +467,7 @@ pub fn date_picker(ui: &mut Ui, what: &str, value: &mut String, path: &str) -> b
             .show(ui.ctx(), |ui| {
                 egui::Grid::new(id.with("grid"))
                     .num_columns(2)
-                    .spacing([10.0, 6.0])
+                    .spacing(theme::FORM_GRID_SPACING)
                     .show(ui, |ui| {
                         ui.label("Day");
                         let salt = format!("{path}-day");
@@ -485,7 +498,7 @@ pub fn date_picker(ui: &mut Ui, what: &str, value: &mut String, path: &str) -> b
                         ui.label("UTC offset");
                         egui::ComboBox::from_id_salt(id.with("offset"))
                             .selected_text(offset_text(d.offset_minutes))
-                            .height(300.0)
+                            .height(theme::DATE_PICKER_HEIGHT)
                             .show_ui(ui, |ui| {
                                 // Every zone in use is a multiple of 15 minutes from UTC.
                                 for m in (-12 * 60..=14 * 60).step_by(15) {
@@ -498,7 +511,8 @@ pub fn date_picker(ui: &mut Ui, what: &str, value: &mut String, path: &str) -> b
                     });
                 ui.label(egui::RichText::new(d.to_w3c()).monospace());
                 ui.horizontal(|ui| {
-                    if named_button(ui, "Set", &format!("Set {}", what.to_lowercase())).clicked() {
+                    if named_button_ui(ui, "Set", &format!("Set {}", what.to_lowercase())).clicked()
+                    {
                         let w3c = d.to_w3c();
                         if *value != w3c {
                             *value = w3c;
@@ -506,7 +520,7 @@ pub fn date_picker(ui: &mut Ui, what: &str, value: &mut String, path: &str) -> b
                         }
                         keep_open = false;
                     }
-                    if named_button(
+                    if named_button_ui(
                         ui,
                         "Cancel",
                         &format!("Cancel picking {}", what.to_lowercase()),
@@ -529,7 +543,7 @@ pub fn date_picker(ui: &mut Ui, what: &str, value: &mut String, path: &str) -> b
 }
 
 /// A labelled W3C date editor: the text box (power users type dates) and a [`date_picker`].
-pub fn date_text(ui: &mut Ui, ed: &mut Ed<'_>, label: &str, value: &mut String, path: &str) {
+pub fn date_text_ui(ui: &mut Ui, ed: &mut Ed<'_>, label: &str, value: &mut String, path: &str) {
     let l = ui.label(label);
     ui.vertical(|ui| {
         ui.horizontal(|ui| {
@@ -537,7 +551,10 @@ pub fn date_text(ui: &mut Ui, ed: &mut Ed<'_>, label: &str, value: &mut String, 
                 TextEdit::singleline(value)
                     .id(widget_id(path))
                     .hint_text("2027-07-16T17:00:00-07:00")
-                    .desired_width((ui.available_width() - 40.0).max(120.0)),
+                    .desired_width(
+                        (ui.available_width() - theme::DATE_BUTTON_ROOM)
+                            .max(theme::DATE_TEXT_MIN_WIDTH),
+                    ),
             );
             let r = name_it(ed, r, l.id, label);
             ed.focus.register(&r, path);
@@ -545,7 +562,7 @@ pub fn date_text(ui: &mut Ui, ed: &mut Ed<'_>, label: &str, value: &mut String, 
                 Some(p) => format!("{p} {}", label.to_lowercase()),
                 None => label.to_owned(),
             };
-            date_picker(ui, &what, value, path);
+            date_picker_ui(ui, &what, value, path);
         });
         ed.findings_ui(ui, path);
     });
@@ -553,7 +570,7 @@ pub fn date_text(ui: &mut Ui, ed: &mut Ed<'_>, label: &str, value: &mut String, 
 }
 
 /// [`date_text`] for an optional key: empty text removes the key.
-pub fn opt_date_text(
+pub fn opt_date_text_ui(
     ui: &mut Ui,
     ed: &mut Ed<'_>,
     label: &str,
@@ -561,25 +578,25 @@ pub fn opt_date_text(
     path: &str,
 ) {
     let mut s = value.clone().unwrap_or_default();
-    date_text(ui, ed, label, &mut s, path);
+    date_text_ui(ui, ed, label, &mut s, path);
     if value.as_deref().unwrap_or_default() != s {
         *value = (!s.is_empty()).then_some(s);
     }
 }
 
 /// A two-column grid for label/editor rows.
-pub fn grid<R>(ui: &mut Ui, id: impl egui::AsIdSalt, add: impl FnOnce(&mut Ui) -> R) -> R {
+pub fn grid_ui<R>(ui: &mut Ui, id: impl egui::AsIdSalt, add: impl FnOnce(&mut Ui) -> R) -> R {
     egui::Grid::new(id)
         .num_columns(2)
-        .spacing([10.0, 6.0])
-        .min_col_width(110.0)
+        .spacing(theme::FORM_GRID_SPACING)
+        .min_col_width(theme::FORM_LABEL_WIDTH)
         .striped(false)
         .show(ui, add)
         .inner
 }
 
 /// A small button whose accessible name says what it acts on ("Remove field balance").
-pub fn named_button(ui: &mut Ui, text: &str, name: &str) -> Response {
+pub fn named_button_ui(ui: &mut Ui, text: &str, name: &str) -> Response {
     ui.small_button(text)
         .on_hover_text(name)
         .accessible_name(name)

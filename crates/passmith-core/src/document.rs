@@ -8,6 +8,7 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -23,6 +24,60 @@ pub const GENERATED_FILES: [&str; 2] = ["manifest.json", "signature"];
 /// The name of a localization table inside an `.lproj` folder.
 pub const STRINGS_FILE: &str = "pass.strings";
 
+/// The bytes of one file of a pass, shared: cloning a document (an undo step, an autosave)
+/// shares every image instead of copying it, and comparing two clones compares pointers before
+/// bytes, so "did the document change?" stays cheap however large the images are. (`Arc<[u8]>`
+/// alone would compare every byte: std's pointer shortcut only applies to sized `T: Eq`.)
+#[derive(Clone, Default, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct FileBytes(Arc<[u8]>);
+
+impl FileBytes {
+    /// True when both share one allocation (a clone), without looking at the bytes.
+    pub fn ptr_eq(a: &FileBytes, b: &FileBytes) -> bool {
+        Arc::ptr_eq(&a.0, &b.0)
+    }
+}
+
+impl PartialEq for FileBytes {
+    fn eq(&self, other: &FileBytes) -> bool {
+        FileBytes::ptr_eq(self, other) || self.0[..] == other.0[..]
+    }
+}
+
+impl Eq for FileBytes {}
+
+impl std::fmt::Debug for FileBytes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "FileBytes({} bytes)", self.0.len())
+    }
+}
+
+impl std::ops::Deref for FileBytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl AsRef<[u8]> for FileBytes {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl From<Vec<u8>> for FileBytes {
+    fn from(bytes: Vec<u8>) -> FileBytes {
+        FileBytes(bytes.into())
+    }
+}
+
+impl From<&[u8]> for FileBytes {
+    fn from(bytes: &[u8]) -> FileBytes {
+        FileBytes(bytes.into())
+    }
+}
+
 /// One pass: pass.json, localizations and files.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PassDocument {
@@ -30,7 +85,7 @@ pub struct PassDocument {
     /// Localization tables by language code (`en`, `zh-Hans`, …), from `<lang>.lproj/pass.strings`.
     pub localizations: BTreeMap<String, Strings>,
     /// Every other file, by relative path with `/` separators (`logo@2x.png`, `fr.lproj/logo.png`).
-    pub files: BTreeMap<String, Vec<u8>>,
+    pub files: BTreeMap<String, FileBytes>,
     /// The line of the first comment in pass.json as read (accepted, but Apple's parser does
     /// not take comments; saving writes strict JSON without them).
     #[serde(skip)]
@@ -73,7 +128,7 @@ impl PassDocument {
                 doc.localizations.insert(lang.to_owned(), table);
                 continue;
             }
-            doc.files.insert(path, bytes);
+            doc.files.insert(path, bytes.into());
         }
         let bytes = pass_json.ok_or_else(|| Error::NotAPassFolder {
             path: PathBuf::from("pass.json"),
@@ -103,7 +158,11 @@ impl PassDocument {
         &self,
         encode: impl Fn(&Strings) -> Vec<u8>,
     ) -> Result<BTreeMap<String, Vec<u8>>, Error> {
-        let mut out = self.files.clone();
+        let mut out: BTreeMap<String, Vec<u8>> = self
+            .files
+            .iter()
+            .map(|(path, bytes)| (path.clone(), bytes.to_vec()))
+            .collect();
         out.insert(
             "pass.json".to_owned(),
             crate::json::to_pretty_bytes(&self.pass)?,
@@ -222,9 +281,10 @@ mod tests {
             .push(Field::text("name", "Name", "Hello"));
         pass.generic = Some(fields);
         let mut doc = PassDocument::new(pass);
-        doc.files.insert("icon.png".into(), vec![1, 2, 3]);
-        doc.files.insert("fr.lproj/logo@2x.png".into(), vec![4]);
-        doc.files.insert("logo.png".into(), vec![5]);
+        doc.files.insert("icon.png".into(), vec![1, 2, 3].into());
+        doc.files
+            .insert("fr.lproj/logo@2x.png".into(), vec![4].into());
+        doc.files.insert("logo.png".into(), vec![5].into());
         let mut fr = Strings::default();
         fr.set("Hello", "Bonjour");
         doc.localizations.insert("fr".into(), fr);
@@ -242,6 +302,17 @@ mod tests {
         assert_eq!(doc.localized(Some("fr"), "Hello"), "Bonjour");
         assert_eq!(doc.localized(None, "Hello"), "Hello");
         assert_eq!(doc.languages(), vec!["fr".to_owned()]);
+    }
+
+    #[test]
+    fn a_clone_shares_file_bytes_instead_of_copying_them() {
+        let doc = sample();
+        let copy = doc.clone();
+        assert!(FileBytes::ptr_eq(
+            &doc.files["icon.png"],
+            &copy.files["icon.png"]
+        ));
+        assert_eq!(copy, doc);
     }
 
     #[test]

@@ -323,19 +323,18 @@ impl IdentitySummary {
         let mut out = Vec::new();
         match &self.pass_type_identifier {
             Some(_) if pass.pass_type_identifier.is_empty() => {}
-            Some(cert_id) if cert_id != &pass.pass_type_identifier => out.push(Finding::new(
-                Code::IdentityPassTypeMismatch,
-                PassPath::key("passTypeIdentifier"),
-                format!(
-                    "The pass says its pass type ID is {}, but the certificate is for {}. iPhones refuse such a pass.",
-                    quote(&pass.pass_type_identifier),
-                    quote(cert_id)
-                ),
-                format!(
-                    "Set the pass type ID to {cert_id}, or sign with the certificate made for {}.",
-                    pass.pass_type_identifier
-                ),
-            )),
+            Some(cert_id) if cert_id != &pass.pass_type_identifier => {
+                out.push(identifier_mismatch(
+                    Code::IdentityPassTypeMismatch,
+                    "passTypeIdentifier",
+                    format!("its pass type ID is {}", quote(&pass.pass_type_identifier)),
+                    format!("is for {}", quote(cert_id)),
+                    format!(
+                        "Set the pass type ID to {cert_id}, or sign with the certificate made for {}.",
+                        pass.pass_type_identifier
+                    ),
+                ))
+            }
             Some(_) => {}
             None => out.push(Finding::new(
                 Code::IdentityNotPassType,
@@ -348,19 +347,36 @@ impl IdentitySummary {
             && !pass.team_identifier.is_empty()
             && team != &pass.team_identifier
         {
-            out.push(Finding::new(
+            out.push(identifier_mismatch(
                 Code::IdentityTeamMismatch,
-                PassPath::key("teamIdentifier"),
-                format!(
-                    "The pass says its team ID is {}, but the certificate belongs to team {}. iPhones refuse such a pass.",
-                    quote(&pass.team_identifier),
-                    quote(team)
-                ),
+                "teamIdentifier",
+                format!("its team ID is {}", quote(&pass.team_identifier)),
+                format!("belongs to team {}", quote(team)),
                 format!("Set the team ID to {team}, or sign with your own team's certificate."),
             ));
         }
         out
     }
+}
+
+/// A pass.json identifier (`key`) that differs from the signing certificate's: an error, because
+/// iPhones refuse such a pass. `pass_says` / `cert_says` complete "The pass says …, but the
+/// certificate …".
+fn identifier_mismatch(
+    code: Code,
+    key: &str,
+    pass_says: String,
+    cert_says: String,
+    hint: String,
+) -> Finding {
+    Finding::new(
+        code,
+        PassPath::key(key),
+        format!(
+            "The pass says {pass_says}, but the certificate {cert_says}. iPhones refuse such a pass."
+        ),
+        hint,
+    )
 }
 
 /// The text of the first subject entry with `nid`.

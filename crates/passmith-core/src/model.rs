@@ -7,9 +7,14 @@
 //!
 //! Enumerations keep unknown spellings (`Other(String)`) instead of failing, so a pass with a typo
 //! still opens and validation can point at the typo.
+//!
+//! Every key is optional when read (`#[serde(default)]` on each dictionary), and an absent
+//! optional key is not written back (`#[skip_serializing_none]`), so a pass round-trips without
+//! gaining `null`s.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use serde_with::skip_serializing_none;
 
 /// Keys this model does not know, kept verbatim and in their original order.
 pub type Extra = Map<String, Value>;
@@ -236,103 +241,66 @@ impl FieldGroup {
 }
 
 /// `pass.json`.
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct Pass {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub format_version: Option<i64>,
     // Required strings: an empty value and a missing key mean the same to Wallet, and writing
     // nothing keeps an incomplete pass exactly as it was.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub pass_type_identifier: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub serial_number: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub team_identifier: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub organization_name: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub description: String,
 
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub boarding_pass: Option<PassFields>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon: Option<PassFields>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_ticket: Option<PassFields>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generic: Option<PassFields>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub store_card: Option<PassFields>,
 
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub background_color: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub foreground_color: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label_color: Option<String>,
     /// Undocumented, but Wallet reads it for text drawn on a strip image.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub strip_color: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logo_text: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suppress_strip_shine: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grouping_identifier: Option<String>,
 
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub barcodes: Option<Vec<Barcode>>,
     /// Deprecated single barcode (iOS 8 and older); used when `barcodes` is absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub barcode: Option<Barcode>,
 
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locations: Option<Vec<Location>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub beacons: Option<Vec<Beacon>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_distance: Option<f64>,
     /// Deprecated in iOS 18 in favour of `relevantDates`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub relevant_date: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub relevant_dates: Option<Vec<RelevantDate>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiration_date: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voided: Option<bool>,
 
-    #[serde(
-        default,
-        rename = "webServiceURL",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "webServiceURL")]
     pub web_service_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authentication_token: Option<String>,
 
-    #[serde(
-        default,
-        rename = "appLaunchURL",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "appLaunchURL")]
     pub app_launch_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub associated_store_identifiers: Option<Vec<u64>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auxiliary_store_identifiers: Option<Vec<u64>>,
 
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_info: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sharing_prohibited: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nfc: Option<Nfc>,
     /// Semantic tags: a large, evolving vocabulary; kept as JSON and edited as JSON.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub semantics: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preferred_style_schemes: Option<Vec<String>>,
 
     /// iOS 18 poster event ticket keys.
@@ -345,100 +313,52 @@ pub struct Pass {
 }
 
 /// The iOS 18 poster event ticket keys (all optional, all top level in `pass.json`).
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct PosterKeys {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_logo_text: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub footer_background_color: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub use_automatic_colors: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suppress_header_darkening: Option<bool>,
-    #[serde(
-        default,
-        rename = "bagPolicyURL",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "bagPolicyURL")]
     pub bag_policy_url: Option<String>,
-    #[serde(
-        default,
-        rename = "orderFoodURL",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "orderFoodURL")]
     pub order_food_url: Option<String>,
-    #[serde(
-        default,
-        rename = "parkingInformationURL",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "parkingInformationURL")]
     pub parking_information_url: Option<String>,
-    #[serde(
-        default,
-        rename = "directionsInformationURL",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "directionsInformationURL")]
     pub directions_information_url: Option<String>,
-    #[serde(
-        default,
-        rename = "purchaseParkingURL",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "purchaseParkingURL")]
     pub purchase_parking_url: Option<String>,
-    #[serde(
-        default,
-        rename = "merchandiseURL",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "merchandiseURL")]
     pub merchandise_url: Option<String>,
-    #[serde(
-        default,
-        rename = "transitInformationURL",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "transitInformationURL")]
     pub transit_information_url: Option<String>,
-    #[serde(
-        default,
-        rename = "accessibilityURL",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "accessibilityURL")]
     pub accessibility_url: Option<String>,
-    #[serde(default, rename = "addOnURL", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "addOnURL")]
     pub add_on_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact_venue_email: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact_venue_phone_number: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact_venue_website: Option<String>,
-    #[serde(
-        default,
-        rename = "transferURL",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "transferURL")]
     pub transfer_url: Option<String>,
-    #[serde(default, rename = "sellURL", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "sellURL")]
     pub sell_url: Option<String>,
 }
 
 /// A style dictionary (`boardingPass`, `coupon`, …): the pass's fields.
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct PassFields {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub header_fields: Option<Vec<Field>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub primary_fields: Option<Vec<Field>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secondary_fields: Option<Vec<Field>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auxiliary_fields: Option<Vec<Field>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub back_fields: Option<Vec<Field>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_info_fields: Option<Vec<Field>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transit_type: Option<TransitType>,
     #[serde(flatten)]
     pub extra: Extra,
@@ -524,39 +444,25 @@ impl From<&str> for FieldValue {
 }
 
 /// One field dictionary.
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct Field {
-    #[serde(default)]
     pub key: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    #[serde(default)]
     pub value: FieldValue,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attributed_value: Option<FieldValue>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_detector_types: Option<Vec<DataDetectorType>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text_alignment: Option<TextAlignment>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_style: Option<DateStyle>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_style: Option<DateStyle>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ignores_time_zone: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_relative: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number_style: Option<NumberStyle>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_code: Option<String>,
     /// Event tickets only: 0 or 1, the auxiliary row the field sits in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub row: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub semantics: Option<Value>,
     #[serde(flatten)]
     pub extra: Extra,
@@ -580,6 +486,7 @@ impl Field {
 }
 
 /// One barcode dictionary.
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Barcode {
@@ -589,7 +496,6 @@ pub struct Barcode {
     pub message: String,
     #[serde(default)]
     pub message_encoding: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alt_text: Option<String>,
     #[serde(flatten)]
     pub extra: Extra,
@@ -620,64 +526,54 @@ impl Barcode {
 }
 
 /// One `locations` entry.
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct Location {
-    #[serde(default)]
     pub latitude: f64,
-    #[serde(default)]
     pub longitude: f64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub altitude: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub relevant_text: Option<String>,
     #[serde(flatten)]
     pub extra: Extra,
 }
 
 /// One `beacons` entry.
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct Beacon {
-    #[serde(default, rename = "proximityUUID")]
+    #[serde(rename = "proximityUUID")]
     pub proximity_uuid: String,
     /// Kept wide so an out-of-range value can be reported rather than refused at load.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub major: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub minor: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub relevant_text: Option<String>,
     #[serde(flatten)]
     pub extra: Extra,
 }
 
 /// One `relevantDates` entry: a single `date`, or a `startDate`/`endDate` interval.
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct RelevantDate {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
     /// The iOS 18 spelling of `date`; some generators write both.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub relevant_date: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<String>,
     #[serde(flatten)]
     pub extra: Extra,
 }
 
 /// The `nfc` dictionary.
+#[skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct Nfc {
-    #[serde(default)]
     pub message: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub encryption_public_key: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requires_authentication: Option<bool>,
     #[serde(flatten)]
     pub extra: Extra,

@@ -68,7 +68,7 @@ fn every_apple_sample_rebuilds_and_verifies_with_openssl() {
 
         // Images are byte-identical to the sample's.
         for (file, bytes) in &doc.files {
-            assert_eq!(&files[file], bytes, "{name}: {file}");
+            assert_eq!(files[file], **bytes, "{name}: {file}");
         }
     }
 }
@@ -198,7 +198,7 @@ fn folder_to_pkpass_to_document_round_trip_is_lossless() {
         doc.files
             .insert("de.lproj/icon.png".into(), doc.files["icon.png"].clone());
         doc.files
-            .insert("notes/readme.txt".into(), b"any other file".to_vec());
+            .insert("notes/readme.txt".into(), b"any other file".to_vec().into());
         let pkpass = export(&doc, &test_identity(), None);
         let opened = archive::read_pkpass(&pkpass, now()).unwrap();
         assert_eq!(opened.document, doc, "{name}");
@@ -436,7 +436,7 @@ fn a_custom_wwdr_must_be_a_certificate() {
 #[test]
 fn unsafe_file_names_are_not_packaged() {
     let mut doc = sample_for_test_cert("Coupon");
-    doc.files.insert("../escape.png".into(), vec![1]);
+    doc.files.insert("../escape.png".into(), vec![1].into());
     let err = try_export(&doc, &test_identity(), None).unwrap_err();
     assert!(matches!(err, Refused::Failed(_)), "{err:?}");
     assert!(err.to_string().contains("../escape.png"), "{err}");

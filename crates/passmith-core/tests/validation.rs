@@ -86,7 +86,7 @@ fn with_files(patch: Value, edit: impl FnOnce(&mut BTreeMap<String, Vec<u8>>)) -
     PassDocument {
         pass: json::pass_from_value(v).unwrap(),
         localizations: BTreeMap::new(),
-        files,
+        files: files.into_iter().map(|(k, v)| (k, v.into())).collect(),
         pass_json_comment_line: None,
     }
 }
@@ -443,7 +443,7 @@ fn cases() -> Vec<Case> {
                     ("background@2x.png", 360, 440),
                     ("background@3x.png", 540, 660),
                 ] {
-                    d.files.insert(name.into(), png(w, h));
+                    d.files.insert(name.into(), png(w, h).into());
                 }
                 d
             },

@@ -136,7 +136,7 @@ mod tests {
         let mut doc = PassDocument::default();
         doc.files.insert(
             "logo.png".into(),
-            b"\x89PNG\r\n\x1a\nthis is not a png".to_vec(),
+            b"\x89PNG\r\n\x1a\nthis is not a png".to_vec().into(),
         );
         assert!(dimensions(&doc, "logo", 2.0, None).is_none());
         assert!(decode(&doc, "logo", 2.0, None).is_none());

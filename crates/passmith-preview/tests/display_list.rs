@@ -18,9 +18,9 @@ fn store_card_with_images() -> passmith_core::PassDocument {
             .push(Field::text("level", "Level", "Gold"));
     });
     d.files
-        .insert("strip@2x.png".into(), png(750, 288, [200, 30, 30]));
+        .insert("strip@2x.png".into(), png(750, 288, [200, 30, 30]).into());
     d.files
-        .insert("logo@2x.png".into(), png(100, 100, [30, 30, 200]));
+        .insert("logo@2x.png".into(), png(100, 100, [30, 30, 200]).into());
     d.pass.barcodes = Some(vec![Barcode::new(BarcodeFormat::Qr, "DISPLAY-LIST")]);
     d
 }

@@ -147,9 +147,11 @@ fn event_ticket_with_strip_and_background_uses_the_strip_and_warns() {
             .push(Field::text("event", "Event", "Concert"));
     });
     d.files
-        .insert("strip@2x.png".into(), png(750, 196, [200, 30, 30]));
-    d.files
-        .insert("background@2x.png".into(), png(360, 440, [30, 200, 30]));
+        .insert("strip@2x.png".into(), png(750, 196, [200, 30, 30]).into());
+    d.files.insert(
+        "background@2x.png".into(),
+        png(360, 440, [30, 200, 30]).into(),
+    );
     let lay = layout(&d, &RenderOptions::default());
     let names: Vec<&str> = lay
         .elements

@@ -66,9 +66,12 @@ fn garbage_images_and_values_do_not_panic() {
         ]);
         let mut doc = PassDocument::new(pass);
         for name in ["logo", "strip", "thumbnail", "background", "footer", "icon"] {
+            doc.files.insert(
+                format!("{name}.png"),
+                b"\x89PNG\r\n\x1a\n garbage".to_vec().into(),
+            );
             doc.files
-                .insert(format!("{name}.png"), b"\x89PNG\r\n\x1a\n garbage".to_vec());
-            doc.files.insert(format!("{name}@2x.png"), vec![]);
+                .insert(format!("{name}@2x.png"), Vec::new().into());
         }
         let front = layout(&doc, &RenderOptions::default());
         assert!(

@@ -108,19 +108,9 @@ async fn unavailable_apns_is_retried_and_403_halts_sending() {
     apns.answer_all(Some((403, r#"{"reason":"BadCertificate"}"#.into())));
     let before = apns.count();
     assert_eq!(server.push("R-1").await, 202);
-    let metrics = || async {
-        client()
-            .get(server.url("/metrics"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap()
-    };
     assert!(
         eventually(10, || async {
-            metrics().await.contains("passmith_apns_halted 1")
+            server.metrics().await.contains("passmith_apns_halted 1")
         })
         .await
     );
@@ -130,7 +120,7 @@ async fn unavailable_apns_is_retried_and_403_halts_sending() {
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert_eq!(apns.count(), before + 1, "no sends after a 403");
     assert!(
-        metrics().await.contains("passmith_outbox_pending 1"),
+        server.metrics().await.contains("passmith_outbox_pending 1"),
         "the push is kept for after the fix"
     );
 }

@@ -10,15 +10,20 @@ use passmith_core::Pass;
 use crate::app::engine::{self, LoadedIdentity};
 use crate::app::files::{DialogRequest, FileDialogs};
 use crate::app::settings::Settings;
+use crate::app::theme;
 
 const KEYCHAIN_SERVICE: &str = "passmith";
 
+/// What signs the pass: the chosen identity and its intermediate.
+pub struct Signer {
+    pub identity: LoadedIdentity,
+    /// The WWDR intermediate chosen with the identity (`None`: Apple's bundled G4).
+    pub wwdr_pem: Option<Vec<u8>>,
+}
+
 /// What the dialog ends with.
 pub enum Outcome {
-    Use {
-        identity: LoadedIdentity,
-        wwdr_pem: Option<Vec<u8>>,
-    },
+    Use(Signer),
     Cancel,
 }
 
@@ -107,15 +112,15 @@ impl IdentityDialog {
     ) -> Option<Outcome> {
         let mut outcome = None;
         let modal = egui::Modal::new(egui::Id::unique("passmith-identity")).show(ctx, |ui| {
-            ui.set_width(460.0);
+            ui.set_width(theme::DIALOG_WIDTH);
             ui.heading("Signing identity");
             ui.label(
                 "Wallet only accepts passes signed with your Pass Type ID certificate from Apple.",
             );
-            ui.add_space(6.0);
+            ui.add_space(theme::SPACE_M);
             egui::Grid::new("identity-grid")
                 .num_columns(2)
-                .spacing([10.0, 8.0])
+                .spacing(theme::DIALOG_GRID_SPACING)
                 .show(ui, |ui| {
                     ui.label("Certificate");
                     ui.horizontal(|ui| {
@@ -168,7 +173,7 @@ impl IdentityDialog {
                     });
                     ui.end_row();
                 });
-            ui.add_space(6.0);
+            ui.add_space(theme::SPACE_M);
             if ui.button("Load certificate").clicked() {
                 self.load(settings);
             }
@@ -198,7 +203,7 @@ impl IdentityDialog {
                         ui.end_row();
                     });
                 for f in s.check_against(pass, engine::now_unix()) {
-                    let color = crate::app::widgets::severity_color(ui, f.severity);
+                    let color = theme::severity_color(ui.visuals(), f.severity);
                     ui.colored_label(
                         color,
                         format!(
@@ -210,7 +215,7 @@ impl IdentityDialog {
                     );
                 }
             }
-            ui.add_space(8.0);
+            ui.add_space(theme::SPACE_L);
             ui.horizontal(|ui| {
                 let ready = self.loaded.is_some();
                 if ui
@@ -226,7 +231,7 @@ impl IdentityDialog {
                     match (wwdr_pem, self.loaded.take()) {
                         (Ok(wwdr_pem), Some(identity)) => {
                             settings.last_wwdr = self.wwdr.clone();
-                            outcome = Some(Outcome::Use { identity, wwdr_pem });
+                            outcome = Some(Outcome::Use(Signer { identity, wwdr_pem }));
                         }
                         (Err(e), loaded) => {
                             self.loaded = loaded;

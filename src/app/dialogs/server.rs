@@ -11,7 +11,9 @@ use passmith_core::Pass;
 
 use crate::app::command::Command;
 use crate::app::engine;
+use crate::app::notice::Notice;
 use crate::app::settings::Settings;
+use crate::app::theme;
 use crate::upload::{UploadError, Uploaded};
 
 const KEYCHAIN_SERVICE: &str = "passmith";
@@ -26,14 +28,6 @@ pub enum JobDone {
         serial: String,
         queued: u64,
     },
-}
-
-/// The outcome shown in the window until the next call.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Status {
-    pub ok: bool,
-    pub title: String,
-    pub lines: Vec<String>,
 }
 
 struct Job {
@@ -51,7 +45,8 @@ pub struct ServerPanel {
     key_read: bool,
     pub keychain_note: Option<String>,
     job: Option<Job>,
-    pub status: Option<Status>,
+    /// The outcome of the last call, shown in the window until the next one.
+    pub status: Option<Notice>,
     /// The server's answer to the last successful upload.
     pub last_upload: Option<Uploaded>,
     /// Devices queued by the last successful push.
@@ -90,7 +85,7 @@ pub fn web_service_url(server: &str, prefix: &str) -> Result<String, String> {
 }
 
 /// Plain words for a failed call: a title and how to fix it.
-pub fn explain(err: &UploadError, action: &str) -> Status {
+pub fn explain(err: &UploadError, action: &str) -> Notice {
     let (title, mut lines) = match err {
         UploadError::BadUrl { server, .. } => (
             format!("“{server}” is not a server address"),
@@ -131,11 +126,7 @@ pub fn explain(err: &UploadError, action: &str) -> Status {
         ),
     };
     lines.push(format!("Nothing was changed by this {action}."));
-    Status {
-        ok: false,
-        title,
-        lines,
-    }
+    Notice::error(title).with_lines(lines)
 }
 
 impl ServerPanel {
@@ -206,14 +197,11 @@ impl ServerPanel {
                 });
             }
             Err(e) => {
-                self.status = Some(Status {
-                    ok: false,
-                    title: "Could not start the upload".to_owned(),
-                    lines: vec![
-                        format!("{e}"),
-                        "Close other programs and try again.".to_owned(),
-                    ],
-                })
+                self.status = Some(
+                    Notice::error("Could not start the upload")
+                        .line(e.to_string())
+                        .line("Close other programs and try again."),
+                );
             }
         }
     }
@@ -251,11 +239,10 @@ impl ServerPanel {
             }
             Err(TryRecvError::Disconnected) => {
                 self.job = None;
-                self.status = Some(Status {
-                    ok: false,
-                    title: "The upload stopped unexpectedly".to_owned(),
-                    lines: vec!["Try again; your pass is unchanged.".to_owned()],
-                });
+                self.status = Some(
+                    Notice::error("The upload stopped unexpectedly")
+                        .line("Try again; your pass is unchanged."),
+                );
             }
             Ok(result) => {
                 let action = if job.what.starts_with("Uploading") {
@@ -273,14 +260,10 @@ impl ServerPanel {
                     }
                     Ok(JobDone::Pushed { serial, queued }) => {
                         self.last_push = Some(queued);
-                        Status {
-                            ok: true,
-                            title: "Push update accepted by the server (202)".to_owned(),
-                            lines: vec![format!(
-                                "{queued} device{} with pass {serial} will be told to fetch the new version.",
-                                if queued == 1 { "" } else { "s" }
-                            )],
-                        }
+                        Notice::info("Push update accepted by the server (202)").line(format!(
+                            "{queued} device{} with pass {serial} will be told to fetch the new version.",
+                            if queued == 1 { "" } else { "s" }
+                        ))
                     }
                     Err(e) => explain(&e, action),
                 });
@@ -304,12 +287,12 @@ impl ServerPanel {
         egui::Window::new("Update server")
             .id(egui::Id::unique("passmith-update-server"))
             .open(&mut open)
-            .default_width(460.0)
+            .default_width(theme::DIALOG_WIDTH)
             .show(ctx, |ui| {
                 ui.label("Upload the pass to your passmith-server so Wallet can fetch updates.");
                 egui::Grid::new("server-grid")
                     .num_columns(2)
-                    .spacing([10.0, 8.0])
+                    .spacing(theme::DIALOG_GRID_SPACING)
                     .show(ui, |ui| {
                         let l = ui.label("Server URL");
                         ui.add(
@@ -386,11 +369,7 @@ impl ServerPanel {
                     });
                 }
                 if let Some(status) = &self.status {
-                    let color = if status.ok {
-                        ui.visuals().text_color()
-                    } else {
-                        ui.visuals().error_fg_color
-                    };
+                    let color = theme::notice_text_color(ui.visuals(), status.kind);
                     ui.colored_label(color, egui::RichText::new(&status.title).strong());
                     for line in &status.lines {
                         ui.label(line);
@@ -402,7 +381,7 @@ impl ServerPanel {
     }
 }
 
-fn uploaded_status(up: &Uploaded) -> Status {
+fn uploaded_status(up: &Uploaded) -> Notice {
     let what = if up.created {
         "Uploaded a new pass"
     } else if up.changed {
@@ -427,11 +406,7 @@ fn uploaded_status(up: &Uploaded) -> Status {
             if up.pushes_queued == 1 { "" } else { "s" }
         ));
     }
-    Status {
-        ok: true,
-        title: format!("{what} ({})", up.serial_number),
-        lines,
-    }
+    Notice::info(format!("{what} ({})", up.serial_number)).with_lines(lines)
 }
 
 #[cfg(test)]

@@ -3,19 +3,20 @@
 use passmith_core::model::Style;
 
 use crate::app::command::OpenSource;
+use crate::app::theme;
 
-/// What the user was about to do when the prompt appeared.
+/// What the user is leaving the document for, done once the prompt is answered.
 #[derive(Debug, Clone, PartialEq)]
-pub enum PendingAction {
+pub enum Leave {
     New(Style),
     Open(OpenSource),
-    Close,
+    Quit,
 }
 
 /// The open prompt.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UnsavedPrompt {
-    pub action: PendingAction,
+    pub leave: Leave,
 }
 
 /// The user's answer.
@@ -30,18 +31,18 @@ impl UnsavedPrompt {
     /// Shows the prompt; returns the answer once given.
     pub fn ui(&self, ctx: &egui::Context) -> Option<Answer> {
         let mut answer = None;
-        let what = match &self.action {
-            PendingAction::New(_) => "starting a new pass",
-            PendingAction::Open(_) => "opening another pass",
-            PendingAction::Close => "quitting",
+        let what = match &self.leave {
+            Leave::New(_) => "starting a new pass",
+            Leave::Open(_) => "opening another pass",
+            Leave::Quit => "quitting",
         };
         let modal = egui::Modal::new(egui::Id::unique("passmith-unsaved")).show(ctx, |ui| {
-            ui.set_max_width(380.0);
+            ui.set_max_width(theme::PROMPT_WIDTH);
             ui.heading("Save your changes?");
             ui.label(format!(
                 "This pass has changes that are not saved. Save them before {what}?"
             ));
-            ui.add_space(8.0);
+            ui.add_space(theme::SPACE_L);
             ui.horizontal(|ui| {
                 if ui.button("Save").clicked() {
                     answer = Some(Answer::Save);

@@ -12,7 +12,7 @@ fn json_buffer_id(path: &str) -> egui::Id {
 }
 
 /// A JSON editor: the text is kept while it does not parse, with the parse error beside it.
-fn json_editor(
+fn json_editor_ui(
     ui: &mut Ui,
     ed: &mut Ed<'_>,
     label: &str,
@@ -31,7 +31,7 @@ fn json_editor(
         // The document changed underneath (undo, open): show the new value.
         text = current.clone();
     }
-    let r = widgets::multiline(ui, ed, label, &mut text, path, "{ \"memberId\": 42 }");
+    let r = widgets::multiline_ui(ui, ed, label, &mut text, path, "{ \"memberId\": 42 }");
     let mut written = current;
     if r.changed() {
         if text.trim().is_empty() {
@@ -57,15 +57,15 @@ fn json_editor(
 
 pub fn ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
     let pass = &mut doc.pass;
-    widgets::grid(ui, "advanced-grid", |ui| {
-        widgets::opt_date_text(
+    widgets::grid_ui(ui, "advanced-grid", |ui| {
+        widgets::opt_date_text_ui(
             ui,
             ed,
             "Expiration date",
             &mut pass.expiration_date,
             "/expirationDate",
         );
-        widgets::opt_bool(
+        widgets::opt_bool_ui(
             ui,
             ed,
             "Voided",
@@ -73,7 +73,7 @@ pub fn ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
             "/voided",
             "The pass can no longer be used",
         );
-        widgets::opt_bool(
+        widgets::opt_bool_ui(
             ui,
             ed,
             "Sharing prohibited",
@@ -81,7 +81,7 @@ pub fn ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
             "/sharingProhibited",
             "Hide the share button",
         );
-        widgets::opt_text(
+        widgets::opt_text_ui(
             ui,
             ed,
             "Grouping identifier",
@@ -89,9 +89,9 @@ pub fn ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
             "/groupingIdentifier",
             "groups event tickets and boarding passes",
         );
-        json_editor(ui, ed, "User info (JSON)", &mut pass.user_info, "/userInfo");
+        json_editor_ui(ui, ed, "User info (JSON)", &mut pass.user_info, "/userInfo");
         let mut schemes = pass.preferred_style_schemes.as_ref().map(|v| v.join(", "));
-        let r = widgets::opt_text(
+        let r = widgets::opt_text_ui(
             ui,
             ed,
             "Preferred style schemes",
@@ -107,7 +107,7 @@ pub fn ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
                     .collect()
             });
         }
-        widgets::opt_text(
+        widgets::opt_text_ui(
             ui,
             ed,
             "Event logo text (poster)",
@@ -115,7 +115,7 @@ pub fn ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
             "/eventLogoText",
             "poster event tickets, iOS 18",
         );
-        widgets::color(
+        widgets::color_ui(
             ui,
             ed,
             "Footer background (poster)",
@@ -132,8 +132,8 @@ pub fn ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
         pass.nfc = has_nfc.then(Nfc::default);
     }
     if let Some(nfc) = &mut pass.nfc {
-        widgets::grid(ui, "nfc-grid", |ui| {
-            widgets::text(
+        widgets::grid_ui(ui, "nfc-grid", |ui| {
+            widgets::text_ui(
                 ui,
                 ed,
                 "NFC message",
@@ -141,7 +141,7 @@ pub fn ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
                 "/nfc/message",
                 "up to 64 bytes",
             );
-            widgets::opt_text(
+            widgets::opt_text_ui(
                 ui,
                 ed,
                 "Encryption public key",
@@ -149,7 +149,7 @@ pub fn ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
                 "/nfc/encryptionPublicKey",
                 "Base64 ECDH P-256 public key",
             );
-            widgets::opt_bool(
+            widgets::opt_bool_ui(
                 ui,
                 ed,
                 "Requires authentication",
@@ -160,12 +160,12 @@ pub fn ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
         });
     }
     ui.separator();
-    json_editor_standalone(ui, ed, pass);
+    json_standalone_ui(ui, ed, pass);
 }
 
-fn json_editor_standalone(ui: &mut Ui, ed: &mut Ed<'_>, pass: &mut passmith_core::Pass) {
-    widgets::grid(ui, "semantics-grid", |ui| {
-        json_editor(
+fn json_standalone_ui(ui: &mut Ui, ed: &mut Ed<'_>, pass: &mut passmith_core::Pass) {
+    widgets::grid_ui(ui, "semantics-grid", |ui| {
+        json_editor_ui(
             ui,
             ed,
             "Semantic tags (JSON)",

@@ -6,31 +6,31 @@ use passmith_core::PassDocument;
 use crate::app::widgets::{self, Ed};
 
 pub fn ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
-    widgets::grid(ui, "appearance-grid", |ui| {
+    widgets::grid_ui(ui, "appearance-grid", |ui| {
         let p = &mut doc.pass;
-        widgets::color(
+        widgets::color_ui(
             ui,
             ed,
             "Background colour",
             &mut p.background_color,
             "/backgroundColor",
         );
-        widgets::color(
+        widgets::color_ui(
             ui,
             ed,
             "Foreground colour",
             &mut p.foreground_color,
             "/foregroundColor",
         );
-        widgets::color(ui, ed, "Label colour", &mut p.label_color, "/labelColor");
-        widgets::color(
+        widgets::color_ui(ui, ed, "Label colour", &mut p.label_color, "/labelColor");
+        widgets::color_ui(
             ui,
             ed,
             "Strip text colour",
             &mut p.strip_color,
             "/stripColor",
         );
-        widgets::opt_text(
+        widgets::opt_text_ui(
             ui,
             ed,
             "Logo text",
@@ -38,7 +38,7 @@ pub fn ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
             "/logoText",
             "Shown beside the logo",
         );
-        widgets::opt_bool(
+        widgets::opt_bool_ui(
             ui,
             ed,
             "Suppress strip shine",

@@ -40,21 +40,23 @@ pub fn ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
                         ui.label(egui::RichText::new("(preferred)").small().weak());
                     }
                     ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                        if widgets::named_button(ui, "Remove", &format!("Remove {name}")).clicked()
+                        if widgets::named_button_ui(ui, "Remove", &format!("Remove {name}"))
+                            .clicked()
                         {
                             remove = Some(i);
                         }
                         if i > 0
-                            && widgets::named_button(ui, "Up", &format!("Move {name} up")).clicked()
+                            && widgets::named_button_ui(ui, "Up", &format!("Move {name} up"))
+                                .clicked()
                         {
                             swap = Some(i);
                         }
                     });
                 });
                 ed.prefix = Some(name.clone());
-                widgets::grid(ui, "barcode-grid", |ui| {
+                widgets::grid_ui(ui, "barcode-grid", |ui| {
                     let mut format = Some(barcode.format.clone());
-                    widgets::opt_enum(
+                    widgets::opt_enum_ui(
                         ui,
                         ed,
                         "Format",
@@ -66,7 +68,7 @@ pub fn ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
                     if let Some(f) = format {
                         barcode.format = f;
                     }
-                    widgets::text(
+                    widgets::text_ui(
                         ui,
                         ed,
                         "Message",
@@ -77,7 +79,7 @@ pub fn ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
                     let mut enc = Some(barcode.message_encoding.clone());
                     let encodings: Vec<String> =
                         ENCODINGS.iter().map(|s| (*s).to_owned()).collect();
-                    widgets::opt_enum(
+                    widgets::opt_enum_ui(
                         ui,
                         ed,
                         "Encoding",
@@ -87,7 +89,7 @@ pub fn ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
                         &format!("{base}/messageEncoding"),
                     );
                     barcode.message_encoding = enc.unwrap_or_else(|| "iso-8859-1".to_owned());
-                    widgets::opt_text(
+                    widgets::opt_text_ui(
                         ui,
                         ed,
                         "Alt text",

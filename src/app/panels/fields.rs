@@ -10,6 +10,7 @@ use passmith_core::model::{
 };
 
 use crate::app::style_change;
+use crate::app::theme;
 use crate::app::widgets::{self, Ed};
 
 enum Action {
@@ -51,8 +52,8 @@ pub fn ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
     if style == Style::BoardingPass
         && let Some(fields) = doc.pass.fields_mut()
     {
-        widgets::grid(ui, "transit-grid", |ui| {
-            widgets::opt_enum(
+        widgets::grid_ui(ui, "transit-grid", |ui| {
+            widgets::opt_enum_ui(
                 ui,
                 ed,
                 "Transit type",
@@ -69,7 +70,7 @@ pub fn ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
         if group == FieldGroup::AdditionalInfo && style != Style::EventTicket && count == 0 {
             continue;
         }
-        ui.add_space(4.0);
+        ui.add_space(theme::SPACE_S);
         ui.horizontal(|ui| {
             let heading = match cap {
                 Some(max) => format!("{} fields ({count} of at most {max} shown)", group.label()),
@@ -119,7 +120,7 @@ pub fn ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
                             ui.colored_label(ui.visuals().warn_fg_color, "not shown by this style");
                         }
                         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                            if widgets::named_button(ui, "Remove", &format!("Remove {name}"))
+                            if widgets::named_button_ui(ui, "Remove", &format!("Remove {name}"))
                                 .clicked()
                             {
                                 action = Some(Action::Remove(group, i));
@@ -136,13 +137,17 @@ pub fn ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
                             .response
                             .on_hover_text(format!("Move {name} to another group"));
                             if i + 1 < len
-                                && widgets::named_button(ui, "Down", &format!("Move {name} down"))
-                                    .clicked()
+                                && widgets::named_button_ui(
+                                    ui,
+                                    "Down",
+                                    &format!("Move {name} down"),
+                                )
+                                .clicked()
                             {
                                 action = Some(Action::Down(group, i));
                             }
                             if i > 0
-                                && widgets::named_button(ui, "Up", &format!("Move {name} up"))
+                                && widgets::named_button_ui(ui, "Up", &format!("Move {name} up"))
                                     .clicked()
                             {
                                 action = Some(Action::Up(group, i));
@@ -150,7 +155,7 @@ pub fn ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
                         });
                     });
                     ed.prefix = Some(name.clone());
-                    field_editor(ui, ed, field, &base, style, group);
+                    field_ui(ui, ed, field, &base, style, group);
                     ed.prefix = None;
                 });
                 if let Some(dragged) = frame.response.dnd_release_payload::<DraggedField>() {
@@ -164,8 +169,8 @@ pub fn ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
                 } else if frame.response.dnd_hover_payload::<DraggedField>().is_some() {
                     ui.painter().rect_stroke(
                         frame.response.rect,
-                        4.0,
-                        egui::Stroke::new(2.0, ui.visuals().selection.stroke.color),
+                        theme::DROP_RADIUS,
+                        egui::Stroke::new(theme::DROP_STROKE, theme::selection_color(ui.visuals())),
                         egui::StrokeKind::Inside,
                     );
                 }
@@ -177,7 +182,7 @@ pub fn ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
     }
 }
 
-fn field_editor(
+fn field_ui(
     ui: &mut Ui,
     ed: &mut Ed<'_>,
     field: &mut Field,
@@ -185,8 +190,8 @@ fn field_editor(
     style: Style,
     group: FieldGroup,
 ) {
-    widgets::grid(ui, "field-grid", |ui| {
-        widgets::text(
+    widgets::grid_ui(ui, "field-grid", |ui| {
+        widgets::text_ui(
             ui,
             ed,
             "Key",
@@ -194,7 +199,7 @@ fn field_editor(
             &format!("{base}/key"),
             "unique, e.g. balance",
         );
-        widgets::opt_text(
+        widgets::opt_text_ui(
             ui,
             ed,
             "Label",
@@ -202,15 +207,15 @@ fn field_editor(
             &format!("{base}/label"),
             "shown above the value",
         );
-        value_editor(ui, ed, field, base, group);
+        value_ui(ui, ed, field, base, group);
     });
     egui::CollapsingHeader::new("More options")
         .id_salt("more")
         .open(more_open(ed, base))
         .show(ui, |ui| {
-            widgets::grid(ui, "field-more-grid", |ui| {
+            widgets::grid_ui(ui, "field-more-grid", |ui| {
                 let hint = "Shown when the value changes; %@ becomes the new value";
-                widgets::opt_text(
+                widgets::opt_text_ui(
                     ui,
                     ed,
                     "Change message",
@@ -230,7 +235,7 @@ fn field_editor(
                     );
                     ui.end_row();
                 }
-                widgets::opt_enum(
+                widgets::opt_enum_ui(
                     ui,
                     ed,
                     "Alignment",
@@ -239,7 +244,7 @@ fn field_editor(
                     |v| v.label().to_owned(),
                     &format!("{base}/textAlignment"),
                 );
-                widgets::opt_enum(
+                widgets::opt_enum_ui(
                     ui,
                     ed,
                     "Date style",
@@ -248,7 +253,7 @@ fn field_editor(
                     |v| v.label().to_owned(),
                     &format!("{base}/dateStyle"),
                 );
-                widgets::opt_enum(
+                widgets::opt_enum_ui(
                     ui,
                     ed,
                     "Time style",
@@ -258,7 +263,7 @@ fn field_editor(
                     &format!("{base}/timeStyle"),
                 );
                 if field.is_date() {
-                    widgets::opt_bool(
+                    widgets::opt_bool_ui(
                         ui,
                         ed,
                         "Ignores time zone",
@@ -266,7 +271,7 @@ fn field_editor(
                         &format!("{base}/ignoresTimeZone"),
                         "Show the time as written, wherever the phone is",
                     );
-                    widgets::opt_bool(
+                    widgets::opt_bool_ui(
                         ui,
                         ed,
                         "Relative date",
@@ -275,7 +280,7 @@ fn field_editor(
                         "Show e.g. “in 2 days”",
                     );
                 }
-                widgets::opt_enum(
+                widgets::opt_enum_ui(
                     ui,
                     ed,
                     "Number style",
@@ -284,7 +289,7 @@ fn field_editor(
                     |v| v.label().to_owned(),
                     &format!("{base}/numberStyle"),
                 );
-                widgets::opt_text(
+                widgets::opt_text_ui(
                     ui,
                     ed,
                     "Currency code",
@@ -293,16 +298,15 @@ fn field_editor(
                     "ISO 4217, e.g. USD",
                 );
                 if style == Style::EventTicket && group == FieldGroup::Auxiliary {
-                    let mut row = field.row.map(|r| r as f64);
-                    widgets::opt_number(ui, ed, "Row", &mut row, &format!("{base}/row"), 0.0..=1.0);
-                    field.row = row.map(|r| r.round() as i64);
+                    let path = format!("{base}/row");
+                    widgets::opt_int_ui(ui, ed, "Row", &mut field.row, &path, 0..=1);
                 }
                 if group == FieldGroup::Back {
                     let mut attributed = field
                         .attributed_value
                         .as_ref()
                         .map(FieldValue::to_display_string);
-                    widgets::opt_text(
+                    widgets::opt_text_ui(
                         ui,
                         ed,
                         "Attributed value",
@@ -328,7 +332,7 @@ fn more_open(ed: &Ed<'_>, base: &str) -> Option<bool> {
         .map(|_| true)
 }
 
-fn value_editor(ui: &mut Ui, ed: &mut Ed<'_>, field: &mut Field, base: &str, group: FieldGroup) {
+fn value_ui(ui: &mut Ui, ed: &mut Ed<'_>, field: &mut Field, base: &str, group: FieldGroup) {
     let path = format!("{base}/value");
     let l = ui.label("Value");
     ui.vertical(|ui| {
@@ -351,7 +355,12 @@ fn value_editor(ui: &mut Ui, ed: &mut Ed<'_>, field: &mut Field, base: &str, gro
                         edit.id(widgets::widget_id(&path))
                             .hint_text(hint)
                             .desired_width(
-                                ui.available_width() - if is_date { 130.0 } else { 90.0 },
+                                ui.available_width()
+                                    - if is_date {
+                                        theme::DATE_VALUE_SIDE_ROOM
+                                    } else {
+                                        theme::VALUE_SIDE_ROOM
+                                    },
                             ),
                     );
                     let r = widgets::name_it(ed, r, l.id, "Value");
@@ -361,7 +370,7 @@ fn value_editor(ui: &mut Ui, ed: &mut Ed<'_>, field: &mut Field, base: &str, gro
                             Some(p) => format!("{p} value"),
                             None => "Value".to_owned(),
                         };
-                        widgets::date_picker(ui, &what, s, &path);
+                        widgets::date_picker_ui(ui, &what, s, &path);
                     }
                 }
                 FieldValue::Number(n) => {

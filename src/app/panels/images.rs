@@ -10,6 +10,7 @@ use passmith_core::document::{image_file_name, parse_image_path};
 
 use crate::app::files::DialogRequest;
 use crate::app::style_change;
+use crate::app::theme;
 use crate::app::widgets::{self, Ed};
 
 const SLOTS: [(&str, &str); 6] = [
@@ -52,7 +53,7 @@ fn localized_languages(doc: &PassDocument, slot: &str, scale: u8) -> Vec<String>
 }
 
 /// The language chosen in the images panel; UI state kept in egui memory, not in the document.
-fn language_choice(ui: &mut Ui, languages: &[String]) -> Option<String> {
+fn language_choice_ui(ui: &mut Ui, languages: &[String]) -> Option<String> {
     let id = ui.make_persistent_id("images-language");
     let mut lang: Option<String> = ui.data(|d| d.get_temp(id)).flatten();
     // A language removed from the document (or by undo) falls back to the default view.
@@ -82,7 +83,7 @@ fn language_choice(ui: &mut Ui, languages: &[String]) -> Option<String> {
 pub fn ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
     let shown = doc.pass.style().map(style_change::images).unwrap_or(&[]);
     let languages = doc.languages();
-    let lang = language_choice(ui, &languages);
+    let lang = language_choice_ui(ui, &languages);
     match &lang {
         None if languages.is_empty() => {
             ui.label(
@@ -121,7 +122,7 @@ pub fn ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
             ui.label(egui::RichText::new(summary).small());
         }
     }
-    egui::Grid::new("images-grid").num_columns(4).spacing([10.0, 6.0]).show(ui, |ui| {
+    egui::Grid::new("images-grid").num_columns(4).spacing(theme::FORM_GRID_SPACING).show(ui, |ui| {
         for (slot, size) in SLOTS {
             ui.vertical(|ui| {
                 ui.label(slot);
@@ -161,14 +162,14 @@ pub fn ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
                         }
                     }
                     ui.horizontal(|ui| {
-                        let r = widgets::named_button(ui, "Load…", &format!("Load {file}"));
+                        let r = widgets::named_button_ui(ui, "Load…", &format!("Load {file}"));
                         ed.focus.register(&r, &file);
                         if r.clicked()
                             && let Some(path) = ed.dialogs.pick(&DialogRequest::Image { file_name: file.clone() })
                         {
                             match std::fs::read(&path) {
                                 Ok(bytes) if png_size(&bytes).is_some() => {
-                                    doc.files.insert(file.clone(), bytes);
+                                    doc.files.insert(file.clone(), bytes.into());
                                 }
                                 Ok(_) => ed.messages.push(format!(
                                     "{} is not a PNG image; Wallet only accepts PNG. Export it as PNG and try again.",
@@ -178,7 +179,7 @@ pub fn ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
                             }
                         }
                         if doc.files.contains_key(&file)
-                            && widgets::named_button(ui, "Remove", &format!("Remove {file}")).clicked()
+                            && widgets::named_button_ui(ui, "Remove", &format!("Remove {file}")).clicked()
                         {
                             doc.files.remove(&file);
                         }

@@ -8,9 +8,9 @@ use crate::app::command::Command;
 use crate::app::widgets::{self, Ed};
 
 pub fn ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
-    widgets::grid(ui, "info-grid", |ui| {
+    widgets::grid_ui(ui, "info-grid", |ui| {
         let p = &mut doc.pass;
-        widgets::text(
+        widgets::text_ui(
             ui,
             ed,
             "Organization",
@@ -18,7 +18,7 @@ pub fn ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
             "/organizationName",
             "Shown on the lock screen and in notifications",
         );
-        widgets::text(
+        widgets::text_ui(
             ui,
             ed,
             "Description",
@@ -26,7 +26,7 @@ pub fn ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
             "/description",
             "Read by VoiceOver; describe the pass",
         );
-        widgets::text(
+        widgets::text_ui(
             ui,
             ed,
             "Serial number",
@@ -34,7 +34,7 @@ pub fn ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
             "/serialNumber",
             "Unique per pass of this type",
         );
-        widgets::text(
+        widgets::text_ui(
             ui,
             ed,
             "Pass type ID",
@@ -42,7 +42,7 @@ pub fn ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
             "/passTypeIdentifier",
             "pass.com.example.loyalty",
         );
-        widgets::text(
+        widgets::text_ui(
             ui,
             ed,
             "Team ID",

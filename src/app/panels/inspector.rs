@@ -4,7 +4,8 @@
 use egui::Ui;
 use passmith_core::PassDocument;
 
-use crate::app::command::Section;
+use crate::app::section::{self, Section};
+use crate::app::theme;
 use crate::app::widgets::Ed;
 
 use super::{
@@ -16,8 +17,8 @@ pub fn ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
         .id_salt("inspector-scroll")
         .auto_shrink([false, false])
         .show(ui, |ui| {
-            ui.set_max_width(640.0);
-            for section in Section::ALL {
+            ui.set_max_width(theme::INSPECTOR_MAX_WIDTH);
+            for section in section::ALL {
                 let default_open = matches!(
                     section,
                     Section::Info | Section::Appearance | Section::Fields
@@ -25,17 +26,19 @@ pub fn ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
                 let errors = ed
                     .findings
                     .iter()
-                    .filter(|f| f.is_error() && Section::for_path(&f.path.to_string()) == section)
+                    .filter(|f| f.is_error() && f.path.section() == section)
                     .count();
                 let open = (ed.focus.open_section == Some(section)).then_some(true);
                 let header = egui::CollapsingHeader::new(
-                    egui::RichText::new(section.title()).heading().size(16.0),
+                    egui::RichText::new(section::title(section))
+                        .heading()
+                        .size(theme::SECTION_TITLE_SIZE),
                 )
-                .id_salt(("section", section.title()))
+                .id_salt(("section", section::title(section)))
                 .default_open(default_open)
                 .open(open);
                 let r = header.show(ui, |ui| {
-                    ui.add_space(2.0);
+                    ui.add_space(theme::SPACE_XS);
                     match section {
                         Section::Info => info::ui(ui, ed, doc),
                         Section::Appearance => appearance::ui(ui, ed, doc),
@@ -48,15 +51,15 @@ pub fn ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
                         Section::Localizations => localizations::ui(ui, ed, doc),
                         Section::Advanced => advanced::ui(ui, ed, doc),
                     }
-                    ui.add_space(6.0);
+                    ui.add_space(theme::SPACE_M);
                 });
                 if errors > 0 {
                     let rect = r.header_response.rect;
                     ui.painter().text(
-                        rect.right_center() + egui::vec2(10.0, 0.0),
+                        rect.right_center() + egui::vec2(theme::BADGE_OFFSET, 0.0),
                         egui::Align2::LEFT_CENTER,
                         format!("{errors} error{}", if errors == 1 { "" } else { "s" }),
-                        egui::FontId::proportional(13.0),
+                        egui::FontId::proportional(theme::BADGE_TEXT_SIZE),
                         ui.visuals().error_fg_color,
                     );
                 }

@@ -34,9 +34,9 @@ fn ids_to_text(ids: &Option<Vec<u64>>) -> String {
 }
 
 pub fn app_link_ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
-    widgets::grid(ui, "applink-grid", |ui| {
+    widgets::grid_ui(ui, "applink-grid", |ui| {
         let pass = &mut doc.pass;
-        widgets::opt_text(
+        widgets::opt_text_ui(
             ui,
             ed,
             "App launch URL",
@@ -45,7 +45,7 @@ pub fn app_link_ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
             "myapp://open/pass",
         );
         let mut text = ids_to_text(&pass.associated_store_identifiers);
-        let r = widgets::text(
+        let r = widgets::text_ui(
             ui,
             ed,
             "App Store IDs",
@@ -64,9 +64,9 @@ pub fn app_link_ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
 }
 
 pub fn web_service_ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
-    widgets::grid(ui, "webservice-grid", |ui| {
+    widgets::grid_ui(ui, "webservice-grid", |ui| {
         let pass = &mut doc.pass;
-        widgets::opt_text(
+        widgets::opt_text_ui(
             ui,
             ed,
             "Web service URL",
@@ -74,7 +74,7 @@ pub fn web_service_ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
             "/webServiceURL",
             "https://passes.example.com/",
         );
-        widgets::opt_text(
+        widgets::opt_text_ui(
             ui,
             ed,
             "Authentication token",

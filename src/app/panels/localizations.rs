@@ -4,6 +4,7 @@ use egui::Ui;
 use passmith_core::PassDocument;
 use passmith_core::strings::Strings;
 
+use crate::app::theme;
 use crate::app::widgets::{self, Ed};
 
 /// The text the user is typing for a new language code, kept between frames.
@@ -18,7 +19,7 @@ pub fn ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
         ui.add(
             egui::TextEdit::singleline(&mut new_lang)
                 .hint_text("fr, de, zh-Hans")
-                .desired_width(90.0),
+                .desired_width(theme::LANGUAGE_CODE_WIDTH),
         )
         .labelled_by(l.id);
         let code = new_lang.trim().to_owned();
@@ -49,19 +50,22 @@ pub fn ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
                 ed.findings_ui(ui, &file);
                 let mut remove_key = None;
                 let mut edits: Vec<(String, String)> = Vec::new();
-                widgets::grid(ui, ("strings", lang.as_str()), |ui| {
+                widgets::grid_ui(ui, ("strings", lang.as_str()), |ui| {
                     for (key, value) in &table.entries {
                         ui.label(key);
                         let mut v = value.clone();
                         ui.horizontal(|ui| {
                             let r = ui
-                                .add(egui::TextEdit::singleline(&mut v).desired_width(220.0))
+                                .add(
+                                    egui::TextEdit::singleline(&mut v)
+                                        .desired_width(theme::STRING_VALUE_WIDTH),
+                                )
                                 .accessible_name(format!("{lang} translation of {key}"));
                             ed.focus.register(&r, &file);
                             if r.changed() {
                                 edits.push((key.clone(), v.clone()));
                             }
-                            if widgets::named_button(
+                            if widgets::named_button_ui(
                                 ui,
                                 "Remove",
                                 &format!("Remove {lang} string {key}"),
@@ -86,7 +90,7 @@ pub fn ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
                     ui.add(
                         egui::TextEdit::singleline(&mut new_key)
                             .hint_text("text to translate")
-                            .desired_width(180.0),
+                            .desired_width(theme::STRING_KEY_WIDTH),
                     )
                     .accessible_name(format!("New {lang} key"));
                     if ui

@@ -1,5 +1,6 @@
-//! The menu bar: file, edit and view menus, plus the export button. Every entry sends a
-//! [`Command`]; shortcuts are handled in the app and send the same commands.
+//! The menu bar: file, edit and view menus, plus the export, undo and redo buttons. Every entry
+//! is a [`Command`] drawn with the command's own label and shortcut, so the menus, the keys and
+//! the command palette never disagree.
 
 use egui::Ui;
 use passmith_core::model::Style;
@@ -7,109 +8,105 @@ use passmith_core::model::Style;
 use crate::app::App;
 use crate::app::command::{Command, OpenSource};
 
+/// A button for `command` with its label and (weak, on the right) its shortcut. The accessible
+/// name is the label alone, whatever the platform spells the shortcut as.
+pub fn command_button_ui(ui: &mut Ui, command: &Command, enabled: bool) -> bool {
+    command_button_as_ui(ui, command, &command.label(), enabled)
+}
+
+/// [`command_button_ui`] with a shorter label where the menu says the rest ("New from
+/// template" → "Store card").
+fn command_button_as_ui(ui: &mut Ui, command: &Command, label: &str, enabled: bool) -> bool {
+    let mut button = egui::Button::new(label);
+    if let Some(shortcut) = command.shortcut() {
+        button = button.shortcut_text(ui.ctx().format_shortcut(&shortcut));
+    }
+    ui.add_enabled(enabled, button)
+        .accessible_name(label)
+        .clicked()
+}
+
+/// A menu entry that sends `command` when clicked.
+fn entry(ui: &mut Ui, app: &mut App, command: Command, enabled: bool) {
+    if command_button_ui(ui, &command, enabled) {
+        app.send(command);
+    }
+}
+
 pub fn ui(ui: &mut Ui, app: &mut App) {
+    let can_undo = app.session.history.can_undo();
+    let can_redo = app.session.history.can_redo();
     egui::MenuBar::new().ui(ui, |ui| {
         ui.menu_button("File", |ui| {
             ui.menu_button("New from template", |ui| {
                 for style in Style::ALL {
-                    if ui.button(style.label()).clicked() {
-                        app.send(Command::New(style));
+                    let command = Command::New(style);
+                    if command_button_as_ui(ui, &command, style.label(), true) {
+                        app.send(command);
                     }
                 }
             });
-            if ui.button("Open .pkpass…  (Ctrl+O)").clicked() {
-                app.send(Command::Open(OpenSource::AskPkpass));
-            }
-            if ui.button("Open .pass folder…").clicked() {
-                app.send(Command::Open(OpenSource::AskFolder));
-            }
+            entry(ui, app, Command::Open(OpenSource::AskPkpass), true);
+            entry(ui, app, Command::Open(OpenSource::AskFolder), true);
             let recent = app.settings.recent.clone();
             ui.add_enabled_ui(!recent.is_empty(), |ui| {
                 ui.menu_button("Open recent", |ui| {
                     for path in recent {
-                        if ui.button(path.display().to_string()).clicked() {
-                            app.send(Command::Open(OpenSource::Path(path)));
+                        let label = path.display().to_string();
+                        let command = Command::Open(OpenSource::Path(path));
+                        if command_button_as_ui(ui, &command, &label, true) {
+                            app.send(command);
                         }
                     }
                 });
             });
             ui.separator();
-            if ui.button("Save  (Ctrl+S)").clicked() {
-                app.send(Command::Save);
-            }
-            if ui.button("Save as .pass folder…").clicked() {
-                app.send(Command::SaveAs);
-            }
+            entry(ui, app, Command::Save, true);
+            entry(ui, app, Command::SaveAs, true);
             ui.separator();
-            if ui.button("Export .pkpass…  (Ctrl+E)").clicked() {
-                app.send(Command::ExportPkpass);
-            }
-            if ui.button("Export preview PNG…").clicked() {
-                app.send(Command::ExportPng);
-            }
-            if ui.button("Signing identity…").clicked() {
-                app.send(Command::OpenIdentityDialog);
-            }
+            entry(ui, app, Command::ExportPkpass, true);
+            entry(ui, app, Command::ExportPng, true);
+            entry(ui, app, Command::OpenIdentityDialog, true);
             ui.separator();
-            if ui.button("Update server…").clicked() {
-                app.send(Command::OpenServerPanel);
-            }
-            if ui.button("Upload to update server").clicked() {
-                app.send(Command::Upload);
-            }
+            entry(ui, app, Command::OpenServerPanel, true);
+            entry(ui, app, Command::Upload, true);
             ui.separator();
-            if ui.button("Quit").clicked() {
-                app.send(Command::Quit);
-            }
+            entry(ui, app, Command::Quit, true);
         });
         ui.menu_button("Edit", |ui| {
-            if ui
-                .add_enabled(app.history.can_undo(), egui::Button::new("Undo  (Ctrl+Z)"))
-                .clicked()
-            {
-                app.send(Command::Undo);
-            }
-            if ui
-                .add_enabled(
-                    app.history.can_redo(),
-                    egui::Button::new("Redo  (Ctrl+Shift+Z)"),
-                )
-                .clicked()
-            {
-                app.send(Command::Redo);
-            }
+            entry(ui, app, Command::Undo, can_undo);
+            entry(ui, app, Command::Redo, can_redo);
         });
         ui.menu_button("View", |ui| {
-            for (label, mode) in [
-                ("Follow system theme", None),
-                ("Light theme", Some(false)),
-                ("Dark theme", Some(true)),
-            ] {
-                if ui.radio(app.settings.dark_mode == mode, label).clicked() {
-                    app.settings.dark_mode = mode;
-                    crate::app::theme::apply(ui.ctx(), mode);
+            for dark_mode in [None, Some(false), Some(true)] {
+                let command = Command::SetTheme(dark_mode);
+                if ui
+                    .radio(
+                        app.settings.dark_mode == dark_mode,
+                        command.label().as_ref(),
+                    )
+                    .clicked()
+                {
+                    app.send(command);
                 }
             }
+            ui.separator();
+            entry(ui, app, Command::OpenCommandPalette, true);
         });
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            if ui.button("Export .pkpass").clicked() {
-                app.send(Command::ExportPkpass);
+            // The toolbar's short words; the menus above carry the full labels.
+            for (command, label, enabled) in [
+                (Command::ExportPkpass, "Export .pkpass", true),
+                (Command::Redo, "Redo", can_redo),
+                (Command::Undo, "Undo", can_undo),
+            ] {
+                if ui.add_enabled(enabled, egui::Button::new(label)).clicked() {
+                    app.send(command);
+                }
             }
-            if ui
-                .add_enabled(app.history.can_redo(), egui::Button::new("Redo"))
-                .clicked()
-            {
-                app.send(Command::Redo);
-            }
-            if ui
-                .add_enabled(app.history.can_undo(), egui::Button::new("Undo"))
-                .clicked()
-            {
-                app.send(Command::Undo);
-            }
-            let dirty = if app.is_dirty() { " •" } else { "" };
-            ui.label(egui::RichText::new(format!("{}{dirty}", app.title)).strong());
-            if let Some(sig) = &app.signature_status {
+            let dirty = if app.session.is_dirty() { " •" } else { "" };
+            ui.label(egui::RichText::new(format!("{}{dirty}", app.session.title)).strong());
+            if let Some(sig) = &app.session.signature_status {
                 ui.label(egui::RichText::new(sig).small().weak());
             }
         });

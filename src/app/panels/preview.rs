@@ -5,7 +5,10 @@
 
 use egui::Ui;
 use passmith_core::PassDocument;
+use passmith_core::path::PassPath;
 use passmith_preview::{Layout, RenderOptions, Side, Source};
+
+use crate::app::theme;
 
 /// Preview state: options, the last layout and its texture.
 pub struct PreviewPanel {
@@ -100,8 +103,8 @@ impl PreviewPanel {
         self.renders += 1;
     }
 
-    /// Draws the preview. Returns the JSON pointer (or file name) of a clicked element.
-    pub fn ui(&mut self, ui: &mut Ui, doc: &PassDocument, version: u64) -> Option<String> {
+    /// Draws the preview. Returns the place in the pass of a clicked element.
+    pub fn ui(&mut self, ui: &mut Ui, doc: &PassDocument, version: u64) -> Option<PassPath> {
         let mut clicked = None;
         ui.horizontal_wrapped(|ui| {
             ui.selectable_value(&mut self.options.side, Side::Front, "Front");
@@ -144,7 +147,7 @@ impl PreviewPanel {
             }
         });
         self.refresh(ui.ctx(), doc, version);
-        ui.add_space(6.0);
+        ui.add_space(theme::SPACE_M);
         let (Some(texture), Some(layout)) = (&self.texture, &self.layout) else {
             ui.label(
                 self.error
@@ -172,9 +175,12 @@ impl PreviewPanel {
                 egui::vec2(element.rect.w, element.rect.h) * self.zoom,
             );
             ui.painter().rect_stroke(
-                r.expand(2.0),
-                3.0,
-                egui::Stroke::new(1.5, ui.visuals().selection.stroke.color),
+                r.expand(theme::SELECTION_EXPAND),
+                theme::SELECTION_RADIUS,
+                egui::Stroke::new(
+                    theme::SELECTION_STROKE,
+                    theme::selection_color(ui.visuals()),
+                ),
                 egui::StrokeKind::Outside,
             );
         }
@@ -195,12 +201,15 @@ impl PreviewPanel {
 }
 
 /// Where the editor of a drawn element lives.
-pub fn path_of(source: &Source, doc: &PassDocument) -> Option<String> {
+pub fn path_of(source: &Source, doc: &PassDocument) -> Option<PassPath> {
     match source {
-        Source::Card => Some("/backgroundColor".to_owned()),
-        Source::LogoText => Some("/logoText".to_owned()),
-        Source::Image { name } => Some(format!("{name}.png")),
-        Source::Barcode { index } => Some(format!("/barcodes/{index}/message")),
-        other => other.json_path(doc),
+        Source::Card => Some(PassPath::key("backgroundColor")),
+        Source::LogoText => Some(PassPath::key("logoText")),
+        Source::Image { name } => Some(PassPath::File(format!("{name}.png"))),
+        Source::Barcode { index } => Some(PassPath::Barcode {
+            index: Some(*index),
+            rest: vec!["message".to_owned()],
+        }),
+        other => other.json_path(doc).map(|p| PassPath::parse(&p)),
     }
 }

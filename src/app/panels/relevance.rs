@@ -20,16 +20,22 @@ pub fn ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
         let name = format!("Relevant date {}", i + 1);
         entry_ui(ui, ed, "date", i, &name, &mut remove, |ui, ed| {
             if d.start_date.is_some() || d.end_date.is_some() {
-                widgets::opt_date_text(
+                widgets::opt_date_text_ui(
                     ui,
                     ed,
                     "Start",
                     &mut d.start_date,
                     &format!("{base}/startDate"),
                 );
-                widgets::opt_date_text(ui, ed, "End", &mut d.end_date, &format!("{base}/endDate"));
+                widgets::opt_date_text_ui(
+                    ui,
+                    ed,
+                    "End",
+                    &mut d.end_date,
+                    &format!("{base}/endDate"),
+                );
             } else {
-                widgets::opt_date_text(ui, ed, "Date", &mut d.date, &format!("{base}/date"));
+                widgets::opt_date_text_ui(ui, ed, "Date", &mut d.date, &format!("{base}/date"));
             }
         });
     }
@@ -55,8 +61,8 @@ pub fn ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
         pass.relevant_dates = None;
     }
     if pass.relevant_date.is_some() {
-        widgets::grid(ui, "legacy-date", |ui| {
-            widgets::opt_date_text(
+        widgets::grid_ui(ui, "legacy-date", |ui| {
+            widgets::opt_date_text_ui(
                 ui,
                 ed,
                 "Relevant date (old key)",
@@ -76,7 +82,7 @@ pub fn ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
         let name = format!("Location {}", i + 1);
         entry_ui(ui, ed, "loc", i, &name, &mut remove, |ui, ed| {
             let mut lat = Some(loc.latitude);
-            widgets::opt_number(
+            widgets::opt_number_ui(
                 ui,
                 ed,
                 "Latitude",
@@ -86,7 +92,7 @@ pub fn ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
             );
             loc.latitude = lat.unwrap_or(0.0);
             let mut lon = Some(loc.longitude);
-            widgets::opt_number(
+            widgets::opt_number_ui(
                 ui,
                 ed,
                 "Longitude",
@@ -95,7 +101,7 @@ pub fn ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
                 -180.0..=180.0,
             );
             loc.longitude = lon.unwrap_or(0.0);
-            widgets::opt_number(
+            widgets::opt_number_ui(
                 ui,
                 ed,
                 "Altitude",
@@ -103,7 +109,7 @@ pub fn ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
                 &format!("{base}/altitude"),
                 -1000.0..=10000.0,
             );
-            widgets::opt_text(
+            widgets::opt_text_ui(
                 ui,
                 ed,
                 "Relevant text",
@@ -138,7 +144,7 @@ pub fn ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
         let base = format!("/beacons/{i}");
         let name = format!("Beacon {}", i + 1);
         entry_ui(ui, ed, "beacon", i, &name, &mut remove, |ui, ed| {
-            widgets::text(
+            widgets::text_ui(
                 ui,
                 ed,
                 "Proximity UUID",
@@ -146,27 +152,10 @@ pub fn ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
                 &format!("{base}/proximityUUID"),
                 "E2C56DB5-DFFB-48D2-B060-D0F5A71096E0",
             );
-            let mut major = b.major.map(|v| v as f64);
-            widgets::opt_number(
-                ui,
-                ed,
-                "Major",
-                &mut major,
-                &format!("{base}/major"),
-                0.0..=65535.0,
-            );
-            b.major = major.map(|v| v.round() as i64);
-            let mut minor = b.minor.map(|v| v as f64);
-            widgets::opt_number(
-                ui,
-                ed,
-                "Minor",
-                &mut minor,
-                &format!("{base}/minor"),
-                0.0..=65535.0,
-            );
-            b.minor = minor.map(|v| v.round() as i64);
-            widgets::opt_text(
+            let (major, minor) = (format!("{base}/major"), format!("{base}/minor"));
+            widgets::opt_int_ui(ui, ed, "Major", &mut b.major, &major, 0..=65535);
+            widgets::opt_int_ui(ui, ed, "Minor", &mut b.minor, &minor, 0..=65535);
+            widgets::opt_text_ui(
                 ui,
                 ed,
                 "Relevant text",
@@ -186,8 +175,8 @@ pub fn ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
         pass.beacons = None;
     }
     ui.separator();
-    widgets::grid(ui, "distance-grid", |ui| {
-        widgets::opt_number(
+    widgets::grid_ui(ui, "distance-grid", |ui| {
+        widgets::opt_number_ui(
             ui,
             ed,
             "Max distance (m)",
@@ -215,12 +204,12 @@ fn entry_ui(
             ui.set_width(ui.available_width());
             ui.horizontal(|ui| {
                 ui.label(egui::RichText::new(name).small().weak());
-                if widgets::named_button(ui, "Remove", &format!("Remove {name}")).clicked() {
+                if widgets::named_button_ui(ui, "Remove", &format!("Remove {name}")).clicked() {
                     *remove = Some(index);
                 }
             });
             ed.prefix = Some(name.to_owned());
-            widgets::grid(ui, format!("{kind}-grid"), |ui| rows(ui, ed));
+            widgets::grid_ui(ui, format!("{kind}-grid"), |ui| rows(ui, ed));
             ed.prefix = None;
         });
     });

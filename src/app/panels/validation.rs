@@ -5,7 +5,8 @@ use egui::Ui;
 use passmith_core::Finding;
 
 use crate::app::command::Command;
-use crate::app::widgets::{severity_color, severity_icon};
+use crate::app::theme;
+use crate::app::widgets::severity_icon;
 
 pub fn ui(ui: &mut Ui, findings: &[Finding], commands: &mut Vec<Command>) {
     let errors = findings.iter().filter(|f| f.is_error()).count();
@@ -40,20 +41,29 @@ pub fn ui(ui: &mut Ui, findings: &[Finding], commands: &mut Vec<Command>) {
         .auto_shrink([false, true])
         .show(ui, |ui| {
             for f in sorted {
-                let color = severity_color(ui, f.severity);
-                let text =
-                    egui::RichText::new(format!("{} {}", severity_icon(f.severity), f.message))
-                        .color(color);
-                let r = ui
-                    .add(egui::Button::new(text).frame(false).wrap())
-                    .accessible_name(format!("{} ({})", f.message, f.path))
-                    .on_hover_text(format!("{}\n{}\n[{}]", f.path, f.hint, f.code));
-                if !f.path.is_empty() {
-                    ui.label(egui::RichText::new(format!("   {}", f.path)).small().weak());
-                }
-                if r.clicked() {
-                    commands.push(Command::Focus(f.path.to_string()));
-                }
+                finding_ui(ui, f, None, commands);
             }
         });
+}
+
+/// One finding: its message, coloured by severity, with its place under it; a click jumps to
+/// the editor of that place. The notices draw their findings with it too, named after the
+/// notice (`owner`) so a screen reader tells the two lists apart.
+pub fn finding_ui(ui: &mut Ui, f: &Finding, owner: Option<&str>, commands: &mut Vec<Command>) {
+    let color = theme::severity_color(ui.visuals(), f.severity);
+    let text =
+        egui::RichText::new(format!("{} {}", severity_icon(f.severity), f.message)).color(color);
+    let r = ui
+        .add(egui::Button::new(text).frame(false).wrap())
+        .accessible_name(match owner {
+            Some(owner) => format!("{owner}: {} ({})", f.message, f.path),
+            None => format!("{} ({})", f.message, f.path),
+        })
+        .on_hover_text(format!("{}\n{}\n[{}]", f.path, f.hint, f.code));
+    if !f.path.is_empty() {
+        ui.label(egui::RichText::new(format!("   {}", f.path)).small().weak());
+    }
+    if r.clicked() {
+        commands.push(Command::Focus(f.path.clone()));
+    }
 }

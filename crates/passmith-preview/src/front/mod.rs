@@ -33,6 +33,9 @@ pub(crate) fn layout(doc: &PassDocument, opts: &RenderOptions) -> Layout {
     let hidden = ctx
         .style
         .map_or_else(Vec::new, |style| rules::hidden_in(&doc.pass, style));
+    // Every hidden field is reported, also those of groups this style never lays out (a
+    // boarding pass's additional info fields), so the preview says exactly what validation says.
+    let warnings = hidden.iter().map(HiddenField::finding).collect();
     let mut fonts = fonts();
     let mut b = Builder {
         doc,
@@ -42,7 +45,7 @@ pub(crate) fn layout(doc: &PassDocument, opts: &RenderOptions) -> Layout {
         hidden,
         fonts: &mut fonts,
         elements: Vec::new(),
-        warnings: Vec::new(),
+        warnings,
     };
     b.build();
     Layout {
@@ -166,8 +169,7 @@ impl<'a> Builder<'a, '_> {
     }
 
     /// The fields of a group that Wallet shows, with their texts. Which ones it hides is
-    /// `passmith_core::rules`' answer (the same as validation's); each hidden one is reported
-    /// here with the one finding `rules` words for it.
+    /// `passmith_core::rules`' answer (the same as validation's, reported once by [`layout`]).
     fn take_visible(&mut self, group: FieldGroup, fields: &'a [Field]) -> Vec<RowField<'a>> {
         let indexed: Vec<(usize, &'a Field)> = fields.iter().enumerate().collect();
         self.take_visible_indexed(group, &indexed)
@@ -182,15 +184,13 @@ impl<'a> Builder<'a, '_> {
     ) -> Vec<RowField<'a>> {
         let mut out = Vec::new();
         for &(index, field) in fields {
-            if let Some(n) = self
+            if !self
                 .hidden
                 .iter()
-                .position(|h| h.group == group && h.index == index)
+                .any(|h| h.group == group && h.index == index)
             {
-                self.warnings.push(self.hidden[n].finding());
-                continue;
+                out.push(self.row_field(group, index, field));
             }
-            out.push(self.row_field(group, index, field));
         }
         out
     }

@@ -412,58 +412,49 @@ impl Db {
         .await
         .map_err(sql(act))?;
         let now = now_secs();
-        let outcome = match existing {
+        let previous = match existing {
             Some(row) => {
                 let content: String = row.try_get(0).map_err(sql(act))?;
                 let token: String = row.try_get(1).map_err(sql(act))?;
-                let prev_modified: i64 = row.try_get(2).map_err(sql(act))?;
+                let modified: i64 = row.try_get(2).map_err(sql(act))?;
                 if content == new.content_sha256 && token == new.auth_token_sha256 {
-                    UpsertOutcome::Replaced {
+                    return Ok(UpsertOutcome::Replaced {
                         changed: false,
                         pushes_queued: 0,
-                    }
-                } else {
-                    let seq = next_tag(&mut tx).await?;
-                    let modified = now.max(prev_modified + 1);
-                    sqlx::query(
-                        "UPDATE passes SET auth_token_sha256 = $3, content_sha256 = $4, data = $5, update_seq = $6, modified_at = $7 \
-                         WHERE pass_type_id = $1 AND serial = $2",
-                    )
-                    .bind(new.pass_type_id)
-                    .bind(new.serial)
-                    .bind(new.auth_token_sha256)
-                    .bind(new.content_sha256)
-                    .bind(new.data)
-                    .bind(seq)
-                    .bind(modified)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(sql(act))?;
-                    let queued = enqueue_pushes(&mut tx, new.pass_type_id, new.serial).await?;
-                    UpsertOutcome::Replaced {
-                        changed: true,
-                        pushes_queued: queued,
-                    }
+                    });
                 }
+                Some(modified)
             }
-            None => {
-                let seq = next_tag(&mut tx).await?;
-                sqlx::query(
-                    "INSERT INTO passes (pass_type_id, serial, auth_token_sha256, content_sha256, data, update_seq, modified_at, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
-                )
-                .bind(new.pass_type_id)
-                .bind(new.serial)
-                .bind(new.auth_token_sha256)
-                .bind(new.content_sha256)
-                .bind(new.data)
-                .bind(seq)
-                .bind(now)
-                .execute(&mut *tx)
-                .await
-                .map_err(sql(act))?;
-                UpsertOutcome::Created
-            }
+            None => None,
+        };
+        let seq = next_tag(&mut tx).await?;
+        // Last-Modified moves strictly forward, even when two uploads land in one second.
+        let modified = previous.map_or(now, |prev| now.max(prev + 1));
+        // One statement for a new and a replaced pass; created_at is kept on replace.
+        sqlx::query(
+            "INSERT INTO passes (pass_type_id, serial, auth_token_sha256, content_sha256, data, update_seq, modified_at, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+             ON CONFLICT (pass_type_id, serial) DO UPDATE SET auth_token_sha256 = excluded.auth_token_sha256, \
+             content_sha256 = excluded.content_sha256, data = excluded.data, update_seq = excluded.update_seq, \
+             modified_at = excluded.modified_at",
+        )
+        .bind(new.pass_type_id)
+        .bind(new.serial)
+        .bind(new.auth_token_sha256)
+        .bind(new.content_sha256)
+        .bind(new.data)
+        .bind(seq)
+        .bind(modified)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map_err(sql(act))?;
+        let outcome = match previous {
+            Some(_) => UpsertOutcome::Replaced {
+                changed: true,
+                pushes_queued: enqueue_pushes(&mut tx, new.pass_type_id, new.serial).await?,
+            },
+            None => UpsertOutcome::Created,
         };
         tx.commit().await.map_err(sql(act))?;
         Ok(outcome)

@@ -110,32 +110,23 @@ impl Db {
                         .await
                         .map_err(sql(act))?;
                 }
-                Finish::Unregistered { timestamp_ms } => {
-                    // Only registrations not refreshed after APNs' timestamp are stale.
-                    let gone = sqlx::query(
-                        "DELETE FROM registrations WHERE push_token = $1 AND updated_at <= $2 RETURNING pass_type_id, serial",
-                    )
-                    .bind(item.push_token.as_str())
-                    .bind(*timestamp_ms)
-                    .fetch_all(&mut *tx)
-                    .await
-                    .map_err(sql(act))?;
-                    uncount(&mut tx, &gone).await?;
-                    sqlx::query("DELETE FROM push_outbox WHERE id = $1")
-                        .bind(item.id)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(sql(act))?;
-                }
-                Finish::BadToken => {
-                    let gone = sqlx::query(
-                        "DELETE FROM registrations WHERE push_token = $1 AND pass_type_id = $2 RETURNING pass_type_id, serial",
-                    )
-                    .bind(item.push_token.as_str())
-                    .bind(item.pass_type_id.as_str())
-                    .fetch_all(&mut *tx)
-                    .await
-                    .map_err(sql(act))?;
+                Finish::Unregistered { .. } | Finish::BadToken => {
+                    let token = item.push_token.as_str();
+                    let prune = if let Finish::Unregistered { timestamp_ms } = finish {
+                        // Only registrations not refreshed after APNs' timestamp are stale.
+                        sqlx::query(
+                            "DELETE FROM registrations WHERE push_token = $1 AND updated_at <= $2 RETURNING pass_type_id, serial",
+                        )
+                        .bind(token)
+                        .bind(*timestamp_ms)
+                    } else {
+                        sqlx::query(
+                            "DELETE FROM registrations WHERE push_token = $1 AND pass_type_id = $2 RETURNING pass_type_id, serial",
+                        )
+                        .bind(token)
+                        .bind(item.pass_type_id.as_str())
+                    };
+                    let gone = prune.fetch_all(&mut *tx).await.map_err(sql(act))?;
                     uncount(&mut tx, &gone).await?;
                     sqlx::query("DELETE FROM push_outbox WHERE id = $1")
                         .bind(item.id)

@@ -3,7 +3,9 @@
 //! no device request ever counts rows. On SQLite, registrations go through the group committer
 //! ([`super::commit`]); on PostgreSQL each is its own short transaction.
 
-use sqlx::Row;
+use sqlx::any::AnyArguments;
+use sqlx::query::Query;
+use sqlx::{Any, Row};
 
 use super::commit::{Done, Op};
 use super::{Backend, Db, DbError, now_millis, sql};
@@ -113,6 +115,24 @@ impl Db {
     }
 }
 
+/// `statement` with one registration's values bound: `$1` device, `$2` pass type ID, `$3`
+/// serial, `$4` push token, `$5` the time (milliseconds; created and updated).
+fn bind_registration(
+    statement: &'static str,
+    device: &str,
+    pass_type_id: &str,
+    serial: &str,
+    push_token: &str,
+    now: i64,
+) -> Query<'static, Any, AnyArguments> {
+    sqlx::query(statement)
+        .bind(device)
+        .bind(pass_type_id)
+        .bind(serial)
+        .bind(push_token)
+        .bind(now)
+}
+
 /// Applies one registration change inside the caller's transaction. A `CapReached` changes
 /// nothing on SQLite; on PostgreSQL the caller rolls back the insert it made.
 pub(super) async fn apply(
@@ -130,20 +150,18 @@ pub(super) async fn apply(
             cap,
         } => {
             let now = now_millis();
+            let bound = |statement: &'static str| {
+                bind_registration(statement, device, pass_type_id, serial, push_token, now)
+            };
             let created = match backend {
                 // xmax = 0 only for a freshly inserted row: 201 vs 200 without a race between
                 // two replicas registering the same device at once.
-                Backend::Postgres => sqlx::query(
+                Backend::Postgres => bound(
                     "INSERT INTO registrations (device_lib_id, pass_type_id, serial, push_token, created_at, updated_at) \
                      VALUES ($1, $2, $3, $4, $5, $5) \
                      ON CONFLICT (device_lib_id, pass_type_id, serial) DO UPDATE SET push_token = excluded.push_token, updated_at = excluded.updated_at \
                      RETURNING (xmax = 0) AS inserted",
                 )
-                .bind(device.as_str())
-                .bind(pass_type_id.as_str())
-                .bind(serial.as_str())
-                .bind(push_token.as_str())
-                .bind(now)
                 .fetch_one(&mut **tx)
                 .await
                 .map_err(sql(act))?
@@ -151,15 +169,10 @@ pub(super) async fn apply(
                 .map_err(sql(act))?,
                 // One writer: a check in the same transaction cannot race.
                 Backend::Sqlite => {
-                    let refreshed = sqlx::query(
+                    let refreshed = bound(
                         "UPDATE registrations SET push_token = $4, updated_at = $5 \
                          WHERE device_lib_id = $1 AND pass_type_id = $2 AND serial = $3",
                     )
-                    .bind(device.as_str())
-                    .bind(pass_type_id.as_str())
-                    .bind(serial.as_str())
-                    .bind(push_token.as_str())
-                    .bind(now)
                     .execute(&mut **tx)
                     .await
                     .map_err(sql(act))?
@@ -171,15 +184,10 @@ pub(super) async fn apply(
                         if !count_under_cap(tx, pass_type_id, serial, *cap).await? {
                             return Ok(Done::Registered(RegisterOutcome::CapReached));
                         }
-                        sqlx::query(
+                        bound(
                             "INSERT INTO registrations (device_lib_id, pass_type_id, serial, push_token, created_at, updated_at) \
                              VALUES ($1, $2, $3, $4, $5, $5)",
                         )
-                        .bind(device.as_str())
-                        .bind(pass_type_id.as_str())
-                        .bind(serial.as_str())
-                        .bind(push_token.as_str())
-                        .bind(now)
                         .execute(&mut **tx)
                         .await
                         .map_err(sql(act))?;

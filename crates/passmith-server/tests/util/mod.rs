@@ -34,16 +34,22 @@ pub fn make_pkpass_with(
     web_service_url: &str,
     token: Option<&str>,
 ) -> Vec<u8> {
+    let mut doc = generic_sample(serial);
+    doc.pass.web_service_url = Some(web_service_url.into());
+    doc.pass.authentication_token = token.map(str::to_owned);
+    doc.pass.description = format!("Test pass {serial} version {version}");
+    forge_pkpass(&doc, &identity("test-pass.p12"))
+}
+
+/// Apple's Generic sample with our pass type, team and `serial`.
+fn generic_sample(serial: &str) -> passmith_core::PassDocument {
     let mut doc =
         passmith_core::PassDocument::read_dir(&fixtures().join("apple-samples/Generic.pass"))
             .unwrap();
     doc.pass.pass_type_identifier = PASS_TYPE.into();
     doc.pass.team_identifier = "TEAM123456".into();
     doc.pass.serial_number = serial.into();
-    doc.pass.web_service_url = Some(web_service_url.into());
-    doc.pass.authentication_token = token.map(str::to_owned);
-    doc.pass.description = format!("Test pass {serial} version {version}");
-    forge_pkpass(&doc, &identity("test-pass.p12"))
+    doc
 }
 
 /// Signs and zips `doc` as it is, without Passmith's export gate: the server must judge passes
@@ -100,12 +106,7 @@ fn zip_files(files: &std::collections::BTreeMap<String, Vec<u8>>) -> Vec<u8> {
 
 /// A pass for our pass type signed with another Pass Type ID certificate (Wallet refuses it).
 pub fn make_pkpass_signed_by_other(serial: &str) -> Vec<u8> {
-    let mut doc =
-        passmith_core::PassDocument::read_dir(&fixtures().join("apple-samples/Generic.pass"))
-            .unwrap();
-    doc.pass.pass_type_identifier = PASS_TYPE.into();
-    doc.pass.team_identifier = "TEAM123456".into();
-    doc.pass.serial_number = serial.into();
+    let mut doc = generic_sample(serial);
     doc.pass.authentication_token = Some(token_for(serial));
     forge_pkpass(&doc, &identity("test-other-identity.p12"))
 }
@@ -284,6 +285,19 @@ impl Server {
             .await
             .lines()
             .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+    }
+
+    /// The serial numbers the management API lists (`GET /api/v1/passes`).
+    pub async fn list_serials(&self) -> Vec<String> {
+        let r = client()
+            .get(self.url("/api/v1/passes"))
+            .bearer_auth(API_KEY)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 200);
+        let list: passmith_api::PassList = r.json().await.unwrap();
+        list.passes.into_iter().map(|p| p.serial_number).collect()
     }
 
     pub async fn upload(&self, pkpass: Vec<u8>) -> (u16, serde_json::Value) {
@@ -483,21 +497,15 @@ impl Seeder {
     /// Registers devices `{serial}-1` … `{serial}-n` (distinct push tokens) for one pass, and
     /// counts them.
     pub async fn bulk_register(&self, serial: &str, n: i64) {
-        let q = if self.postgres {
+        self.insert_registrations(
             "INSERT INTO registrations SELECT $2 || '-' || i, $1, $2, lpad(to_hex(i), 16, '0'), 0, 0 \
-             FROM generate_series(1, $3) AS i"
-        } else {
+             FROM generate_series(1, $3) AS i",
             "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < $3) \
-             INSERT INTO registrations SELECT $2 || '-' || i, $1, $2, printf('%016x', i), 0, 0 FROM c"
-        };
-        sqlx::query(q)
-            .bind(PASS_TYPE)
-            .bind(serial)
-            .bind(n)
-            .execute(&self.pool)
-            .await
-            .unwrap();
-        self.recount().await;
+             INSERT INTO registrations SELECT $2 || '-' || i, $1, $2, printf('%016x', i), 0, 0 FROM c",
+            serial,
+            &[n],
+        )
+        .await;
     }
 
     /// Devices `dev-0` … `dev-{devices-1}`, each registered for `per_device` of the passes
@@ -509,24 +517,34 @@ impl Seeder {
         prefix: &str,
         passes: i64,
     ) {
-        let q = if self.postgres {
+        self.insert_registrations(
             "INSERT INTO registrations SELECT 'dev-' || d, $1, $2 || ((d * 7 + k * 13) % $5), lpad(to_hex(d), 16, '0'), 0, 0 \
-             FROM generate_series(0, $3 - 1) AS d, generate_series(0, $4 - 1) AS k ON CONFLICT DO NOTHING"
-        } else {
+             FROM generate_series(0, $3 - 1) AS d, generate_series(0, $4 - 1) AS k ON CONFLICT DO NOTHING",
             "WITH RECURSIVE d(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM d WHERE i < $3 - 1), \
              k(j) AS (SELECT 0 UNION ALL SELECT j + 1 FROM k WHERE j < $4 - 1) \
              INSERT INTO registrations SELECT 'dev-' || i, $1, $2 || ((i * 7 + j * 13) % $5), printf('%016x', i), 0, 0 \
-             FROM d, k WHERE true ON CONFLICT DO NOTHING"
-        };
-        sqlx::query(q)
-            .bind(PASS_TYPE)
-            .bind(prefix)
-            .bind(devices)
-            .bind(per_device)
-            .bind(passes)
-            .execute(&self.pool)
-            .await
-            .unwrap();
+             FROM d, k WHERE true ON CONFLICT DO NOTHING",
+            prefix,
+            &[devices, per_device, passes],
+        )
+        .await;
+    }
+
+    /// Runs the INSERT into registrations written for this database (`postgres` or `sqlite`),
+    /// with `$1` the pass type ID, `$2` `text` and `$3`… `numbers`; then recounts.
+    async fn insert_registrations(
+        &self,
+        postgres: &'static str,
+        sqlite: &'static str,
+        text: &str,
+        numbers: &[i64],
+    ) {
+        let statement = if self.postgres { postgres } else { sqlite };
+        let mut q = sqlx::query(statement).bind(PASS_TYPE).bind(text);
+        for n in numbers {
+            q = q.bind(*n);
+        }
+        q.execute(&self.pool).await.unwrap();
         self.recount().await;
     }
 
