@@ -34,8 +34,8 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     let mut doc = PassDocument::default();
-    doc.files.insert("icon.png".to_owned(), data.to_vec());
+    doc.files.insert("icon.png".to_owned(), data.into());
     doc.files
-        .insert("fr.lproj/logo@2x.png".to_owned(), data.to_vec());
+        .insert("fr.lproj/logo@2x.png".to_owned(), data.into());
     let _ = validate(&doc, &ValidationContext::default());
 });
