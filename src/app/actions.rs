@@ -136,7 +136,7 @@ impl App {
     }
 
     /// Applies the answer to "Restore unsaved changes?".
-    pub(super) fn recover(&mut self, ctx: &egui::Context, answer: RecoverAnswer) {
+    pub fn recover(&mut self, ctx: &egui::Context, answer: RecoverAnswer) {
         let Some(prompt) = self.recover_prompt.take() else {
             return;
         };
@@ -159,6 +159,7 @@ impl App {
                     if let Some(source) = entry.meta.source.as_deref()
                         && let Ok(opened) = engine::open_path(source)
                     {
+                        let _ = self.autosave.lock_document(source);
                         self.session.replace_with_opened(opened, source);
                     }
                     self.session.doc = doc;
@@ -188,6 +189,11 @@ impl App {
     pub fn open_path(&mut self, path: &Path) {
         match engine::open_path(path) {
             Ok(opened) => {
+                if let Err(message) = self.autosave.lock_document(path) {
+                    self.open_error = Some(message.clone());
+                    self.notify(Notice::error("The pass is open in another window").line(message));
+                    return;
+                }
                 let signature = opened.signature.clone();
                 self.autosave.discard(Some(path));
                 self.session.replace_with_opened(opened, path);
@@ -230,6 +236,12 @@ impl App {
             }
         };
         let Some(target) = target else { return false };
+        if self.session.path.as_deref() != Some(target.as_path())
+            && let Err(message) = self.autosave.lock_document(&target)
+        {
+            self.notify(Notice::error("The pass was not saved").line(message));
+            return false;
+        }
         match self.session.save_to(&target) {
             Ok(()) => {
                 self.autosave.discard(Some(&target));

@@ -20,6 +20,8 @@ pub struct Autosave {
     /// The entry of the open document.
     key: String,
     owner: Option<Owner>,
+    /// "This pass is open here": keeps a second window off the same folder.
+    doc_lock: Option<Owner>,
     /// See [`AUTOSAVE_DELAY_SECONDS`]; tests set 0.
     pub delay: f64,
     /// The session version the last copy holds.
@@ -39,6 +41,7 @@ impl Autosave {
             recovery,
             key: Recovery::key_for(None),
             owner: None,
+            doc_lock: None,
             delay: AUTOSAVE_DELAY_SECONDS,
             written: None,
             edited_at: None,
@@ -131,6 +134,27 @@ impl Autosave {
         self.written = None;
         self.edited_at = None;
         self.key = Recovery::key_for(source);
+    }
+
+    /// Claims the pass at `path` for this window. Refused (with the words to show) when another
+    /// Passmith window has it open; the lock of another process that died is free again.
+    pub fn lock_document(&mut self, path: &Path) -> Result<(), String> {
+        let Some(recovery) = &self.recovery else {
+            return Ok(());
+        };
+        match recovery.lock_document(path) {
+            Ok(Some(owner)) => {
+                self.doc_lock = Some(owner);
+                Ok(())
+            }
+            Ok(None) => Err(format!(
+                "{} is already open in another Passmith window. Edit it there, or close that \
+                 window and open it again.",
+                path.display()
+            )),
+            // Without a lock the window still works; only the two-window check is lost.
+            Err(_) => Ok(()),
+        }
     }
 
     /// Continues in a restored entry: its copy stays until this window saves or quits.
