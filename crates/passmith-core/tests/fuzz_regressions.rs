@@ -58,7 +58,8 @@ fn image(data: &[u8]) {
         assert!(u64::from(header.width) * u64::from(header.height) <= image_header::MAX_PIXELS);
     }
     let mut doc = PassDocument::default();
-    doc.files.insert("icon.png".to_owned(), data.to_vec().into());
+    doc.files
+        .insert("icon.png".to_owned(), data.to_vec().into());
     doc.files
         .insert("fr.lproj/logo@2x.png".to_owned(), data.to_vec().into());
     let _ = validate(&doc, &ValidationContext::default());

@@ -30,9 +30,12 @@ fn sample() -> PassDocument {
         .push(Field::text("name", "Name", "Hello"));
     pass.generic = Some(fields);
     let mut doc = PassDocument::new(pass);
-    doc.files.insert("icon.png".into(), b"icon-1x".to_vec().into());
-    doc.files.insert("icon@2x.png".into(), b"icon-2x".to_vec().into());
-    doc.files.insert("thumbnail.png".into(), b"thumb".to_vec().into());
+    doc.files
+        .insert("icon.png".into(), b"icon-1x".to_vec().into());
+    doc.files
+        .insert("icon@2x.png".into(), b"icon-2x".to_vec().into());
+    doc.files
+        .insert("thumbnail.png".into(), b"thumb".to_vec().into());
     doc.files
         .insert("de.lproj/logo.png".into(), b"logo-de".to_vec().into());
     let mut fr = Strings::default();
@@ -140,7 +143,8 @@ fn removed_files_go_only_when_passmith_manages_them() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("Card.pass");
     let mut doc = sample();
-    doc.files.insert("extra.bin".into(), b"unknown".to_vec().into());
+    doc.files
+        .insert("extra.bin".into(), b"unknown".to_vec().into());
     doc.write_dir(&dir).unwrap();
     std::fs::create_dir(dir.join(".passmith")).unwrap();
     std::fs::write(dir.join(".passmith/logo-source.svg"), b"<svg/>").unwrap();
@@ -165,9 +169,10 @@ fn removed_files_go_only_when_passmith_manages_them() {
     expected
         .files
         .insert("extra.bin".into(), b"unknown".to_vec().into());
-    expected
-        .files
-        .insert("fr.lproj/notes.txt".into(), b"translator notes".to_vec().into());
+    expected.files.insert(
+        "fr.lproj/notes.txt".into(),
+        b"translator notes".to_vec().into(),
+    );
     assert_eq!(PassDocument::read_dir(&dir).unwrap(), expected);
 }
 
@@ -185,7 +190,8 @@ fn an_unchanged_save_touches_nothing_and_a_changed_file_keeps_its_mode() {
     assert_eq!((inode("pass.json"), inode("icon.png")), (json, icon));
 
     std::fs::set_permissions(dir.join("icon.png"), std::fs::Permissions::from_mode(0o600)).unwrap();
-    doc.files.insert("icon.png".into(), b"new icon".to_vec().into());
+    doc.files
+        .insert("icon.png".into(), b"new icon".to_vec().into());
     doc.write_dir(&dir).unwrap();
     assert_ne!(inode("icon.png"), icon);
     assert_eq!(inode("pass.json"), json);
@@ -201,12 +207,14 @@ fn hidden_files_carried_by_a_document_never_overwrite_the_users() {
     doc.write_dir(&dir).unwrap();
     std::fs::write(dir.join(".DS_Store"), b"mine").unwrap();
     // As a .pkpass zipped on a Mac can bring it in.
-    doc.files.insert(".DS_Store".into(), b"theirs".to_vec().into());
+    doc.files
+        .insert(".DS_Store".into(), b"theirs".to_vec().into());
     doc.pass.description = "Changed".into();
     doc.write_dir(&dir).unwrap();
     assert_eq!(std::fs::read(dir.join(".DS_Store")).unwrap(), b"mine");
 
-    doc.files.insert("../escape.png".into(), b"x".to_vec().into());
+    doc.files
+        .insert("../escape.png".into(), b"x".to_vec().into());
     let err = doc.write_dir(&dir).unwrap_err();
     assert!(err.to_string().contains("../escape.png"), "{err}");
     assert!(!tmp.path().join("escape.png").exists());
@@ -382,8 +390,10 @@ fn large_versions() -> (PassDocument, PassDocument) {
     b.localizations.get_mut("fr").unwrap().set("Hello", "Salut");
     for (i, name) in names.into_iter().enumerate() {
         let i = u8::try_from(i).unwrap();
-        a.files.insert(name.into(), vec![0xA0 | i; 2 * 1024 * 1024].into());
-        b.files.insert(name.into(), vec![0x50 | i; 2 * 1024 * 1024].into());
+        a.files
+            .insert(name.into(), vec![0xA0 | i; 2 * 1024 * 1024].into());
+        b.files
+            .insert(name.into(), vec![0x50 | i; 2 * 1024 * 1024].into());
     }
     (a, b)
 }
