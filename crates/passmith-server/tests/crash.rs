@@ -126,6 +126,8 @@ async fn rounds(dir: &std::path::Path, db: &str) {
     } else {
         db.to_owned()
     };
+    // Not left to whichever test ran first in this process: run alone, nothing installed them.
+    sqlx::any::install_default_drivers();
     let pool = sqlx::AnyPool::connect(&url).await.unwrap();
     let stored: HashSet<String> =
         sqlx::query_scalar("SELECT device_lib_id FROM registrations WHERE serial = $1")
