@@ -14,6 +14,8 @@ mod util;
 mod app_dates;
 /// Designer journeys by label: editing, preview, undo, files, identity, export.
 mod app_journeys;
+/// Autosave and crash recovery in the designer.
+mod app_recovery;
 /// The designer's update-server window against a real passmith-server.
 mod app_upload;
 /// `passmith build`, `inspect` and `bundle`, checked with openssl.

@@ -10,9 +10,11 @@ use passmith_core::model::Style;
 
 use super::command::{Command, OpenSource};
 use super::dialogs::identity::{IdentityDialog, Signer};
+use super::dialogs::recover::{Answer as RecoverAnswer, RecoverPrompt};
 use super::dialogs::unsaved::{Leave, UnsavedPrompt};
 use super::files::DialogRequest;
 use super::notice::{Notice, NoticeKind};
+use super::recovery::Recovery;
 use super::widgets::FocusState;
 use super::{App, dialogs, engine, panels, style_change, templates};
 
@@ -96,6 +98,7 @@ impl App {
             Leave::New(style) => match templates::template(style) {
                 Some(doc) => {
                     let title = format!("New {}", style.label().to_lowercase());
+                    self.autosave.discard(None);
                     self.session.replace(doc, None, title);
                     self.focus = FocusState::default();
                     self.refresh_findings();
@@ -112,7 +115,71 @@ impl App {
                     self.open_path(&path);
                 }
             }
-            Leave::Quit => self.window.close(),
+            Leave::Quit => {
+                self.autosave.discard(None);
+                self.window.close();
+            }
+        }
+    }
+
+    // ---- autosave and recovery ---------------------------------------------------------------
+
+    /// Autosaves into `recovery` from now on, and offers back the newest copy an earlier window
+    /// left there.
+    pub fn use_recovery(&mut self, recovery: Recovery) {
+        self.recover_prompt = recovery
+            .stale()
+            .into_iter()
+            .next()
+            .map(|entry| RecoverPrompt { entry });
+        self.autosave.recovery = Some(recovery);
+    }
+
+    /// Applies the answer to "Restore unsaved changes?".
+    pub fn recover(&mut self, ctx: &egui::Context, answer: RecoverAnswer) {
+        let Some(prompt) = self.recover_prompt.take() else {
+            return;
+        };
+        let entry = prompt.entry;
+        match answer {
+            RecoverAnswer::ShowFiles => {
+                let url = format!("file://{}", entry.dir.display());
+                ctx.open_url(egui::OpenUrl::new_tab(url));
+                self.recover_prompt = Some(RecoverPrompt { entry });
+            }
+            RecoverAnswer::Discard => {
+                if let Some(recovery) = &self.autosave.recovery {
+                    recovery.remove(&entry.key);
+                }
+            }
+            RecoverAnswer::Restore => match entry.read() {
+                Ok(doc) => {
+                    // The saved version first, so Undo goes back to it. (Not `open_path`: that
+                    // would drop the copy being restored.)
+                    if let Some(source) = entry.meta.source.as_deref()
+                        && let Ok(opened) = engine::open_path(source)
+                    {
+                        let _ = self.autosave.lock_document(source);
+                        self.session.replace_with_opened(opened, source);
+                    }
+                    self.session.doc = doc;
+                    self.session.commit(None);
+                    self.autosave.adopt(&entry.key);
+                    self.focus = FocusState::default();
+                    self.refresh_findings();
+                    self.notify(Notice::info(format!(
+                        "Restored the unsaved changes to {}",
+                        entry.meta.title
+                    )));
+                }
+                Err(err) => {
+                    self.notify(
+                        Notice::error("The unsaved changes could not be restored")
+                            .line(err.to_string())
+                            .line(format!("The copy stays in {}.", entry.dir.display())),
+                    );
+                }
+            },
         }
     }
 
@@ -122,7 +189,13 @@ impl App {
     pub fn open_path(&mut self, path: &Path) {
         match engine::open_path(path) {
             Ok(opened) => {
+                if let Err(message) = self.autosave.lock_document(path) {
+                    self.open_error = Some(message.clone());
+                    self.notify(Notice::error("The pass is open in another window").line(message));
+                    return;
+                }
                 let signature = opened.signature.clone();
+                self.autosave.discard(Some(path));
                 self.session.replace_with_opened(opened, path);
                 self.focus = FocusState::default();
                 self.refresh_findings();
@@ -163,8 +236,15 @@ impl App {
             }
         };
         let Some(target) = target else { return false };
+        if self.session.path.as_deref() != Some(target.as_path())
+            && let Err(message) = self.autosave.lock_document(&target)
+        {
+            self.notify(Notice::error("The pass was not saved").line(message));
+            return false;
+        }
         match self.session.save_to(&target) {
             Ok(()) => {
+                self.autosave.discard(Some(&target));
                 self.settings.add_recent(&target);
                 self.notify(Notice::info(format!("Saved {}", target.display())));
                 true

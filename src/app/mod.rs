@@ -5,6 +5,7 @@
 //! and `passmith_preview`; the app only arranges it.
 
 pub mod actions;
+pub mod autosave;
 pub mod command;
 pub mod dialogs;
 pub mod engine;
@@ -12,6 +13,7 @@ pub mod files;
 pub mod history;
 pub mod notice;
 pub mod panels;
+pub mod recovery;
 pub mod section;
 pub mod session;
 pub mod settings;
@@ -35,8 +37,10 @@ pub use notice::{Notice, NoticeKind};
 pub use section::Section;
 pub use window::{RunReport, run};
 
+use autosave::Autosave;
 use dialogs::identity::{IdentityDialog, Signer};
 use dialogs::palette::CommandPalette;
+use dialogs::recover::RecoverPrompt;
 use dialogs::server::ServerPanel;
 use dialogs::unsaved::UnsavedPrompt;
 use panels::preview::PreviewPanel;
@@ -72,6 +76,10 @@ pub struct App {
     /// What to do once the identity dialog gives a signer.
     after_identity: Option<Pending>,
     unsaved_prompt: Option<UnsavedPrompt>,
+    /// Autosave of the open document, for recovery after a crash.
+    pub autosave: Autosave,
+    /// The offer to restore a copy an earlier window left behind.
+    pub recover_prompt: Option<RecoverPrompt>,
     /// The update server window and its background upload/push.
     pub server: ServerPanel,
     dialogs: Box<dyn FileDialogs>,
@@ -107,6 +115,8 @@ impl App {
             identity_dialog: None,
             after_identity: None,
             unsaved_prompt: None,
+            autosave: Autosave::new(None),
+            recover_prompt: None,
             server: ServerPanel::default(),
             dialogs,
             commands: Vec::new(),
@@ -138,6 +148,9 @@ impl App {
         let mut app = App::with_document(doc, Box::new(NativeDialogs), settings);
         app.session.title = "Harbor Coffee (template)".to_owned();
         app.window.smoke_frames = smoke_frames;
+        if let Some(recovery) = recovery::Recovery::default_location() {
+            app.use_recovery(recovery);
+        }
         if let Some(path) = open {
             app.open_path(&path);
         }

@@ -41,6 +41,7 @@ impl App {
             self.apply(&ctx, command);
         }
         self.refresh_findings();
+        self.autosave_ui(&ctx);
         self.focus.end_frame(&ctx);
         let title = format!(
             "{}{} — Passmith",
@@ -124,8 +125,39 @@ impl App {
         }
     }
 
-    /// The unsaved-changes prompt, the identity dialog, the server window and the palette.
+    /// Writes the autosave copy when due (on its own thread), and removes it on a clean close.
+    fn autosave_ui(&mut self, ctx: &egui::Context) {
+        let (now, focused, closing) = ctx.input(|i| {
+            (
+                i.time,
+                i.viewport().focused.unwrap_or(true),
+                i.viewport().close_requested(),
+            )
+        });
+        if closing && (self.window.allow_close || !self.session.is_dirty()) {
+            self.autosave.discard(None);
+            return;
+        }
+        if let Some(after) = self.autosave.tick(now, focused, &self.session) {
+            ctx.request_repaint_after(std::time::Duration::from_secs_f64(after));
+        }
+        if let Some(err) = self.autosave.error.take() {
+            self.notify(
+                Notice::warning("Autosave is not working")
+                    .line(err)
+                    .line("Save the pass yourself (Ctrl+S) to keep your changes."),
+            );
+        }
+    }
+
+    /// The recovery offer, the unsaved-changes prompt, the identity dialog, the server window
+    /// and the palette.
     fn dialogs_ui(&mut self, ctx: &egui::Context) {
+        if let Some(prompt) = &self.recover_prompt
+            && let Some(answer) = prompt.ui(ctx)
+        {
+            self.recover(ctx, answer);
+        }
         if let Some(prompt) = &self.unsaved_prompt
             && let Some(answer) = prompt.ui(ctx)
         {

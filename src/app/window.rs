@@ -69,6 +69,51 @@ pub struct RunReport {
     pub open_error: Option<String>,
     /// Whether the preview produced a picture.
     pub preview_rendered: bool,
+    /// The organization name of the open pass (the recovery test checks it).
+    pub organization: String,
+    /// The notice titles shown, oldest first.
+    pub notices: Vec<String>,
+}
+
+/// Test hooks for process-level tests, read from the environment by [`run`]: a real window is
+/// edited, killed and started again.
+/// - `PASSMITH_TEST_EDIT_ORGANIZATION=<text>`: at start, set the organization name as a user
+///   would (one undo step), so there is something unsaved to autosave.
+/// - `PASSMITH_TEST_AUTOSAVE_DELAY=<seconds>`: autosave sooner than usual.
+/// - `PASSMITH_TEST_RECOVERY=restore|discard`: answer the recovery offer at start.
+struct ProcessHooks {
+    edit_organization: Option<String>,
+    autosave_delay: Option<f64>,
+    recovery: Option<super::dialogs::recover::Answer>,
+}
+
+impl ProcessHooks {
+    fn from_env() -> ProcessHooks {
+        use super::dialogs::recover::Answer;
+        let var = |name| std::env::var(name).ok().filter(|v: &String| !v.is_empty());
+        ProcessHooks {
+            edit_organization: var("PASSMITH_TEST_EDIT_ORGANIZATION"),
+            autosave_delay: var("PASSMITH_TEST_AUTOSAVE_DELAY").and_then(|v| v.parse().ok()),
+            recovery: match var("PASSMITH_TEST_RECOVERY").as_deref() {
+                Some("restore") => Some(Answer::Restore),
+                Some("discard") => Some(Answer::Discard),
+                _ => None,
+            },
+        }
+    }
+
+    fn apply(self, app: &mut App, ctx: &egui::Context) {
+        if let Some(delay) = self.autosave_delay {
+            app.autosave.delay = delay;
+        }
+        if let Some(answer) = self.recovery {
+            app.recover(ctx, answer);
+        }
+        if let Some(name) = self.edit_organization {
+            app.session.doc.pass.organization_name = name;
+            app.session.commit(None);
+        }
+    }
 }
 
 /// Runs the designer window. `open`: a pass to open at start; `smoke_frames`: draw that many
@@ -91,7 +136,8 @@ pub fn run(open: Option<PathBuf>, smoke_frames: Option<u64>) -> anyhow::Result<R
         "Passmith",
         options,
         Box::new(move |cc| {
-            let app = App::new(cc, open, smoke_frames);
+            let mut app = App::new(cc, open, smoke_frames);
+            ProcessHooks::from_env().apply(&mut app, &cc.egui_ctx);
             Ok(Box::new(Reporting {
                 app,
                 report: report_out,
@@ -124,6 +170,8 @@ impl eframe::App for Reporting {
             r.open_error = self.app.open_error.clone();
             r.preview_rendered =
                 self.app.preview.renders > 0 && self.app.preview.layout().is_some();
+            r.organization = self.app.session.doc.pass.organization_name.clone();
+            r.notices = self.app.notices.iter().map(|n| n.title.clone()).collect();
         }
     }
 

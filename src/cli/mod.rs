@@ -105,6 +105,10 @@ fn designer(open: Option<std::path::PathBuf>, smoke_test: bool) -> anyhow::Resul
             "smoke test: drew {} frames of {} ({} errors, {} warnings)",
             report.frames, report.title, report.errors, report.warnings
         );
+        println!("smoke test: organization: {}", report.organization);
+        for notice in &report.notices {
+            println!("smoke test: notice: {notice}");
+        }
     }
     Ok(EXIT_OK)
 }

@@ -1,7 +1,8 @@
-//! Dialogs: the signing identity, the update server window, the unsaved-changes prompt and the
-//! command palette.
+//! Dialogs: the signing identity, the update server window, the unsaved-changes prompt, the
+//! recovery offer and the command palette.
 
 pub mod identity;
 pub mod palette;
+pub mod recover;
 pub mod server;
 pub mod unsaved;
