@@ -121,14 +121,9 @@ async fn rounds(dir: &std::path::Path, db: &str) {
         "the load was real: {} registrations",
         devices.len()
     );
-    let url = if db.starts_with("sqlite") {
-        format!("{db}?mode=rw")
-    } else {
-        db.to_owned()
-    };
-    // Not left to whichever test ran first in this process: run alone, nothing installed them.
-    sqlx::any::install_default_drivers();
-    let pool = sqlx::AnyPool::connect(&url).await.unwrap();
+    // Seeder::connect installs sqlx's drivers; this test must not rely on another test having
+    // done so first (it failed when run alone).
+    let pool = Seeder::connect(db).await.pool;
     let stored: HashSet<String> =
         sqlx::query_scalar("SELECT device_lib_id FROM registrations WHERE serial = $1")
             .bind(serial)

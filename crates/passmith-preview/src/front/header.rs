@@ -3,7 +3,7 @@
 //! tail-truncated (rendering reference §3 and §5).
 
 use passmith_core::model::{Field, FieldGroup};
-use passmith_core::{Code, Finding};
+use passmith_core::{Code, Finding, PassPath};
 
 use super::rows::{Mode, RowSpec};
 use super::{Builder, fit};
@@ -78,7 +78,7 @@ impl<'a> Builder<'a, '_> {
         if shown != text {
             self.warnings.push(Finding::new(
                 Code::LayoutTruncated,
-                "/logoText",
+                PassPath::key("logoText"),
                 "The logo text is cut off",
                 "Shorten the logo text, use a narrower logo, or fewer header fields.",
             ));
