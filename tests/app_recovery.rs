@@ -28,6 +28,20 @@ fn until_autosaved(h: &mut egui_kittest::Harness<'_, passmith::app::App>) {
     );
 }
 
+/// The next start, after the window that left a copy is gone: the offer appears. (A child
+/// process that another test forks just then holds a copy of the dropped window's lock until
+/// its exec, so the copy may look alive for a moment.)
+fn start_with_recovery(h: &mut egui_kittest::Harness<'_, passmith::app::App>, dir: &Path) {
+    for _ in 0..100 {
+        h.state_mut().use_recovery(Recovery::at(dir));
+        if h.state().recover_prompt.is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    h.run();
+}
+
 #[test]
 fn an_unsaved_edit_survives_a_crash_and_restore_is_one_undo_step_above_the_saved_pass() {
     let work = tempfile::tempdir().unwrap();
@@ -59,8 +73,7 @@ fn an_unsaved_edit_survives_a_crash_and_restore_is_one_undo_step_above_the_saved
     // Next start: the offer, by name.
     let dialogs = ScriptedDialogs::new();
     let mut h = harness(templates::template(Style::Generic).unwrap(), &dialogs);
-    h.state_mut().use_recovery(Recovery::at(rec_dir.path()));
-    h.run();
+    start_with_recovery(&mut h, rec_dir.path());
     let question = h.state().recover_prompt.as_ref().unwrap().question();
     assert!(
         question.starts_with("Restore unsaved changes to Harbor.pass from "),
@@ -121,8 +134,7 @@ fn discard_removes_the_copy_and_keeps_the_window_as_it_was() {
 
     let start = templates::template(Style::Generic).unwrap();
     let mut h = harness(start.clone(), &dialogs);
-    h.state_mut().use_recovery(Recovery::at(rec_dir.path()));
-    h.run();
+    start_with_recovery(&mut h, rec_dir.path());
     assert!(h.state().recover_prompt.is_some());
     press(&mut h, "Discard");
     assert!(h.state().recover_prompt.is_none());
@@ -261,9 +273,17 @@ fn a_second_window_on_the_same_pass_is_told_it_is_open_elsewhere() {
     assert!(second.state().session.path.is_none());
     second.get_by_label_contains("already open in another Passmith window");
 
-    // Once the first window is gone (closed or crashed), the pass opens.
+    // Once the first window is gone (closed or crashed), the pass opens. A child process that
+    // another test forks at that moment holds a copy of the lock until its exec, so allow a
+    // moment for it.
     drop(first);
-    second.state_mut().open_path(&folder);
+    for _ in 0..100 {
+        second.state_mut().open_path(&folder);
+        if second.state().session.path.is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
     assert_eq!(
         second.state().session.path.as_deref(),
         Some(folder.as_path())

@@ -317,18 +317,23 @@ pub fn opt_enum_ui<T: Clone + PartialEq>(
     ui.end_row();
 }
 
-/// A colour editor: the `rgb(r, g, b)` text and a picker that writes `rgb(r, g, b)`.
+/// A colour editor: the `rgb(r, g, b)` text and a picker that writes `rgb(r, g, b)`, or
+/// `rgba(…)` with the alpha the colour had (the picker sets only the colour, never the alpha).
 pub fn color_ui(ui: &mut Ui, ed: &mut Ed<'_>, label: &str, value: &mut Option<String>, path: &str) {
     let l = ui.label(label);
     ui.vertical(|ui| {
         ui.horizontal(|ui| {
             let parsed = value.as_deref().and_then(passmith_core::color::parse_color);
+            let alpha = value
+                .as_deref()
+                .and_then(passmith_core::color::parse_color_rgba)
+                .map_or(255, |c| c[3]);
             let mut c = parsed.unwrap_or([128, 128, 128]);
             let picker = ui
                 .color_edit_button_srgb(&mut c)
                 .accessible_name(format!("{label} picker"));
             if picker.changed() {
-                *value = Some(passmith_core::color::format_rgb(c));
+                *value = Some(passmith_core::color::format_rgba([c[0], c[1], c[2], alpha]));
             }
             let mut s = value.clone().unwrap_or_default();
             let r = ui.add(

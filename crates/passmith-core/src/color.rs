@@ -64,6 +64,17 @@ pub fn format_rgb(c: [u8; 3]) -> String {
     format!("rgb({}, {}, {})", c[0], c[1], c[2])
 }
 
+/// `rgb(r, g, b)` when opaque, else `rgba(r, g, b, a)` with the alpha from 0 to 1 (at most
+/// three decimals), the form Apple's own tools write.
+pub fn format_rgba(c: [u8; 4]) -> String {
+    if c[3] == 255 {
+        return format_rgb([c[0], c[1], c[2]]);
+    }
+    let alpha = format!("{:.3}", f64::from(c[3]) / 255.0);
+    let alpha = alpha.trim_end_matches('0').trim_end_matches('.');
+    format!("rgba({}, {}, {}, {alpha})", c[0], c[1], c[2])
+}
+
 /// Parses a colour and says which notation it used, or why it cannot be read.
 pub fn classify_color(s: &str) -> Result<ColorNotation, ColorError> {
     let t = s.trim();
@@ -152,6 +163,16 @@ fn parse_hex(hex: &str) -> Option<[u8; 3]> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn rgba_is_written_back_with_its_alpha_and_opaque_colours_as_rgb() {
+        use super::{format_rgba, parse_color_rgba};
+        assert_eq!(format_rgba([1, 2, 3, 255]), "rgb(1, 2, 3)");
+        assert_eq!(format_rgba([10, 20, 30, 0]), "rgba(10, 20, 30, 0)");
+        let half = format_rgba([10, 20, 30, 128]);
+        assert_eq!(half, "rgba(10, 20, 30, 0.502)");
+        assert_eq!(parse_color_rgba(&half), Some([10, 20, 30, 128]));
+    }
+
     use super::*;
 
     #[test]
