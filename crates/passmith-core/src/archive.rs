@@ -219,7 +219,7 @@ impl PackageReport {
 }
 
 /// Opens a `.pass` folder or a `.pkpass` file; a package's certificates are checked at `now_unix`.
-/// A `.pkpasses` bundle is refused with [`ArchiveProblem::IsBundle`]; [`crate::bundle::open_path`]
+/// A `.pkpasses` bundle is refused with [`ArchiveProblem::IsBundle`]; `bundle::open_path`
 /// opens either.
 pub fn open_path(path: &Path, now_unix: i64) -> Result<Opened, Error> {
     let meta = std::fs::metadata(path).map_err(|e| Error::io("open", path, e))?;
@@ -284,7 +284,7 @@ pub(crate) fn from_entries(
             Some(folder) => ArchiveProblem::NotAtRoot {
                 folder: folder.to_owned(),
             },
-            None => match crate::bundle::pass_names(map.keys()).len() {
+            None => match pass_names(map.keys()).len() {
                 0 => ArchiveProblem::NoPassJson,
                 passes => ArchiveProblem::IsBundle { passes },
             },
@@ -515,6 +515,16 @@ pub fn read_entries(bytes: &[u8]) -> Result<Vec<(String, Vec<u8>)>, Error> {
         out.push((name, buf));
     }
     Ok(out)
+}
+
+/// The entries of an archive that are passes: `.pkpass` files at its top level. A bundle is an
+/// archive with such entries and no `pass.json`.
+pub fn pass_names<'a>(names: impl IntoIterator<Item = &'a String>) -> Vec<&'a str> {
+    names
+        .into_iter()
+        .map(String::as_str)
+        .filter(|n| !n.contains('/') && n.to_ascii_lowercase().ends_with(".pkpass"))
+        .collect()
 }
 
 #[cfg(test)]

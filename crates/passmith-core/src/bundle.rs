@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-use crate::archive::{self, MAX_TOTAL_BYTES, Opened, read_entries};
+use crate::archive::{self, MAX_TOTAL_BYTES, Opened, pass_names, read_entries};
 use crate::error::{ArchiveProblem, Error};
 
 /// One pass of a bundle: its file name in the bundle, and what reading it gave.
@@ -33,16 +33,6 @@ pub enum Contents {
     Pass(Box<Opened>),
     /// A `.pkpasses` bundle.
     Bundle(Bundle),
-}
-
-/// The entries of an archive that are passes: `.pkpass` files at its top level. A bundle is an
-/// archive with such entries and no `pass.json`.
-pub fn pass_names<'a>(names: impl IntoIterator<Item = &'a String>) -> Vec<&'a str> {
-    names
-        .into_iter()
-        .map(String::as_str)
-        .filter(|n| !n.contains('/') && n.to_ascii_lowercase().ends_with(".pkpass"))
-        .collect()
 }
 
 /// Reads a `.pkpasses` bundle from bytes; each pass's certificates are checked at `now_unix`.
