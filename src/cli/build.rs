@@ -25,6 +25,16 @@ pub const PASSWORD_ENV: &str = "PASSMITH_CERT_PASSWORD";
 pub struct Args {
     /// The pass folder to sign (`Name.pass/` with a pass.json).
     pub pass_dir: PathBuf,
+    #[command(flatten)]
+    pub signing: Signing,
+    /// Where to write the .pkpass.
+    #[arg(short, long)]
+    pub output: PathBuf,
+}
+
+/// How to sign: shared by `build` and `batch`.
+#[derive(Debug, clap::Args)]
+pub struct Signing {
     /// The Pass Type ID certificate: a .p12 with its private key, or a PEM certificate.
     #[arg(long)]
     pub cert: PathBuf,
@@ -38,19 +48,16 @@ pub struct Args {
     /// The WWDR intermediate certificate (PEM) to embed. Default: Apple's WWDR G4, built in.
     #[arg(long)]
     pub wwdr: Option<PathBuf>,
-    /// Where to write the .pkpass.
-    #[arg(short, long)]
-    pub output: PathBuf,
 }
 
 /// Why the command stopped: the exit code and what to tell the user.
-struct Stop(u8, String);
+pub(super) struct Stop(pub u8, pub String);
 
 impl Stop {
-    fn unreadable(message: String) -> Stop {
+    pub(super) fn unreadable(message: String) -> Stop {
         Stop(EXIT_UNREADABLE, message)
     }
-    fn failed(message: String) -> Stop {
+    pub(super) fn failed(message: String) -> Stop {
         Stop(EXIT_FAILED, message)
     }
 }
@@ -67,11 +74,8 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
 
 fn build(args: &Args) -> Result<(), Stop> {
     let doc = read_pass(&args.pass_dir)?;
-    let identity = load_identity(args)?;
-    let wwdr = match &args.wwdr {
-        Some(path) => Some(read(path, "WWDR intermediate certificate")?),
-        None => None,
-    };
+    let identity = load_identity(&args.signing)?;
+    let wwdr = read_wwdr(&args.signing)?;
 
     let summary = identity.summary();
     let now = passmith_core::time::now_unix();
@@ -93,7 +97,7 @@ fn build(args: &Args) -> Result<(), Stop> {
             let errors = codes.len();
             // A certificate that cannot sign at all deserves its own headline, not just a count.
             let headline = match identity.ensure_valid_at(now) {
-                Err(e) => format!("{}: {e}. ", args.cert.display()),
+                Err(e) => format!("{}: {e}. ", args.signing.cert.display()),
                 Ok(()) if codes.iter().any(|c| c.starts_with("identity.")) => format!(
                     "the certificate ({}, team {}) does not match pass.json. ",
                     summary.pass_type_identifier.as_deref().unwrap_or("?"),
@@ -134,13 +138,21 @@ fn read_pass(dir: &Path) -> Result<PassDocument, Stop> {
     })
 }
 
+/// The `--wwdr` file's bytes, when one was given.
+pub(super) fn read_wwdr(args: &Signing) -> Result<Option<Vec<u8>>, Stop> {
+    match &args.wwdr {
+        Some(path) => Ok(Some(read(path, "WWDR intermediate certificate")?)),
+        None => Ok(None),
+    }
+}
+
 fn read(path: &Path, what: &str) -> Result<Vec<u8>, Stop> {
     std::fs::read(path)
         .map_err(|e| Stop::unreadable(format!("cannot read the {what} {}: {e}", path.display())))
 }
 
 /// Where the password comes from, in order of preference.
-fn given_password(args: &Args) -> Result<Option<String>, Stop> {
+fn given_password(args: &Signing) -> Result<Option<String>, Stop> {
     if let Some(path) = &args.password_file {
         let text = String::from_utf8(read(path, "password file")?).map_err(|_| {
             Stop::unreadable(format!(
@@ -173,7 +185,7 @@ fn prompt_password(cert: &Path) -> Result<String, Stop> {
         .map_err(|e| Stop::failed(format!("could not read the password: {e}")))
 }
 
-fn load_identity(args: &Args) -> Result<Identity, Stop> {
+pub(super) fn load_identity(args: &Signing) -> Result<Identity, Stop> {
     let cert = read(&args.cert, "certificate")?;
     let key = match &args.key {
         Some(path) => Some(read(path, "private key")?),

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+pub mod batch;
 pub mod build;
 pub mod bundle;
 pub mod inspect;
@@ -38,6 +39,8 @@ pub enum Command {
     Validate(validate::Args),
     /// Sign a pass folder and write a .pkpass.
     Build(build::Args),
+    /// Make one signed .pkpass per row of a CSV, from one pass folder with {{column}} placeholders.
+    Batch(batch::Args),
     /// Show identity, signature, manifest and findings of a .pkpass.
     Inspect(inspect::Args),
     /// Put several .pkpass files into one .pkpasses bundle.
@@ -58,6 +61,7 @@ pub fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Some(Command::Validate(args)) => validate::run(args),
         Some(Command::Build(args)) => build::run(args),
+        Some(Command::Batch(args)) => batch::run(args),
         Some(Command::Inspect(args)) => inspect::run(args),
         Some(Command::Bundle(args)) => bundle::run(args),
         Some(Command::Preview(args)) => preview::run(args),

@@ -28,8 +28,9 @@ pub struct Args {
     pub passes: Vec<PathBuf>,
 }
 
-fn api_key(args: &Args) -> Result<String, String> {
-    if let Some(path) = &args.api_key_file {
+/// The API key: from `file` (its first line), else `PASSMITH_API_KEY`.
+pub(super) fn api_key(file: Option<&std::path::Path>) -> Result<String, String> {
+    if let Some(path) = file {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("cannot read the API key file {}: {e}", path.display()))?;
         let key = text.lines().next().unwrap_or("").trim().to_owned();
@@ -48,7 +49,7 @@ fn api_key(args: &Args) -> Result<String, String> {
 }
 
 pub fn run(args: Args) -> anyhow::Result<u8> {
-    let key = match api_key(&args) {
+    let key = match api_key(args.api_key_file.as_deref()) {
         Ok(k) => k,
         Err(msg) => {
             eprintln!("error: {msg}");

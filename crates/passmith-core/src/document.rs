@@ -6,6 +6,7 @@
 //! batch personalisation and the server can all work on it. Reading and writing `.pass` folders
 //! (the project format) is in [`crate::folder`], at the edge.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -78,6 +79,13 @@ impl From<&[u8]> for FileBytes {
     }
 }
 
+/// One file going into a package: bytes borrowed from the document (`shared`), or made for this
+/// package (pass.json, the UTF-16 strings tables).
+pub(crate) struct Entry<'a> {
+    pub bytes: Cow<'a, [u8]>,
+    pub shared: Option<&'a FileBytes>,
+}
+
 /// One pass: pass.json, localizations and files.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PassDocument {
@@ -113,6 +121,24 @@ impl PassDocument {
     /// Builds a document from archive-style entries (relative path → bytes), as found in a pass
     /// folder or a `.pkpass`. `manifest.json` and `signature` are ignored.
     pub fn from_files(files: BTreeMap<String, Vec<u8>>) -> Result<PassDocument, Error> {
+        let (pass_json, mut doc) = PassDocument::split_files(files)?;
+        let bytes = pass_json.ok_or_else(|| Error::NotAPassFolder {
+            path: PathBuf::from("pass.json"),
+            reason: "there is no pass.json".to_owned(),
+        })?;
+        doc.pass = crate::json::parse_pass(&bytes)?;
+        doc.pass_json_comment_line = std::str::from_utf8(&bytes)
+            .ok()
+            .and_then(crate::json::first_comment_line);
+        Ok(doc)
+    }
+
+    /// Archive-style entries split into pass.json's bytes (not parsed) and a document of
+    /// everything else (with a default pass): a batch template keeps pass.json as JSON, with
+    /// placeholders where the typed model expects numbers.
+    pub(crate) fn split_files(
+        files: BTreeMap<String, Vec<u8>>,
+    ) -> Result<(Option<Vec<u8>>, PassDocument), Error> {
         let mut doc = PassDocument::default();
         let mut pass_json = None;
         for (path, bytes) in files {
@@ -130,15 +156,7 @@ impl PassDocument {
             }
             doc.files.insert(path, bytes.into());
         }
-        let bytes = pass_json.ok_or_else(|| Error::NotAPassFolder {
-            path: PathBuf::from("pass.json"),
-            reason: "there is no pass.json".to_owned(),
-        })?;
-        doc.pass = crate::json::parse_pass(&bytes)?;
-        doc.pass_json_comment_line = std::str::from_utf8(&bytes)
-            .ok()
-            .and_then(crate::json::first_comment_line);
-        Ok(doc)
+        Ok((pass_json, doc))
     }
 
     /// Every file of the pass as it goes into a package: pass.json (strict JSON), each
@@ -158,17 +176,44 @@ impl PassDocument {
         &self,
         encode: impl Fn(&Strings) -> Vec<u8>,
     ) -> Result<BTreeMap<String, Vec<u8>>, Error> {
-        let mut out: BTreeMap<String, Vec<u8>> = self
+        Ok(self
+            .entries_with(encode)?
+            .into_iter()
+            .map(|(path, entry)| (path, entry.bytes.into_owned()))
+            .collect())
+    }
+
+    /// Every file as it goes into a package, borrowing the document's files instead of copying
+    /// them (a batch writes thousands of packages from one set of images).
+    pub(crate) fn package_entries(&self) -> Result<BTreeMap<String, Entry<'_>>, Error> {
+        self.entries_with(strings::to_utf16le_bytes)
+    }
+
+    fn entries_with(
+        &self,
+        encode: impl Fn(&Strings) -> Vec<u8>,
+    ) -> Result<BTreeMap<String, Entry<'_>>, Error> {
+        let mut out: BTreeMap<String, Entry<'_>> = self
             .files
             .iter()
-            .map(|(path, bytes)| (path.clone(), bytes.to_vec()))
+            .map(|(path, bytes)| {
+                let entry = Entry {
+                    bytes: Cow::Borrowed(&bytes[..]),
+                    shared: Some(bytes),
+                };
+                (path.clone(), entry)
+            })
             .collect();
+        let made = |bytes: Vec<u8>| Entry {
+            bytes: Cow::Owned(bytes),
+            shared: None,
+        };
         out.insert(
             "pass.json".to_owned(),
-            crate::json::to_pretty_bytes(&self.pass)?,
+            made(crate::json::to_pretty_bytes(&self.pass)?),
         );
         for (lang, table) in &self.localizations {
-            out.insert(format!("{lang}.lproj/{STRINGS_FILE}"), encode(table));
+            out.insert(format!("{lang}.lproj/{STRINGS_FILE}"), made(encode(table)));
         }
         Ok(out)
     }

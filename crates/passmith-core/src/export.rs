@@ -8,10 +8,15 @@
 //! they block on the same errors and warn with the same findings (e.g.
 //! `package.intermediate_not_apple` for a pass signed with a test intermediate).
 
+use std::io::{Cursor, Seek, Write};
+
+use openssl::x509::X509;
+
 use crate::document::PassDocument;
 use crate::error::Error;
 use crate::finding::Finding;
 use crate::identity::Identity;
+use crate::package::SharedHashes;
 use crate::validate::{ValidationContext, validate};
 
 /// What an export needs besides the document and the identity.
@@ -88,26 +93,99 @@ pub fn prepare(
     identity: &Identity,
     opts: &ExportOptions<'_>,
 ) -> Result<Signed, Refused> {
-    let ctx = ValidationContext::at(opts.now_unix).with_identity(identity.summary());
-    let mut findings = validate(doc, &ctx);
-    findings.extend(crate::sign::intermediate_findings(identity, opts.wwdr_pem));
-    if errors(&findings).next().is_some() {
-        return Err(blocked(findings));
+    let gate = Gate::open(identity, opts);
+    let mut out = Cursor::new(Vec::new());
+    let warnings = gate.write(doc, &mut out)?;
+    let bytes = out.into_inner();
+    let warnings = gate.read_back(&bytes, warnings)?;
+    Ok(Signed { bytes, warnings })
+}
+
+/// The export gate held open for many passes signed with one identity (a batch): the
+/// intermediate is parsed and judged once, and a design's shared files are hashed once
+/// ([`Gate::sharing_files_of`]). Each pass still goes through the same validation as
+/// [`prepare`]; `Gate` is `Sync`, so many threads can write through one.
+pub struct Gate<'a> {
+    identity: &'a Identity,
+    now_unix: i64,
+    intermediates: Result<Vec<X509>, String>,
+    signing_findings: Vec<Finding>,
+    hashes: SharedHashes,
+}
+
+impl<'a> Gate<'a> {
+    /// Opens the gate for `identity`; a WWDR file that cannot be read refuses every pass written
+    /// through it (after its own validation, as [`prepare`] reports).
+    pub fn open(identity: &'a Identity, opts: &ExportOptions<'_>) -> Gate<'a> {
+        Gate {
+            identity,
+            now_unix: opts.now_unix,
+            intermediates: crate::sign::parse_intermediates(opts.wwdr_pem)
+                .map_err(|e| e.to_string()),
+            signing_findings: crate::sign::intermediate_findings(identity, opts.wwdr_pem),
+            hashes: SharedHashes::default(),
+        }
     }
-    let bytes = crate::package::build_pkpass(doc, identity, opts.wwdr_pem)?;
-    // What an iPhone will see in the package itself. The signer-versus-pass.json comparison was
-    // already made above, so only the package's own findings are added.
-    let opened = crate::archive::read_pkpass(&bytes, opts.now_unix)?;
-    if let Some(report) = &opened.package {
-        findings.extend(report.package_findings());
+
+    /// The time passes are checked at.
+    pub fn now_unix(&self) -> i64 {
+        self.now_unix
     }
-    if errors(&findings).next().is_some() {
-        return Err(blocked(findings));
+
+    /// Hashes `design`'s files once; every pass that still shares them skips hashing them.
+    pub fn sharing_files_of(mut self, design: &PassDocument) -> Gate<'a> {
+        self.hashes = SharedHashes::of(design);
+        self
     }
-    Ok(Signed {
-        bytes,
-        warnings: findings,
-    })
+
+    /// What blocks or warns about `doc`: its validation against the identity at the gate's time,
+    /// and whether the embedded intermediate fits the certificate.
+    pub fn check(&self, doc: &PassDocument) -> Vec<Finding> {
+        let ctx = ValidationContext::at(self.now_unix).with_identity(self.identity.summary());
+        let mut findings = validate(doc, &ctx);
+        findings.extend(self.signing_findings.iter().cloned());
+        findings
+    }
+
+    /// Checks `doc` and, when no error blocks it, streams the signed `.pkpass` to `out`.
+    /// Returns the warnings. Nothing is written to `out` when the pass is refused for its findings.
+    pub fn write<W: Write + Seek>(
+        &self,
+        doc: &PassDocument,
+        out: W,
+    ) -> Result<Vec<Finding>, Refused> {
+        let findings = self.check(doc);
+        if errors(&findings).next().is_some() {
+            return Err(blocked(findings));
+        }
+        let intermediates = self.intermediates.as_ref().map_err(|reason| {
+            Refused::Failed(Error::Package {
+                reason: reason.clone(),
+            })
+        })?;
+        crate::package::write_pkpass(doc, self.identity, intermediates, &self.hashes, out)?;
+        Ok(findings)
+    }
+
+    /// Reads a package written through this gate back as an iPhone would (manifest, signature,
+    /// which intermediate it carries), adding what that shows to `findings`; refuses when it
+    /// shows an error.
+    pub fn read_back(
+        &self,
+        bytes: &[u8],
+        mut findings: Vec<Finding>,
+    ) -> Result<Vec<Finding>, Refused> {
+        // The signer-versus-pass.json comparison was already made by `check`, so only the
+        // package's own findings are added.
+        let opened = crate::archive::read_pkpass(bytes, self.now_unix)?;
+        if let Some(report) = &opened.package {
+            findings.extend(report.package_findings());
+        }
+        if errors(&findings).next().is_some() {
+            return Err(blocked(findings));
+        }
+        Ok(findings)
+    }
 }
 
 fn blocked(mut findings: Vec<Finding>) -> Refused {

@@ -220,9 +220,7 @@ pub fn open_dir(dir: &Path) -> Result<OpenedFolder, Error> {
             reason: "it has no pass.json inside".to_owned(),
         });
     }
-    let mut files = BTreeMap::new();
-    collect_files(dir, dir, &mut files)?;
-    let document = PassDocument::from_files(files).map_err(|e| match e {
+    let document = PassDocument::from_files(read_files(dir)?).map_err(|e| match e {
         Error::NotAPassFolder { reason, .. } => Error::NotAPassFolder {
             path: dir.to_owned(),
             reason,
@@ -233,6 +231,15 @@ pub fn open_dir(dir: &Path) -> Result<OpenedFolder, Error> {
         document,
         recovered,
     })
+}
+
+/// The files of a pass folder as they are (relative path → bytes), without parsing them: hidden
+/// files are skipped and symbolic links refused, as when opening. Call [`open_dir`] first when
+/// an interrupted save may need finishing.
+pub fn read_files(dir: &Path) -> Result<BTreeMap<String, Vec<u8>>, Error> {
+    let mut files = BTreeMap::new();
+    collect_files(dir, dir, &mut files)?;
+    Ok(files)
 }
 
 /// Completes a committed save or removes the temporaries of an uncommitted one.

@@ -10,6 +10,7 @@
 
 pub mod archive;
 pub mod atomic;
+pub mod batch;
 pub mod bundle;
 pub mod code;
 pub mod color;

@@ -6,14 +6,16 @@
 //! (they are already compressed), everything else deflated. Packages are only built through the
 //! export gate, `export::prepare`, which validates first.
 
-use std::collections::BTreeMap;
-use std::io::{Cursor, Write};
+use std::collections::{BTreeMap, HashMap};
+use std::io::{Cursor, Seek, Write};
+
+use openssl::x509::X509;
 
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
 use crate::archive::{MAX_ENTRIES, MAX_ENTRY_BYTES, MAX_TOTAL_BYTES, check_entry_name, sha1_hex};
-use crate::document::{GENERATED_FILES, PassDocument};
+use crate::document::{Entry, FileBytes, GENERATED_FILES, PassDocument};
 use crate::error::Error;
 use crate::identity::Identity;
 
@@ -43,23 +45,64 @@ pub fn manifest_bytes(files: &BTreeMap<String, Vec<u8>>) -> Result<Vec<u8>, Erro
     })
 }
 
-/// Builds a signed `.pkpass`. `wwdr_pem` = `None` embeds the bundled Apple WWDR G4. Only the
-/// export gate (`export::prepare`) calls this, after validation.
-pub(crate) fn build_pkpass(
+/// SHA-1s of a design's shared files, worked out once: every pass of a batch that still shares
+/// a file (the same [`FileBytes`] allocation, an `Arc` clone) reuses its hash instead of hashing
+/// the image again.
+#[derive(Debug, Default, Clone)]
+pub struct SharedHashes(HashMap<String, (FileBytes, String)>);
+
+impl SharedHashes {
+    /// Hashes every file of `doc` (pass.json and strings tables are made per pass, so not here).
+    pub fn of(doc: &PassDocument) -> SharedHashes {
+        SharedHashes(
+            doc.files
+                .iter()
+                .map(|(name, bytes)| (name.clone(), (bytes.clone(), sha1_hex(bytes))))
+                .collect(),
+        )
+    }
+
+    fn hash(&self, name: &str, entry: &Entry<'_>) -> String {
+        if let Some(shared) = entry.shared
+            && let Some((known, hash)) = self.0.get(name)
+            && FileBytes::ptr_eq(known, shared)
+        {
+            return hash.clone();
+        }
+        sha1_hex(&entry.bytes)
+    }
+}
+
+/// Writes a signed `.pkpass` of `doc` to `out`, streaming (no zip is held in memory).
+/// `intermediates` are embedded in the signature ([`crate::sign::parse_intermediates`]); files
+/// `hashes` already knows are not hashed again. Only the export gate calls this, after validation.
+pub(crate) fn write_pkpass<W: Write + Seek>(
     doc: &PassDocument,
     identity: &Identity,
-    wwdr_pem: Option<&[u8]>,
-) -> Result<Vec<u8>, Error> {
-    let mut files = doc.to_files()?;
+    intermediates: &[X509],
+    hashes: &SharedHashes,
+    out: W,
+) -> Result<(), Error> {
+    let mut entries = doc.package_entries()?;
     for generated in GENERATED_FILES {
-        files.remove(generated);
+        entries.remove(generated);
     }
-    check_package_files(&files)?;
-    let manifest = manifest_bytes(&files)?;
-    let signature = crate::sign::sign_manifest(&manifest, identity, wwdr_pem)?;
-    files.insert("manifest.json".to_owned(), manifest);
-    files.insert("signature".to_owned(), signature);
-    write_zip(&files, |name| {
+    check_package_files(&entries)?;
+    let manifest: BTreeMap<&str, String> = entries
+        .iter()
+        .map(|(name, entry)| (name.as_str(), hashes.hash(name, entry)))
+        .collect();
+    let manifest = serde_json::to_vec_pretty(&manifest).map_err(|e| Error::Package {
+        reason: format!("could not write manifest.json: {e}"),
+    })?;
+    let signature = crate::sign::sign_manifest_with(&manifest, identity, intermediates)?;
+    let mut files: BTreeMap<&str, &[u8]> = entries
+        .iter()
+        .map(|(name, entry)| (name.as_str(), &*entry.bytes))
+        .collect();
+    files.insert("manifest.json", &manifest);
+    files.insert("signature", &signature);
+    write_zip(files, out, |name| {
         if name.to_ascii_lowercase().ends_with(".png") {
             CompressionMethod::Stored
         } else {
@@ -112,11 +155,14 @@ pub fn bundle_pkpasses(passes: &[(String, Vec<u8>)]) -> Result<Vec<u8>, Error> {
         });
     }
     // .pkpass files are zips already; compressing them again gains nothing.
-    write_zip(&files, |_| CompressionMethod::Stored)
+    let mut out = Cursor::new(Vec::new());
+    let entries = files.iter().map(|(n, b)| (n.as_str(), b.as_slice()));
+    write_zip(entries, &mut out, |_| CompressionMethod::Stored)?;
+    Ok(out.into_inner())
 }
 
 /// Refuses file sets we would refuse to read back.
-fn check_package_files(files: &BTreeMap<String, Vec<u8>>) -> Result<(), Error> {
+fn check_package_files(files: &BTreeMap<String, Entry<'_>>) -> Result<(), Error> {
     if files.len() + GENERATED_FILES.len() > MAX_ENTRIES {
         return Err(Error::Package {
             reason: format!(
@@ -126,11 +172,11 @@ fn check_package_files(files: &BTreeMap<String, Vec<u8>>) -> Result<(), Error> {
         });
     }
     let mut total: u64 = 0;
-    for (name, bytes) in files {
+    for (name, entry) in files {
         check_entry_name(name).map_err(|e| Error::Package {
             reason: format!("the file name \"{name}\" cannot go into a pass: {e}"),
         })?;
-        let size = bytes.len() as u64;
+        let size = entry.bytes.len() as u64;
         if size > MAX_ENTRY_BYTES {
             return Err(Error::Package {
                 reason: format!("{name} is {size} bytes; a file in a pass may be at most 50 MB"),
@@ -146,26 +192,30 @@ fn check_package_files(files: &BTreeMap<String, Vec<u8>>) -> Result<(), Error> {
     Ok(())
 }
 
-/// Writes `files` (sorted by name) into a zip with fixed timestamps.
-fn write_zip(
-    files: &BTreeMap<String, Vec<u8>>,
+/// Writes `files` (in the order given: sorted by name) as a zip with fixed timestamps to `out`.
+fn write_zip<'a, W: Write + Seek>(
+    files: impl IntoIterator<Item = (&'a str, &'a [u8])>,
+    out: W,
     method: impl Fn(&str) -> CompressionMethod,
-) -> Result<Vec<u8>, Error> {
+) -> Result<(), Error> {
     let zip_error = |e: zip::result::ZipError| Error::Package {
         reason: format!("could not write the archive: {e}"),
     };
-    let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
+    let mut zip = ZipWriter::new(out);
     for (name, bytes) in files {
         let options = SimpleFileOptions::default()
             .compression_method(method(name))
             .last_modified_time(DateTime::default())
             .unix_permissions(0o644);
-        zip.start_file(name.as_str(), options).map_err(zip_error)?;
+        zip.start_file(name, options).map_err(zip_error)?;
         zip.write_all(bytes).map_err(|e| Error::Package {
             reason: format!("could not write {name} into the archive: {e}"),
         })?;
     }
-    Ok(zip.finish().map_err(zip_error)?.into_inner())
+    let mut out = zip.finish().map_err(zip_error)?;
+    out.flush().map_err(|e| Error::Package {
+        reason: format!("could not write the archive: {e}"),
+    })
 }
 
 #[cfg(test)]

@@ -26,10 +26,19 @@ pub fn sign_manifest(
     identity: &Identity,
     wwdr_pem: Option<&[u8]>,
 ) -> Result<Vec<u8>, Error> {
-    let intermediates = parse_intermediates(wwdr_pem)?;
+    sign_manifest_with(manifest, identity, &parse_intermediates(wwdr_pem)?)
+}
+
+/// [`sign_manifest`] with the intermediates already parsed ([`parse_intermediates`]): a batch
+/// parses them once, not once per pass.
+pub fn sign_manifest_with(
+    manifest: &[u8],
+    identity: &Identity,
+    intermediates: &[X509],
+) -> Result<Vec<u8>, Error> {
     let mut stack = Stack::new().map_err(signing_error)?;
     for cert in intermediates {
-        stack.push(cert).map_err(signing_error)?;
+        stack.push(cert.clone()).map_err(signing_error)?;
     }
     let flags = Pkcs7Flags::DETACHED | Pkcs7Flags::BINARY | Pkcs7Flags::NOSMIMECAP;
     let p7 = Pkcs7::sign(

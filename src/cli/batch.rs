@@ -1,0 +1,246 @@
+//! `passmith batch <PASS_DIR> --csv data.csv --cert id.p12 -o OUT/`: one signed `.pkpass` per CSV
+//! row (see `passmith_core::batch` for placeholders and columns), a `manifest.csv` for mail merge,
+//! optionally `.pkpasses` bundles and an upload of every pass.
+//!
+//! Exit codes: 0 every row written, 1 some rows failed (the others are written) or the run was
+//! interrupted (run again with `--resume`), 2 nothing could start (an input cannot be read, the
+//! CSV does not fit the design, the certificate cannot be used).
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use passmith_core::batch::{self, Plan, Report, RunOptions, Table, Template};
+use passmith_core::export::{ExportOptions, Gate};
+
+use super::build::{Signing, Stop, load_identity, read_wwdr};
+use super::{EXIT_FAILED, EXIT_OK, EXIT_UNREADABLE};
+
+/// Arguments of `passmith batch`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The pass folder to personalise (`Name.pass/` with a pass.json using {{column}} placeholders).
+    pub pass_dir: PathBuf,
+    /// The CSV: a header row naming the columns, then one row per pass.
+    #[arg(long)]
+    pub csv: PathBuf,
+    #[command(flatten)]
+    pub signing: Signing,
+    /// The folder to write the passes into (created when missing).
+    #[arg(short, long)]
+    pub output: PathBuf,
+    /// Also write .pkpasses bundles of up to 10 passes.
+    #[arg(long)]
+    pub bundle: bool,
+    /// Worker threads (default: one per core).
+    #[arg(long, default_value_t = 0)]
+    pub jobs: usize,
+    /// Keep passes already in the output folder that verify, and write only the rest.
+    #[arg(long)]
+    pub resume: bool,
+    /// Print a JSON summary on stdout instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Upload every written pass to the passmith-server given by --server.
+    #[arg(long, requires = "server")]
+    pub upload: bool,
+    /// Base URL of the passmith-server for --upload.
+    #[arg(long, env = "PASSMITH_SERVER_URL")]
+    pub server: Option<String>,
+    /// File holding the server's API key (else PASSMITH_API_KEY).
+    #[arg(long)]
+    pub api_key_file: Option<PathBuf>,
+}
+
+pub fn run(args: Args) -> anyhow::Result<u8> {
+    match batch_run(&args) {
+        Ok(code) => Ok(code),
+        Err(Stop(code, message)) => {
+            if args.json {
+                let summary = serde_json::json!({ "error": message, "written": 0 });
+                println!("{summary}");
+            }
+            eprintln!("error: {message}");
+            // Nothing was started: whatever the reason, that is exit 2 for a batch.
+            Ok(code.max(EXIT_UNREADABLE))
+        }
+    }
+}
+
+fn batch_run(args: &Args) -> Result<u8, Stop> {
+    let plan = plan(args)?;
+    let identity = load_identity(&args.signing)?;
+    let wwdr = read_wwdr(&args.signing)?;
+    let mut opts = ExportOptions::at(passmith_core::time::now_unix());
+    opts.wwdr_pem = wwdr.as_deref();
+    let gate = Gate::open(&identity, &opts).sharing_files_of(plan.template().base());
+    let client = match (args.upload, &args.server) {
+        (true, Some(server)) => {
+            let key =
+                super::upload::api_key(args.api_key_file.as_deref()).map_err(Stop::unreadable)?;
+            Some(
+                passmith::upload::Client::new(server, &key)
+                    .map_err(|e| Stop::unreadable(e.to_string()))?,
+            )
+        }
+        _ => None,
+    };
+
+    let cancel = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&cancel);
+    // First Ctrl-C: finish the passes being written, then stop. Second: stop at once (only
+    // hidden temporaries can be left; no half-written .pkpass).
+    let _ = ctrlc::set_handler(move || {
+        if flag.swap(true, Ordering::SeqCst) {
+            std::process::exit(130);
+        }
+    });
+    let bar = progress_bar(args, plan.table().rows.len());
+    let run_opts = RunOptions {
+        out_dir: args.output.clone(),
+        jobs: args.jobs,
+        resume: args.resume,
+        bundle: args.bundle,
+    };
+    let report = batch::run(&plan, &gate, &run_opts, &cancel, &|p| {
+        if let Some(bar) = &bar {
+            bar.set_position(p.done as u64);
+        }
+    })
+    .map_err(|e| Stop::unreadable(e.to_string()))?;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    let uploaded = match &client {
+        Some(client) => upload_all(client, &args.output, &report),
+        None => Vec::new(),
+    };
+    print_report(args, &report, &uploaded);
+    let upload_failed = uploaded.iter().any(|(_, r)| r.is_err());
+    Ok(
+        if report.failed.is_empty() && !report.cancelled && !upload_failed {
+            EXIT_OK
+        } else {
+            EXIT_FAILED
+        },
+    )
+}
+
+fn plan(args: &Args) -> Result<Plan, Stop> {
+    let files = passmith_core::folder::open_dir(&args.pass_dir)
+        .and_then(|_| passmith_core::folder::read_files(&args.pass_dir))
+        .map_err(|e| {
+            Stop::unreadable(format!(
+                "cannot read the pass folder {}: {e}",
+                args.pass_dir.display()
+            ))
+        })?;
+    let template = Template::from_files(files)
+        .map_err(|e| Stop::unreadable(format!("{}: {e}", args.pass_dir.display())))?;
+    let bytes = std::fs::read(&args.csv).map_err(|e| {
+        Stop::unreadable(format!("cannot read the CSV {}: {e}", args.csv.display()))
+    })?;
+    let table = Table::parse(&bytes, &args.csv.display().to_string())
+        .map_err(|e| Stop::unreadable(e.to_string()))?;
+    let image_dir = args.csv.parent().unwrap_or(Path::new("."));
+    Plan::new(template, table, image_dir).map_err(|e| Stop::unreadable(e.to_string()))
+}
+
+fn progress_bar(args: &Args, rows: usize) -> Option<indicatif::ProgressBar> {
+    if args.json || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(rows as u64);
+    let style = indicatif::ProgressStyle::with_template(
+        "{bar:40} {pos}/{len} passes  {per_sec}  {eta} left",
+    )
+    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+    bar.set_style(style);
+    Some(bar)
+}
+
+type UploadResult = (String, Result<(), String>);
+
+fn upload_all(client: &passmith::upload::Client, dir: &Path, report: &Report) -> Vec<UploadResult> {
+    let mut out = Vec::new();
+    for w in &report.written {
+        let path = dir.join(&w.file);
+        let result = std::fs::read(&path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))
+            .and_then(|bytes| client.upload(&bytes).map(|_| ()).map_err(|e| e.to_string()));
+        let stop = result.is_err();
+        out.push((w.file.clone(), result));
+        // The same key or server would refuse every other pass too.
+        if stop && out.len() == 1 {
+            break;
+        }
+    }
+    out
+}
+
+fn print_report(args: &Args, report: &Report, uploaded: &[UploadResult]) {
+    let new = report.written.iter().filter(|w| !w.resumed).count();
+    let resumed = report.written.len() - new;
+    if args.json {
+        let upload_errors: Vec<_> = uploaded
+            .iter()
+            .filter_map(|(file, r)| {
+                r.as_ref()
+                    .err()
+                    .map(|e| serde_json::json!({"file": file, "reason": e}))
+            })
+            .collect();
+        let summary = serde_json::json!({
+            "written": new,
+            "resumed": resumed,
+            "failed": report.failed,
+            "cancelled": report.cancelled,
+            "seconds": report.seconds,
+            "passes_per_second": report.passes_per_second,
+            "output": args.output,
+            "manifest": report.manifest,
+            "bundles": report.bundles,
+            "uploaded": uploaded.iter().filter(|(_, r)| r.is_ok()).count(),
+            "upload_errors": upload_errors,
+            "warnings": report.warnings,
+        });
+        println!("{summary}");
+        return;
+    }
+    for warning in &report.warnings {
+        eprintln!("warning: {}: {}", warning.code, warning.message);
+    }
+    for failure in &report.failed {
+        eprintln!("error: {}: {failure}", args.csv.display());
+    }
+    for (file, result) in uploaded {
+        if let Err(e) = result {
+            eprintln!("error: upload of {file}: {e}");
+        }
+    }
+    let mut line = format!(
+        "Wrote {new} pass{} to {} in {:.1} s ({:.0} passes/s)",
+        if new == 1 { "" } else { "es" },
+        args.output.display(),
+        report.seconds,
+        report.passes_per_second
+    );
+    if resumed > 0 {
+        line.push_str(&format!("; {resumed} already there were kept"));
+    }
+    if !report.failed.is_empty() {
+        line.push_str(&format!(
+            "; {} row(s) failed, listed above",
+            report.failed.len()
+        ));
+    }
+    if !uploaded.is_empty() {
+        let ok = uploaded.iter().filter(|(_, r)| r.is_ok()).count();
+        line.push_str(&format!("; uploaded {ok}"));
+    }
+    println!("{line}. Manifest: {}", report.manifest.display());
+    if report.cancelled {
+        println!("Stopped before the end. Run the same command with --resume to finish.");
+    }
+}
