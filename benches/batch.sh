@@ -98,6 +98,11 @@ if [ ! -d "$BENCH_DIR" ] || [ ! -w "$BENCH_DIR" ]; then
 fi
 fstype=$(df --output=fstype "$BENCH_DIR" 2>/dev/null | tail -n 1 || true)
 [ -n "$fstype" ] || fstype=$(stat -f -c %T "$BENCH_DIR")
+need=$(( (ROWS > PKG_ROWS ? ROWS : PKG_ROWS) * (PKPASS_BYTES > 300000 ? PKPASS_BYTES : 300000) * 11 / 10 ))
+avail=$(df -B1 --output=avail "$BENCH_DIR" 2>/dev/null | tail -n 1 | tr -d ' ' || true)
+if [[ $avail =~ ^[0-9]+$ ]] && [ "$avail" -lt "$need" ]; then
+  die "BENCH_DIR $BENCH_DIR has $((avail / 1000000)) MB free; $ROWS passes need about $((need / 1000000)) MB (set BENCH_DIR or ROWS)"
+fi
 [ "$fstype" != tmpfs ] || echo "benches/batch.sh: warning: $BENCH_DIR is a tmpfs; the disk figures will not be a disk's" >&2
 
 # passmith: the given binary, or a release build.

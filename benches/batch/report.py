@@ -154,6 +154,10 @@ def main() -> int:
                  for label, v in (("passmith", pver), ("passkit-generator", kver)) if v]
         row("verified (cms, manifest, row values)", ", ".join(checks),
             "average .pkpass: " + ", ".join(sizes))
+    for label, v in (("passmith", pver), ("passkit-generator", kver)):
+        if v and v.get("other_file_count"):
+            row(f"other files left by {label}", str(v["other_file_count"]),
+                ", ".join(v["other_files"][:3]) + (" ..." if v["other_file_count"] > 3 else ""))
     row("load average before / after", f"{meta.get('load_before')} / {meta.get('load_after')}",
         f"{os.cpu_count()} CPUs")
     print("\n".join(lines))

@@ -4,7 +4,8 @@
     verify.py OUT_DIR ROWS.csv WWDR.pem [--rows N] [--sample K]
 
 - OUT_DIR holds exactly one `<serial>.pkpass` for each of the first N rows of ROWS.csv (default:
-  all of them), and no other .pkpass (other files, like a manifest.csv, are allowed);
+  all of them), and no other .pkpass (other files are listed in `other_files`, apart from a manifest.csv and
+  .pkpasses bundles; they are not an error);
 - for K of them (default 20: the first, the last and evenly spaced ones in between):
   - every file in the zip is listed in manifest.json with its SHA-1, and the manifest lists no
     file that is missing;
@@ -109,6 +110,10 @@ def main() -> int:
         errors.append(f"{len(missing)} passes missing, e.g. {missing[:3]}")
     if extra:
         errors.append(f"{len(extra)} unexpected .pkpass files, e.g. {extra[:3]}")
+    # Anything else in the folder (passmith also writes a manifest.csv) is listed, so that a
+    # leftover temporary file shows up.
+    others = sorted(n for n in os.listdir(a.out_dir)
+                    if not n.endswith((".pkpass", ".pkpasses")) and n != "manifest.csv")
     sizes = [os.path.getsize(os.path.join(a.out_dir, n)) for n in present]
 
     k = min(a.sample, len(rows))
@@ -131,6 +136,8 @@ def main() -> int:
         "average_bytes": round(sum(sizes) / len(sizes)) if sizes else 0,
         "verified": verified,
         "sampled": len(picks) if rows else 0,
+        "other_files": others[:10],
+        "other_file_count": len(others),
         "errors": errors,
     }, ensure_ascii=False))
     return 1 if errors or verified == 0 else 0
