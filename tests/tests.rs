@@ -18,6 +18,8 @@ mod app_journeys;
 mod app_recovery;
 /// The designer's update-server window against a real passmith-server.
 mod app_upload;
+/// `passmith batch`: a pass per CSV row, checked with openssl; bad rows, Ctrl-C and --resume.
+mod cli_batch;
 /// `passmith build`, `inspect` and `bundle`, checked with openssl.
 mod cli_build;
 /// `passmith inspect` and `validate` on `.pkpasses` bundles.

@@ -33,7 +33,7 @@ pub struct Args {
     /// Also write .pkpasses bundles of up to 10 passes.
     #[arg(long)]
     pub bundle: bool,
-    /// Worker threads (default: one per core).
+    /// Worker threads (default: two per core, so signing goes on while a pass is written).
     #[arg(long, default_value_t = 0)]
     pub jobs: usize,
     /// Keep passes already in the output folder that verify, and write only the rest.

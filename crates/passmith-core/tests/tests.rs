@@ -6,6 +6,7 @@
 mod util;
 
 mod archive;
+mod batch;
 mod bundles;
 mod byte_exact;
 mod cms_signers;

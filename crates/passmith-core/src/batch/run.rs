@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::{BatchError, Plan, RowFailure};
-use crate::atomic::{PendingFile, remove_stale_temporaries, write_file_atomically};
+use crate::atomic::{PendingFile, remove_stale_temporaries, sync_folder, write_file_atomically};
 use crate::error::Error;
 use crate::export::{Gate, Refused};
 use crate::finding::Finding;
@@ -24,7 +24,8 @@ use crate::finding::Finding;
 pub struct RunOptions {
     /// The folder the passes go into (created when missing).
     pub out_dir: PathBuf,
-    /// Worker threads; 0 = one per core.
+    /// Worker threads; 0 = two per core (each waits on the disk after writing a pass, so a core
+    /// signs the next one meanwhile).
     pub jobs: usize,
     /// Keep rows whose `.pkpass` already exists and verifies, instead of writing them again.
     pub resume: bool,
@@ -109,8 +110,12 @@ pub fn run(
     std::fs::create_dir_all(&opts.out_dir)
         .map_err(|e| Error::io("create the folder", &opts.out_dir, e))?;
     remove_stale_temporaries(&opts.out_dir, ".pkpass");
+    let jobs = match opts.jobs {
+        0 => 2 * std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    };
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(opts.jobs)
+        .num_threads(jobs)
         .thread_name(|i| format!("passmith-batch-{i}"))
         .build()
         .map_err(|e| BatchError::Start {
@@ -177,6 +182,7 @@ pub fn run(
             Outcome::NotStarted => report.cancelled = true,
         }
     }
+    sync_folder(&opts.out_dir)?;
     write_manifest(plan, &report.written, &report.manifest)?;
     if opts.bundle && !report.cancelled {
         report.bundles = write_bundles(&opts.out_dir, &report.written)?;
