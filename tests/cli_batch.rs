@@ -288,3 +288,51 @@ fn ctrl_c_leaves_only_whole_passes_and_resume_finishes_without_redoing_them() {
     let manifest = std::fs::read_to_string(out.join("manifest.csv")).unwrap();
     assert_eq!(manifest.lines().count(), rows + 1);
 }
+
+#[test]
+fn upload_sends_every_written_pass_to_a_real_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = "batch-upload-key-0123";
+    let key_file = dir.path().join("key");
+    std::fs::write(&key_file, format!("{key}\n")).unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let config = passmith_server::Args {
+        listen: Some("127.0.0.1:0".into()),
+        db: Some(format!("sqlite://{}", dir.path().join("p.db").display())),
+        api_key_file: Some(key_file.clone()),
+        ..Default::default()
+    }
+    .resolve()
+    .unwrap();
+    let running = rt.block_on(passmith_server::start(config)).unwrap();
+    let server = format!("http://{}", running.addr);
+
+    let csv = members_csv(dir.path(), 5, None);
+    let mut args = batch_args(dir.path(), &csv, &dir.path().join("out"));
+    args.extend(
+        os![
+            "--upload",
+            "--server",
+            server,
+            "--api-key-file",
+            key_file,
+            "--json"
+        ]
+        .iter()
+        .map(|s| s.to_os_string()),
+    );
+    let (code, stdout, stderr) = run(&args);
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    let summary: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
+    assert_eq!(summary["uploaded"], 5, "{summary}");
+    let listed = passmith::upload::Client::new(&server, key)
+        .unwrap()
+        .list()
+        .unwrap();
+    let mut serials: Vec<_> = listed.iter().map(|p| p.serial_number.clone()).collect();
+    serials.sort();
+    assert_eq!(
+        serials,
+        ["SN-00001", "SN-00002", "SN-00003", "SN-00004", "SN-00005"]
+    );
+}
