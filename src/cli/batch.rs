@@ -204,12 +204,24 @@ fn print_report(args: &Args, report: &Report, uploaded: &[UploadResult]) {
             "uploaded": uploaded.iter().filter(|(_, r)| r.is_ok()).count(),
             "upload_errors": upload_errors,
             "warnings": report.warnings,
+            "row_warnings": report.row_warnings,
         });
         println!("{summary}");
         return;
     }
     for warning in &report.warnings {
         eprintln!("warning: {}: {}", warning.code, warning.message);
+    }
+    for row in &report.row_warnings {
+        for warning in &row.findings {
+            eprintln!(
+                "warning: {}: line {}: {}: {}",
+                args.csv.display(),
+                row.line,
+                warning.code,
+                warning.message
+            );
+        }
     }
     for failure in &report.failed {
         eprintln!("error: {}: {failure}", args.csv.display());

@@ -231,3 +231,26 @@ fn a_run_writes_every_good_row_through_the_gate_and_reports_the_bad_one() {
         report.failed[0]
     );
 }
+
+#[test]
+fn a_warning_only_one_row_has_is_reported_for_that_row_and_the_pass_is_still_written() {
+    let files =
+        design(|json| json.replace("\"message\" : \"123456789\"", "\"message\" : \"{{code}}\""));
+    // ISO-8859-1 (the sample's messageEncoding) has no Ω: Wallet cannot encode row 2's barcode.
+    let plan = plan(files, "serialNumber,code\nA,plain\nB,Ωmega\nC,also plain\n").unwrap();
+    let identity = test_identity();
+    let wwdr = cert_file("test-wwdr-ca.pem");
+    let opts = ExportOptions::at(now()).with_wwdr(&wwdr);
+    let gate = Gate::open(&identity, &opts).sharing_files_of(plan.template().base());
+    let dir = tempfile::tempdir().unwrap();
+    let run_opts = RunOptions {
+        out_dir: dir.path().to_owned(),
+        ..RunOptions::default()
+    };
+    let report = batch::run(&plan, &gate, &run_opts, &AtomicBool::new(false), &|_| {}).unwrap();
+    assert_eq!(report.written.len(), 3);
+    assert_eq!(report.row_warnings.len(), 1, "{:?}", report.row_warnings);
+    let row = &report.row_warnings[0];
+    assert_eq!((row.row, row.line), (2, 3));
+    assert_eq!(crate::util::codes(&row.findings), ["barcode.unencodable"]);
+}

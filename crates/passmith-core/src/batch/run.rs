@@ -89,6 +89,17 @@ pub struct Report {
     pub bundles: Vec<PathBuf>,
     /// The warnings of the first pass written (the design's own, shared by every row).
     pub warnings: Vec<Finding>,
+    /// Warnings only some rows have (a barcode message one row's cell cannot be encoded in),
+    /// by row; the pass was still written.
+    pub row_warnings: Vec<RowWarnings>,
+}
+
+/// The warnings of one written row beyond the design's own.
+#[derive(Debug, Clone, Serialize)]
+pub struct RowWarnings {
+    pub row: usize,
+    pub line: u64,
+    pub findings: Vec<Finding>,
 }
 
 enum Outcome {
@@ -122,9 +133,37 @@ pub fn run(
             reason: format!("could not start the worker threads ({e})"),
         })?;
     let total = plan.table().rows.len();
-    let done = AtomicUsize::new(0);
+    // Every row is filled in and validated before anything is written, so a bad row is known
+    // (and reported with its line) up front, and the first pass written is a good one.
+    let checked: Vec<Option<RowFailure>> = pool.install(|| {
+        (0..total)
+            .into_par_iter()
+            .map(|i| check_row(plan, gate, i))
+            .collect()
+    });
+    let (good, bad): (Vec<usize>, Vec<RowFailure>) = {
+        let mut good = Vec::new();
+        let mut bad = Vec::new();
+        for (i, failure) in checked.into_iter().enumerate() {
+            match failure {
+                None => good.push(i),
+                Some(f) => bad.push(f),
+            }
+        }
+        (good, bad)
+    };
+    let done = AtomicUsize::new(bad.len());
     let written = AtomicUsize::new(0);
-    let failed = AtomicUsize::new(0);
+    let failed = AtomicUsize::new(bad.len());
+    if !bad.is_empty() {
+        progress(Progress {
+            done: bad.len(),
+            total,
+            written: 0,
+            failed: bad.len(),
+            elapsed: started.elapsed(),
+        });
+    }
     let one_row = |index: usize| {
         let outcome = if cancel.load(Ordering::Relaxed) {
             Outcome::NotStarted
@@ -145,20 +184,25 @@ pub fn run(
         });
         outcome
     };
-    // The first row alone, read back in full as an iPhone would: a problem with the package
-    // itself (signature, intermediate) shows once, before thousands of copies of it are made.
-    let first = one_row(0);
-    if let Outcome::Written(w, _) = &first
-        && !w.resumed
-    {
-        let path = opts.out_dir.join(&w.file);
-        let bytes = std::fs::read(&path).map_err(|e| Error::io("read", &path, e))?;
-        if let Err(refused) = gate.read_back(&bytes, Vec::new()) {
-            let _ = std::fs::remove_file(&path);
-            return Err(BatchError::Refused(refused));
+    // The first good row alone, read back in full as an iPhone would: a problem with the
+    // package itself (signature, intermediate) shows once, before thousands of copies are made.
+    let mut outcomes: Vec<Outcome> = bad.into_iter().map(Outcome::Failed).collect();
+    if let Some((&first_index, rest)) = good.split_first() {
+        let first = one_row(first_index);
+        if let Outcome::Written(w, _) = &first
+            && !w.resumed
+        {
+            let path = opts.out_dir.join(&w.file);
+            let bytes = std::fs::read(&path).map_err(|e| Error::io("read", &path, e))?;
+            if let Err(refused) = gate.read_back(&bytes, Vec::new()) {
+                let _ = std::fs::remove_file(&path);
+                return Err(BatchError::Refused(refused));
+            }
         }
+        outcomes.push(first);
+        let rest: Vec<Outcome> = pool.install(|| rest.par_iter().map(|&i| one_row(i)).collect());
+        outcomes.extend(rest);
     }
-    let rest: Vec<Outcome> = pool.install(|| (1..total).into_par_iter().map(one_row).collect());
 
     let mut report = Report {
         written: Vec::new(),
@@ -169,12 +213,30 @@ pub fn run(
         manifest: opts.out_dir.join("manifest.csv"),
         bundles: Vec::new(),
         warnings: Vec::new(),
+        row_warnings: Vec::new(),
     };
-    for outcome in std::iter::once(first).chain(rest) {
+    for outcome in outcomes {
         match outcome {
             Outcome::Written(w, warnings) => {
                 if report.written.is_empty() {
                     report.warnings = warnings;
+                } else {
+                    let own: Vec<Finding> = warnings
+                        .into_iter()
+                        .filter(|f| {
+                            !report
+                                .warnings
+                                .iter()
+                                .any(|d| d.code == f.code && d.path == f.path)
+                        })
+                        .collect();
+                    if !own.is_empty() {
+                        report.row_warnings.push(RowWarnings {
+                            row: w.row,
+                            line: w.line,
+                            findings: own,
+                        });
+                    }
                 }
                 report.written.push(w);
             }
@@ -182,6 +244,9 @@ pub fn run(
             Outcome::NotStarted => report.cancelled = true,
         }
     }
+    report.written.sort_by_key(|w| w.row);
+    report.failed.sort_by_key(|f| f.row);
+    report.row_warnings.sort_by_key(|r| r.row);
     sync_folder(&opts.out_dir)?;
     write_manifest(plan, &report.written, &report.manifest)?;
     if opts.bundle && !report.cancelled {
@@ -249,19 +314,43 @@ fn write_row(plan: &Plan, gate: &Gate<'_>, opts: &RunOptions, index: usize) -> O
             ),
             Err(e) => fail(e.to_string(), Vec::new()),
         },
-        Err(Refused::Blocked { findings }) => {
-            let errors: Vec<String> = findings
-                .iter()
-                .filter(|f| f.is_error())
-                .map(|f| f.message.clone())
-                .collect();
-            fail(
-                format!("the pass is not valid: {}", errors.join(" ")),
-                findings,
-            )
-        }
+        Err(Refused::Blocked { findings }) => fail(not_valid(&findings), findings),
         Err(Refused::Failed(e)) => fail(e.to_string(), Vec::new()),
     }
+}
+
+/// Row `index` filled in and checked by the gate, without signing: its failure, if any.
+fn check_row(plan: &Plan, gate: &Gate<'_>, index: usize) -> Option<RowFailure> {
+    let row = match plan.personalise(index) {
+        Ok(row) => row,
+        Err(failure) => return Some(failure),
+    };
+    let findings = gate.check(&row.document);
+    if !findings.iter().any(Finding::is_error) {
+        return None;
+    }
+    let (number, line) = plan
+        .table()
+        .rows
+        .get(index)
+        .map_or((index + 1, 0), |r| (r.number, r.line));
+    Some(RowFailure {
+        row: number,
+        line,
+        column: None,
+        reason: not_valid(&findings),
+        findings,
+    })
+}
+
+/// The reason a row's pass was refused: its errors, in words.
+fn not_valid(findings: &[Finding]) -> String {
+    let errors: Vec<&str> = findings
+        .iter()
+        .filter(|f| f.is_error())
+        .map(|f| f.message.as_str())
+        .collect();
+    format!("the pass is not valid: {}", errors.join(" "))
 }
 
 /// The token of an existing `.pkpass` at `path` that is intact (manifest and signature check out)
