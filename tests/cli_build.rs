@@ -223,7 +223,7 @@ fn validation_errors_block_the_build() {
 }
 
 #[test]
-fn unreadable_inputs_exit_2() {
+fn unreadable_inputs_exit_2_and_a_broken_pass_json_exits_1_like_validate() {
     let dir = tempfile::tempdir().unwrap();
     let p12 = cert("test-pass.p12");
     let missing = dir.path().join("missing.pass");
@@ -240,10 +240,14 @@ fn unreadable_inputs_exit_2() {
         "{\n  \"formatVersion\": 1,\n  \"description\" \"x\"\n}",
     )
     .unwrap();
-    let (out, _) = build_folder(dir.path(), &folder, &p12, "test-password");
+    // A pass.json with a mistake was read: it has an error, as `validate` says (exit 1, not 2).
+    let (out, out_path) = build_folder(dir.path(), &folder, &p12, "test-password");
     let (_, stderr) = text(&out);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("line 3, column 17"), "{stderr}");
+    assert!(!out_path.exists());
+    let validated = passmith(os!["validate", folder]);
+    assert_eq!(validated.status.code(), Some(1), "{:?}", text(&validated));
 }
 
 #[test]

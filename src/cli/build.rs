@@ -3,7 +3,7 @@
 //!
 //! The certificate password is never a plain flag (it would end up in shell history and `ps`):
 //! it comes from `--password-file`, else `PASSMITH_CERT_PASSWORD`, else a prompt when a person is
-//! at a terminal. Exit codes: 0 written, 1 not written (validation errors, wrong password, expired
+//! at a terminal. Exit codes: 0 written, 1 not written (validation errors, a pass.json with a mistake, wrong password, expired
 //! or mismatched certificate, signing failure), 2 an input could not be read.
 
 use std::io::IsTerminal;
@@ -130,7 +130,14 @@ fn build(args: &Args) -> Result<(), Stop> {
 
 fn read_pass(dir: &Path) -> Result<PassDocument, Stop> {
     PassDocument::read_dir(dir).map_err(|err| match load_error_finding(&err) {
-        Some(f) => Stop::unreadable(format!("{}: {}: {}", dir.display(), f.path, f.message)),
+        // The folder was read and its pass.json has an error, as `validate` reports it: exit 1,
+        // the same rule as every command (2 is for input that cannot be read at all).
+        Some(f) => Stop::failed(format!(
+            "{}: {}: {} Nothing was written.",
+            dir.display(),
+            f.path,
+            f.message
+        )),
         None => Stop::unreadable(format!(
             "cannot read the pass folder {}: {err}",
             dir.display()
