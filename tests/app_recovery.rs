@@ -289,3 +289,37 @@ fn a_second_window_on_the_same_pass_is_told_it_is_open_elsewhere() {
         Some(folder.as_path())
     );
 }
+
+#[test]
+fn opening_a_folder_an_interrupted_save_left_a_copy_beside_says_so_and_keeps_the_copy() {
+    let work = tempfile::tempdir().unwrap();
+    let folder = work.path().join("Harbor.pass");
+    templates::template(Style::StoreCard)
+        .unwrap()
+        .write_dir(&folder)
+        .unwrap();
+    // What an older Passmith's interrupted save left beside the folder.
+    let leftover = work.path().join(".Harbor.pass.saving-4242");
+    std::fs::create_dir(&leftover).unwrap();
+    std::fs::write(leftover.join("notes.txt"), b"mine").unwrap();
+
+    let dialogs = ScriptedDialogs::new();
+    let mut h = harness(templates::template(Style::Generic).unwrap(), &dialogs);
+    h.state_mut().open_path(&folder);
+    h.run();
+    let notice = h
+        .state()
+        .notices
+        .iter()
+        .find(|n| n.title == "Opened Harbor.pass after an interrupted save")
+        .cloned()
+        .unwrap_or_else(|| panic!("no recovery notice: {:?}", h.state().notices));
+    let text = notice.lines.join("\n");
+    assert!(
+        text.contains(".Harbor.pass.saving-4242") && text.contains("delete it yourself"),
+        "{text}"
+    );
+    // On screen, and nothing of the user's was removed.
+    h.get_by_label_contains("left a copy of this pass");
+    assert_eq!(std::fs::read(leftover.join("notes.txt")).unwrap(), b"mine");
+}

@@ -132,12 +132,25 @@ impl App {
                     return;
                 }
                 let signature = opened.signature.clone();
+                let recovered = opened.recovered.clone();
                 self.autosave.discard(Some(path));
                 self.session.replace_with_opened(opened, path);
                 self.focus = FocusState::default();
                 self.refresh_findings();
                 self.settings.add_recent(path);
-                let mut notice = Notice::info(format!("Opened {}", self.session.title));
+                // Repairs after an interrupted save are said, not done silently: the user may
+                // want to look at a leftover copy or check the pass.
+                let mut notice = if recovered.is_empty() {
+                    Notice::info(format!("Opened {}", self.session.title))
+                } else {
+                    Notice::warning(format!(
+                        "Opened {} after an interrupted save",
+                        self.session.title
+                    ))
+                };
+                for line in recovered {
+                    notice = notice.line(line);
+                }
                 if let Some(sig) = signature {
                     notice = notice
                         .line(format!("Signature: {sig}"))

@@ -14,6 +14,8 @@ pub struct OpenedPass {
     pub signature: Option<String>,
     /// Manifest/signature problems of a `.pkpass`.
     pub package_findings: Vec<Finding>,
+    /// What opening a `.pass` folder had to repair after an interrupted save, in plain words.
+    pub recovered: Vec<String>,
 }
 
 /// A loaded signing identity (certificate + key), ready to sign.
@@ -46,6 +48,7 @@ pub fn open_path(path: &Path) -> Result<OpenedPass, passmith_core::Error> {
         document: opened.document,
         signature,
         package_findings,
+        recovered: opened.recovered.iter().map(ToString::to_string).collect(),
     })
 }
 
