@@ -833,3 +833,49 @@ fn the_designers_export_warns_about_the_test_intermediate_as_passmith_build_does
         );
     }
 }
+
+/// A store card whose deal field's value is the key `DEAL`, translated in en and fr.
+fn localized_store_card() -> PassDocument {
+    let mut doc = templates::template(Style::StoreCard).unwrap();
+    let fields = doc.pass.store_card.as_mut().unwrap();
+    let field = fields.auxiliary_fields.get_or_insert_with(Vec::new);
+    field.clear();
+    field.push(passmith_core::model::Field {
+        key: "deal".into(),
+        label: Some("DEAL_LABEL".into()),
+        value: "DEAL".into(),
+        ..Default::default()
+    });
+    for (lang, label, value) in [("en", "Deal", "Lemons"), ("fr", "Offre", "Citrons")] {
+        doc.localizations.insert(
+            lang.into(),
+            passmith_core::strings::Strings::new(vec![
+                ("DEAL_LABEL".into(), label.into()),
+                ("DEAL".into(), value.into()),
+            ]),
+        );
+    }
+    doc
+}
+
+#[test]
+fn the_preview_shows_the_users_language_when_the_pass_has_it_and_says_which_it_picked() {
+    let dialogs = ScriptedDialogs::new();
+    let mut h = harness(localized_store_card(), &dialogs);
+    h.state_mut().preview.preferred = vec!["fr-FR".into(), "fr".into()];
+    h.run();
+    let texts = h.state().preview.texts();
+    assert!(texts.iter().any(|t| t.contains("Citrons")), "{texts:?}");
+    assert!(
+        !texts.iter().any(|t| t == "DEAL"),
+        "raw keys are never shown: {texts:?}"
+    );
+    h.get_by_label_contains("Shown in fr, your language");
+
+    // A German user: the pass has no de, so English, and the panel does not call it theirs.
+    h.state_mut().preview.preferred = vec!["de-DE".into(), "de".into()];
+    h.run();
+    let texts = h.state().preview.texts();
+    assert!(texts.iter().any(|t| t.contains("Lemons")), "{texts:?}");
+    h.get_by_label_contains("Shown in en: the pass has no de-DE");
+}

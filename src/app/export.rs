@@ -191,7 +191,10 @@ impl App {
         let Some(target) = self.dialogs.pick(&request) else {
             return;
         };
-        match passmith_preview::render_png(&self.session.doc, self.preview.options()) {
+        match passmith_preview::render_png(
+            &self.session.doc,
+            &self.preview.effective_options(&self.session.doc),
+        ) {
             Ok((png, _)) => {
                 self.write_out(
                     &target,

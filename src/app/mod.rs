@@ -103,12 +103,17 @@ impl App {
         dialogs: Box<dyn FileDialogs>,
         settings: Settings,
     ) -> App {
+        let mut preview = PreviewPanel::default();
+        preview.preferred = settings.preview_language.iter().cloned().collect();
+        preview
+            .preferred
+            .extend(crate::locale::preferred_languages());
         App {
             session: Session::new(doc, "Untitled"),
             findings: Vec::new(),
             findings_version: None,
             clock: None,
-            preview: PreviewPanel::default(),
+            preview,
             focus: FocusState::default(),
             notices: Vec::new(),
             palette: CommandPalette::default(),
@@ -131,6 +136,8 @@ impl App {
     /// For GUI tests: `doc` open, scripted dialogs, default settings.
     pub fn new_for_test(doc: PassDocument, dialogs: Box<dyn FileDialogs>) -> App {
         let mut app = App::with_document(doc, dialogs, Settings::default());
+        // Tests do not depend on the machine's language (they set `preview.preferred`).
+        app.preview.preferred.clear();
         app.refresh_findings();
         app
     }

@@ -23,6 +23,9 @@ pub struct Settings {
     pub server_url: String,
     /// The server's web service path prefix (empty means `/`).
     pub server_path_prefix: String,
+    /// The language last chosen in the preview: preferred over the system's for every pass
+    /// that has it.
+    pub preview_language: Option<String>,
 }
 
 impl Settings {

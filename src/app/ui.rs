@@ -79,6 +79,9 @@ impl App {
                                 {
                                     self.commands.push(Command::Focus(path));
                                 }
+                                if let Some(lang) = self.preview.take_picked_language() {
+                                    self.settings.preview_language = Some(lang);
+                                }
                             });
                         });
                 });

@@ -59,8 +59,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
             Some(lang.clone())
         }
         None => {
-            let preferred =
-                passmith_core::language::preferred_from_env(|name| std::env::var(name).ok());
+            let preferred = passmith::locale::preferred_languages();
             let picked = passmith_core::language::pick(&available, &preferred);
             if let Some(lang) = &picked {
                 eprintln!(

@@ -23,6 +23,12 @@ pub struct PreviewPanel {
     pub renders: u64,
     /// The element last clicked, highlighted on the card.
     selected: Option<Source>,
+    /// The user's languages, most preferred first: the designer's own choice, then the system's.
+    /// With no language chosen in the panel, the preview shows the first the pass has (else
+    /// `en`, else its first localization), as Wallet always shows an available one.
+    pub preferred: Vec<String>,
+    /// A language the user picked in the panel, for the settings to remember (taken once).
+    picked: Option<String>,
 }
 
 impl Default for PreviewPanel {
@@ -36,6 +42,8 @@ impl Default for PreviewPanel {
             error: None,
             renders: 0,
             selected: None,
+            preferred: Vec::new(),
+            picked: None,
         }
     }
 }
@@ -47,6 +55,45 @@ impl PreviewPanel {
 
     pub fn options_mut(&mut self) -> &mut RenderOptions {
         &mut self.options
+    }
+
+    /// The options the picture is drawn with for `doc`: the chosen language, or the automatic
+    /// one ([`PreviewPanel::automatic_language`]).
+    pub fn effective_options(&self, doc: &PassDocument) -> RenderOptions {
+        let mut options = self.options.clone();
+        if options.language.is_none() {
+            options.language = self.automatic_language(doc);
+        }
+        options
+    }
+
+    /// The language shown when none is chosen: the user's, else `en`, else the first one.
+    pub fn automatic_language(&self, doc: &PassDocument) -> Option<String> {
+        passmith_core::language::pick(&doc.languages(), &self.preferred)
+    }
+
+    /// A language the user chose in the panel since the last call (the settings keep it).
+    pub fn take_picked_language(&mut self) -> Option<String> {
+        self.picked.take()
+    }
+
+    /// Why the automatic language is the one shown, in words.
+    fn automatic_note(&self, lang: &str) -> String {
+        match self.preferred.first() {
+            _ if self.is_preferred(lang) => format!("Shown in {lang}, your language"),
+            Some(yours) => format!("Shown in {lang}: the pass has no {yours}"),
+            None => format!("Shown in {lang}"),
+        }
+    }
+
+    fn is_preferred(&self, lang: &str) -> bool {
+        let base = |s: &str| {
+            s.split(['-', '_'])
+                .next()
+                .unwrap_or_default()
+                .to_ascii_lowercase()
+        };
+        self.preferred.iter().any(|p| base(p) == base(lang))
     }
 
     /// The layout of the current document (after the first frame).
@@ -75,11 +122,12 @@ impl PreviewPanel {
         // the picture is redrawn at most once a minute for it.
         let now = passmith_core::time::now_unix();
         self.options.now = jiff::Timestamp::from_second(now - now.rem_euclid(60)).ok();
-        let key = (version, self.options.clone());
+        let options = self.effective_options(doc);
+        let key = (version, options.clone());
         if self.rendered.as_ref() == Some(&key) {
             return;
         }
-        let layout = passmith_preview::layout(doc, &self.options);
+        let layout = passmith_preview::layout(doc, &options);
         match passmith_preview::render(&layout, self.options.scale) {
             Ok(img) => {
                 let size = [img.width as usize, img.height as usize];
@@ -123,15 +171,22 @@ impl PreviewPanel {
             let languages = doc.languages();
             if !languages.is_empty() {
                 let l = ui.label("Language");
+                // "Automatic" always says which language it picked, and why.
+                let automatic = match self.automatic_language(doc) {
+                    Some(lang) if self.is_preferred(&lang) => format!("Automatic: {lang} (yours)"),
+                    Some(lang) => format!("Automatic: {lang}"),
+                    None => "Automatic".to_owned(),
+                };
                 let current = self
                     .options
                     .language
                     .clone()
-                    .unwrap_or_else(|| "Default".to_owned());
+                    .unwrap_or_else(|| automatic.clone());
+                let before = self.options.language.clone();
                 egui::ComboBox::from_id_salt("preview-language")
                     .selected_text(current)
                     .show_ui(ui, |ui| {
-                        ui.selectable_value(&mut self.options.language, None, "Default");
+                        ui.selectable_value(&mut self.options.language, None, automatic);
                         for lang in languages {
                             ui.selectable_value(
                                 &mut self.options.language,
@@ -142,6 +197,18 @@ impl PreviewPanel {
                     })
                     .response
                     .labelled_by(l.id);
+                if self.options.language.is_none()
+                    && let Some(lang) = self.automatic_language(doc)
+                {
+                    ui.weak(self.automatic_note(&lang));
+                }
+                if self.options.language != before
+                    && let Some(lang) = self.options.language.clone()
+                {
+                    self.preferred.retain(|p| *p != lang);
+                    self.preferred.insert(0, lang.clone());
+                    self.picked = Some(lang);
+                }
             } else {
                 self.options.language = None;
             }
