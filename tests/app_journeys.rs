@@ -14,7 +14,7 @@ use passmith_core::model::{BarcodeFormat, FieldGroup, Style};
 
 use crate::util::{
     assert_openssl_verifies, cert, choose_test_identity, field_of, harness, load_test_identity,
-    menu, os, press, redo, retype, retype_as, run, samples, undo, unzip,
+    menu, os, passmith, press, redo, retype, retype_as, run, samples, undo, unzip,
 };
 
 fn primary_value(doc: &PassDocument) -> String {
@@ -878,4 +878,38 @@ fn the_preview_shows_the_users_language_when_the_pass_has_it_and_says_which_it_p
     let texts = h.state().preview.texts();
     assert!(texts.iter().any(|t| t.contains("Lemons")), "{texts:?}");
     h.get_by_label_contains("Shown in en: the pass has no de-DE");
+}
+
+#[test]
+fn opening_a_bundle_asks_which_pass_and_opens_that_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let bundle = dir.path().join("All.pkpasses");
+    let out = passmith(os![
+        "bundle",
+        "-o",
+        bundle,
+        samples().join("Coupon.pkpass"),
+        samples().join("Event.pkpass")
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{:?}", crate::util::text(&out));
+
+    let dialogs = ScriptedDialogs::new();
+    let mut h = harness(templates::template(Style::Generic).unwrap(), &dialogs);
+    h.state_mut().open_path(&bundle);
+    h.run();
+    h.get_by_label_contains("Choose a pass from the bundle");
+    press(&mut h, "Open Event.pkpass");
+    let app = h.state();
+    assert!(app.bundle_prompt.is_none());
+    assert_eq!(app.session.title, "All.pkpasses › Event.pkpass");
+    assert_eq!(app.session.doc.pass.style(), Some(Style::EventTicket));
+    assert_eq!(app.session.path, None, "saving asks for a .pass folder");
+    assert!(
+        app.session
+            .signature_status
+            .as_deref()
+            .is_some_and(|s| s.starts_with("Signed by")),
+        "{:?}",
+        app.session.signature_status
+    );
 }

@@ -14,7 +14,7 @@ use super::dialogs::unsaved::{Leave, UnsavedPrompt};
 use super::files::DialogRequest;
 use super::notice::{Notice, NoticeKind};
 use super::widgets::FocusState;
-use super::{App, engine, style_change, templates};
+use super::{App, dialogs, engine, style_change, templates};
 
 /// What to continue with once the identity dialog has given the app a signer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -122,41 +122,27 @@ impl App {
 
     // ---- files -------------------------------------------------------------------------------
 
-    /// Opens a `.pass` folder or `.pkpass` file, reporting problems as notices.
+    /// Opens a `.pass` folder, a `.pkpass` file or a `.pkpasses` bundle (asking which of its
+    /// passes), reporting problems as notices.
     pub fn open_path(&mut self, path: &Path) {
-        match engine::open_path(path) {
-            Ok(opened) => {
-                if let Err(message) = self.autosave.lock_document(path) {
-                    self.open_error = Some(message.clone());
-                    self.notify(Notice::error("The pass is open in another window").line(message));
-                    return;
-                }
-                let signature = opened.signature.clone();
-                let recovered = opened.recovered.clone();
-                self.autosave.discard(Some(path));
-                self.session.replace_with_opened(opened, path);
-                self.focus = FocusState::default();
-                self.refresh_findings();
-                self.settings.add_recent(path);
-                // Repairs after an interrupted save are said, not done silently: the user may
-                // want to look at a leftover copy or check the pass.
-                let mut notice = if recovered.is_empty() {
-                    Notice::info(format!("Opened {}", self.session.title))
+        match engine::open_any(path) {
+            Ok(engine::Opening::Pass(opened)) => {
+                let title = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| path.display().to_string());
+                self.show_opened(opened, path, title);
+            }
+            Ok(engine::Opening::Bundle(mut choices)) => {
+                if choices.len() == 1 && choices[0].pass.is_ok() {
+                    let choice = choices.remove(0);
+                    self.open_from_bundle(path, choice);
                 } else {
-                    Notice::warning(format!(
-                        "Opened {} after an interrupted save",
-                        self.session.title
-                    ))
-                };
-                for line in recovered {
-                    notice = notice.line(line);
+                    self.bundle_prompt = Some(dialogs::bundle::BundlePrompt {
+                        path: path.to_owned(),
+                        choices,
+                    });
                 }
-                if let Some(sig) = signature {
-                    notice = notice
-                        .line(format!("Signature: {sig}"))
-                        .line("Saving writes a .pass folder; export signs a new .pkpass.");
-                }
-                self.notify(notice);
             }
             Err(err) => {
                 self.open_error = Some(err.to_string());
@@ -166,6 +152,66 @@ impl App {
                 );
             }
         }
+    }
+
+    /// Opens the pass the user chose in the bundle chooser.
+    pub fn answer_bundle_prompt(&mut self, answer: dialogs::bundle::Answer) {
+        let Some(mut prompt) = self.bundle_prompt.take() else {
+            return;
+        };
+        if let dialogs::bundle::Answer::Open(i) = answer
+            && i < prompt.choices.len()
+        {
+            let choice = prompt.choices.swap_remove(i);
+            self.open_from_bundle(&prompt.path, choice);
+        }
+    }
+
+    fn open_from_bundle(&mut self, bundle: &Path, choice: engine::BundledChoice) {
+        let name = bundle
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        match choice.pass {
+            Ok(opened) => self.show_opened(opened, bundle, format!("{name} › {}", choice.name)),
+            Err(reason) => self.notify(
+                Notice::error(format!("Could not open {} from {name}", choice.name)).line(reason),
+            ),
+        }
+    }
+
+    fn show_opened(&mut self, opened: engine::OpenedPass, path: &Path, title: String) {
+        if let Err(message) = self.autosave.lock_document(path) {
+            self.open_error = Some(message.clone());
+            self.notify(Notice::error("The pass is open in another window").line(message));
+            return;
+        }
+        let signature = opened.signature.clone();
+        let recovered = opened.recovered.clone();
+        self.autosave.discard(Some(path));
+        self.session.replace_with_opened_as(opened, path, title);
+        self.focus = FocusState::default();
+        self.refresh_findings();
+        self.settings.add_recent(path);
+        // Repairs after an interrupted save are said, not done silently: the user may want to
+        // look at a leftover copy or check the pass.
+        let mut notice = if recovered.is_empty() {
+            Notice::info(format!("Opened {}", self.session.title))
+        } else {
+            Notice::warning(format!(
+                "Opened {} after an interrupted save",
+                self.session.title
+            ))
+        };
+        for line in recovered {
+            notice = notice.line(line);
+        }
+        if let Some(sig) = signature {
+            notice = notice
+                .line(format!("Signature: {sig}"))
+                .line("Saving writes a .pass folder; export signs a new .pkpass.");
+        }
+        self.notify(notice);
     }
 
     /// Saves to the known folder, or asks where (always with `ask`). Returns true when saved.

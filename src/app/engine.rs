@@ -39,17 +39,65 @@ pub fn validate(
 
 /// Opens a `.pass` folder or a `.pkpass` file.
 pub fn open_path(path: &Path) -> Result<OpenedPass, passmith_core::Error> {
-    let opened = passmith_core::archive::open_path(path, now_unix())?;
+    passmith_core::archive::open_path(path, now_unix()).map(opened_pass)
+}
+
+/// What a path turned out to hold: one pass, or a `.pkpasses` bundle to choose from.
+pub enum Opening {
+    Pass(OpenedPass),
+    Bundle(Vec<BundledChoice>),
+}
+
+/// One pass of a bundle, as the chooser lists it.
+pub struct BundledChoice {
+    /// Its file name inside the bundle.
+    pub name: String,
+    /// The pass, or why it cannot be opened.
+    pub pass: Result<OpenedPass, String>,
+}
+
+impl BundledChoice {
+    /// "Coupon.pkpass — Paw Planet coupon (signed by …)", or the reason it cannot open.
+    pub fn describe(&self) -> String {
+        match &self.pass {
+            Ok(p) => {
+                let what = &p.document.pass.description;
+                let sig = p.signature.as_deref().unwrap_or("Not signed");
+                format!("{} — {what} ({sig})", self.name)
+            }
+            Err(e) => format!("{} — cannot be opened: {e}", self.name),
+        }
+    }
+}
+
+/// Reads a `.pass` folder, a `.pkpass` or a `.pkpasses` bundle (told apart by content).
+pub fn open_any(path: &Path) -> Result<Opening, passmith_core::Error> {
+    use passmith_core::bundle::{self, Contents};
+    Ok(match bundle::open_path(path, now_unix())? {
+        Contents::Pass(opened) => Opening::Pass(opened_pass(*opened)),
+        Contents::Bundle(b) => Opening::Bundle(
+            b.passes
+                .into_iter()
+                .map(|p| BundledChoice {
+                    name: p.name,
+                    pass: p.pass.map(opened_pass).map_err(|e| e.to_string()),
+                })
+                .collect(),
+        ),
+    })
+}
+
+fn opened_pass(opened: passmith_core::archive::Opened) -> OpenedPass {
     let (signature, package_findings) = match &opened.package {
         None => (None, Vec::new()),
         Some(report) => (Some(signature_words(&report.signature)), report.findings()),
     };
-    Ok(OpenedPass {
+    OpenedPass {
         document: opened.document,
         signature,
         package_findings,
         recovered: opened.recovered.iter().map(ToString::to_string).collect(),
-    })
+    }
 }
 
 fn signature_words(status: &passmith_core::archive::SignatureStatus) -> String {

@@ -9,7 +9,7 @@ use std::rc::Rc;
 /// What the app wants the user to pick.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DialogRequest {
-    /// An existing `.pkpass` file.
+    /// An existing `.pkpass` file (or a `.pkpasses` bundle of them).
     OpenPkpass,
     /// An existing `.pass` folder.
     OpenPassFolder,
@@ -42,7 +42,7 @@ impl FileDialogs for NativeDialogs {
         match request {
             DialogRequest::OpenPkpass => dialog
                 .set_title("Open a pass")
-                .add_filter("Wallet pass", &["pkpass"])
+                .add_filter("Wallet pass or bundle", &["pkpass", "pkpasses"])
                 .pick_file(),
             DialogRequest::OpenPassFolder => dialog.set_title("Open a .pass folder").pick_folder(),
             DialogRequest::SavePassFolder { suggested } => dialog

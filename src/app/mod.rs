@@ -82,6 +82,8 @@ pub struct App {
     pub autosave: Autosave,
     /// The offer to restore a copy an earlier window left behind.
     pub recover_prompt: Option<RecoverPrompt>,
+    /// Which pass of an opened `.pkpasses` bundle to edit.
+    pub bundle_prompt: Option<dialogs::bundle::BundlePrompt>,
     /// The update server window and its background upload/push.
     pub server: ServerPanel,
     dialogs: Box<dyn FileDialogs>,
@@ -124,6 +126,7 @@ impl App {
             unsaved_prompt: None,
             autosave: Autosave::new(None),
             recover_prompt: None,
+            bundle_prompt: None,
             server: ServerPanel::default(),
             dialogs,
             commands: Vec::new(),

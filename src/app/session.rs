@@ -57,6 +57,11 @@ impl Session {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| path.display().to_string());
+        self.replace_with_opened_as(opened, path, title);
+    }
+
+    /// Like [`Session::replace_with_opened`], with its own title (a pass inside a bundle).
+    pub fn replace_with_opened_as(&mut self, opened: OpenedPass, path: &Path, title: String) {
         // A `.pkpass` is never written back: saving asks for a `.pass` folder.
         let folder = path.is_dir().then(|| path.to_owned());
         self.replace(opened.document, folder, title);

@@ -161,6 +161,11 @@ impl App {
         {
             self.recover(ctx, answer);
         }
+        if let Some(prompt) = &self.bundle_prompt
+            && let Some(answer) = prompt.ui(ctx)
+        {
+            self.answer_bundle_prompt(answer);
+        }
         if let Some(prompt) = &self.unsaved_prompt
             && let Some(answer) = prompt.ui(ctx)
         {
