@@ -296,6 +296,8 @@ codes! {
         "";
     LayoutBarcode = "layout.barcode", Warning, Layout, "a barcode message that cannot be encoded in its format",
         "";
+    LayoutPosterFace = "layout.poster_face", Warning, Layout, "a poster event ticket: the preview shows the event ticket face that older iPhones (and Wallet's fallback) show, not the poster face",
+        "";
 }
 
 impl Code {

@@ -252,6 +252,17 @@ pub fn hidden_field_findings(pass: &Pass) -> Vec<Finding> {
     }
 }
 
+/// Does the pass ask for iOS 18's poster event ticket face (`preferredStyleSchemes` holding
+/// `posterEventTicket` on an event ticket)? Wallet falls back to the plain event ticket face on
+/// older iPhones and when the poster's own requirements are not met.
+pub fn is_poster_event_ticket(pass: &Pass) -> bool {
+    pass.style() == Some(Style::EventTicket)
+        && pass
+            .preferred_style_schemes
+            .as_ref()
+            .is_some_and(|s| s.iter().any(|scheme| scheme == "posterEventTicket"))
+}
+
 /// Every image name Wallet knows (without `@2x` / `.png`).
 pub const IMAGE_NAMES: &[&str] = &[
     "icon",

@@ -482,3 +482,41 @@ fn explicit_left_alignment_keeps_arabic_at_the_left() {
     );
     assert!(value.right() < label.right() - 10.0);
 }
+
+#[test]
+fn a_poster_event_ticket_shows_its_event_ticket_face_and_says_a_poster_face_exists() {
+    let mut doc = crate::util::doc(Style::EventTicket, |f| {
+        f.primary_fields = Some(vec![passmith_core::model::Field {
+            key: "event".into(),
+            label: Some("EVENT".into()),
+            value: "Harbour Nights".into(),
+            ..Default::default()
+        }]);
+    });
+    let plain = passmith_preview::layout(&doc, &RenderOptions::default());
+    assert!(
+        !plain
+            .warnings
+            .iter()
+            .any(|w| w.code.as_str() == "layout.poster_face")
+    );
+    doc.pass.preferred_style_schemes = Some(vec!["posterEventTicket".into(), "eventTicket".into()]);
+    let lay = passmith_preview::layout(&doc, &RenderOptions::default());
+    let poster: Vec<_> = lay
+        .warnings
+        .iter()
+        .filter(|w| w.code.as_str() == "layout.poster_face")
+        .collect();
+    assert_eq!(poster.len(), 1, "{:?}", lay.warnings);
+    assert_eq!(poster[0].path.to_string(), "/preferredStyleSchemes");
+    // The fallback face is drawn: the event ticket's fields, as on older iPhones.
+    let texts: Vec<String> = lay
+        .elements
+        .iter()
+        .filter_map(|e| match &e.kind {
+            passmith_preview::ElementKind::Text { text, .. } => Some(text.clone()),
+            _ => None,
+        })
+        .collect();
+    assert!(texts.iter().any(|t| t == "Harbour Nights"), "{texts:?}");
+}

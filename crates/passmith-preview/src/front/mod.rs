@@ -92,6 +92,14 @@ impl<'a> Builder<'a, '_> {
             self.barcode();
             return;
         };
+        if rules::is_poster_event_ticket(&self.doc.pass) {
+            self.warnings.push(Finding::new(
+                Code::LayoutPosterFace,
+                PassPath::key("preferredStyleSchemes"),
+                "This pass also has a poster face (iOS 18 and later), which the preview does not draw yet; shown is the event ticket face older iPhones show, and Wallet's fallback when the poster's requirements are not met",
+                "Check the event ticket fields too: iPhones before iOS 18 only show those.",
+            ));
+        }
         let Some(fields) = self.doc.pass.style_fields(style) else {
             return;
         };
