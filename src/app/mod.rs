@@ -40,6 +40,7 @@ pub use section::Section;
 pub use window::{RunReport, run};
 
 use autosave::Autosave;
+use dialogs::batch::BatchDialog;
 use dialogs::identity::{IdentityDialog, Signer};
 use dialogs::palette::CommandPalette;
 use dialogs::recover::RecoverPrompt;
@@ -84,6 +85,8 @@ pub struct App {
     pub recover_prompt: Option<RecoverPrompt>,
     /// The update server window and its background upload/push.
     pub server: ServerPanel,
+    /// The batch export window and its background run.
+    pub batch: BatchDialog,
     dialogs: Box<dyn FileDialogs>,
     /// Commands sent during the frame, applied after it.
     commands: Vec<Command>,
@@ -120,6 +123,7 @@ impl App {
             autosave: Autosave::new(None),
             recover_prompt: None,
             server: ServerPanel::default(),
+            batch: BatchDialog::default(),
             dialogs,
             commands: Vec::new(),
             window: WindowState::default(),
