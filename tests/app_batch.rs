@@ -174,7 +174,7 @@ fn batch_export_maps_columns_previews_row_3_runs_and_reports_the_failed_row() {
 
     // "Open folder" hands the folder to the file manager.
     press(&mut h, "Open folder");
-    assert_eq!(*dialogs.shown.borrow(), [out.clone()]);
+    assert_eq!(*dialogs.shown.borrow(), std::slice::from_ref(&out));
     let asked = dialogs.asked.borrow();
     assert!(
         asked.contains(&DialogRequest::BatchOutputFolder),
