@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use egui::accesskit::Role;
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable as _;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use passmith::app::{App, DialogRequest, ScriptedDialogs, templates};
 use passmith_core::PassDocument;
 use passmith_core::model::{FieldGroup, FieldValue, Style};
@@ -217,12 +217,143 @@ fn a_placeholder_without_a_column_is_marked_and_the_batch_cannot_start() {
             .count(),
         2
     );
-    use egui_kittest::kittest::NodeT as _;
     assert!(h.get_by_label("Make passes").accesskit_node().is_disabled());
     // The preview keeps showing the design.
     assert!(
         preview_shows(&h, "{{name}}"),
         "{:?}",
         h.state().preview.texts()
+    );
+}
+
+/// What the window showed while a batch ran.
+struct Watched {
+    frames: usize,
+    /// The longest a frame took: the window never waits for the batch.
+    slowest: Duration,
+    /// The progress text seen last ("37 of 1000 · 412 passes/s · about 2 s left").
+    progress: Option<String>,
+}
+
+/// Steps frames until the batch is done, watching the window meanwhile.
+fn wait_for_batch(h: &mut Harness<'_, App>) -> Watched {
+    let start = Instant::now();
+    let mut watched = Watched {
+        frames: 0,
+        slowest: Duration::ZERO,
+        progress: None,
+    };
+    while h.state().batch.busy() {
+        assert!(
+            start.elapsed() < Duration::from_secs(300),
+            "the batch did not finish"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+        let frame = Instant::now();
+        h.step();
+        watched.slowest = watched.slowest.max(frame.elapsed());
+        watched.frames += 1;
+        if let Some(label) = h
+            .query_all_by_role(Role::ProgressIndicator)
+            .find_map(|n| n.accesskit_node().label())
+        {
+            watched.progress = Some(label);
+        }
+    }
+    h.run();
+    watched
+}
+
+#[test]
+fn cancel_stops_between_passes_and_skipping_finished_ones_completes_the_batch() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("many.csv");
+    let mut text = String::from("serialNumber,name\n");
+    for i in 1..=400 {
+        text.push_str(&format!("M-{i:04},Member {i}\n"));
+    }
+    std::fs::write(&csv, text).unwrap();
+    let out = dir.path().join("out");
+    let dialogs = ScriptedDialogs::new();
+    let mut h = harness(design(), &dialogs);
+    crate::util::load_test_identity(h.state_mut());
+
+    menu(&mut h, &["File", "Batch export…"]);
+    set_csv(&mut h, &csv);
+    retype(&mut h, "Output folder", &out.display().to_string());
+    h.get_by_label("Make 400 passes").click();
+    h.step();
+    h.step();
+    assert!(h.state().batch.busy(), "the run is on its thread");
+    // The window keeps drawing while the thread works: once the first pass is out, Cancel.
+    let start = Instant::now();
+    while h.state().batch.progress().is_none_or(|p| p.written == 0) {
+        assert!(start.elapsed() < Duration::from_secs(60), "no pass written");
+        std::thread::sleep(Duration::from_millis(5));
+        h.step();
+    }
+    h.get_by_label("Cancel").click();
+    h.step();
+    wait_for_batch(&mut h);
+    let report = match &h.state().batch.finished.as_ref().unwrap().result {
+        Ok(report) => report.clone(),
+        Err(e) => panic!("{e}"),
+    };
+    assert!(report.cancelled, "stopped before the end");
+    let first = report.written.len();
+    assert!(
+        (1..400).contains(&first),
+        "{first} written before Cancel took effect"
+    );
+    h.get_by_label_contains("Stopped before the end");
+    // Only whole passes and the manifest: nothing half written.
+    let mut pkpasses = 0;
+    for entry in std::fs::read_dir(&out).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        if name.ends_with(".pkpass") {
+            pkpasses += 1;
+        } else {
+            assert_eq!(name, "manifest.csv", "a leftover file");
+        }
+    }
+    assert_eq!(pkpasses, first);
+    let manifest = std::fs::read_to_string(out.join("manifest.csv")).unwrap();
+    assert_eq!(manifest.lines().count(), first + 1);
+
+    // Run again, keeping what is there: the rest is written, the finished ones are kept.
+    h.get_by_label("Skip passes already in the folder").click();
+    h.run();
+    h.get_by_label("Make 400 passes").click();
+    h.step();
+    h.step();
+    let watched = wait_for_batch(&mut h);
+    let report = match &h.state().batch.finished.as_ref().unwrap().result {
+        Ok(report) => report.clone(),
+        Err(e) => panic!("{e}"),
+    };
+    assert!(!report.cancelled);
+    assert_eq!(report.written.len(), 400);
+    assert_eq!(report.written.iter().filter(|w| w.resumed).count(), first);
+    h.get_by_label("400 passes written, 0 failed");
+    h.get_by_label_contains(&format!("{first} were already there and were kept"));
+    assert_eq!(
+        std::fs::read_to_string(out.join("manifest.csv"))
+            .unwrap()
+            .lines()
+            .count(),
+        401
+    );
+    assert!(
+        watched.slowest < Duration::from_secs(1),
+        "a frame took {:?} while the batch ran",
+        watched.slowest
+    );
+    let progress = watched
+        .progress
+        .expect("the progress bar says how fast it goes");
+    assert!(progress.contains(" of 400"), "{progress}");
+    eprintln!(
+        "cancelled after {first} passes; second run: {} frames drawn, slowest {:?}, last progress {progress:?}; {:.1} s, {:.0} passes/s",
+        watched.frames, watched.slowest, report.seconds, report.passes_per_second
     );
 }

@@ -128,6 +128,15 @@ impl BatchDialog {
         self.running.is_some()
     }
 
+    /// How far the running batch is (`None` before its first row and when none runs).
+    pub fn progress(&self) -> Option<Progress> {
+        let running = self.running.as_ref()?;
+        *running
+            .progress
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
     /// The number of data rows in the loaded CSV.
     pub fn rows(&self) -> Option<usize> {
         self.loaded.as_ref().map(|l| l.table.rows.len())
@@ -198,14 +207,16 @@ impl BatchDialog {
         identity: Option<&IdentitySummary>,
         now: i64,
     ) {
-        let Some(loaded) = &mut self.loaded else {
+        // Only while the window is open: a closed window does not re-check a big CSV on every
+        // edit of the design.
+        let Some(loaded) = self.loaded.as_mut().filter(|_| self.open) else {
             return;
         };
         if loaded.design_version != version && self.running.is_none() {
             self.generations += 1;
             loaded.check(doc, version, self.generations);
         }
-        if !self.open || !self.show_in_preview {
+        if !self.show_in_preview {
             return;
         }
         let Ok(plan) = &loaded.plan else {
@@ -908,7 +919,7 @@ fn serial_words(mapping: &Mapping, template_serial: &str) -> String {
 /// "37 of 1000 · 412 passes/s · about 2 s left".
 fn progress_words(p: &Progress) -> String {
     let mut text = format!("{} of {} · {:.0} passes/s", p.done, p.total, p.rate());
-    if let Some(left) = p.remaining() {
+    if let Some(left) = p.remaining().filter(|_| p.done < p.total) {
         text.push_str(&format!(
             " · about {} left",
             format_duration(left.as_secs_f64())
