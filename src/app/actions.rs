@@ -118,6 +118,10 @@ impl App {
                 }
             }
             Leave::Quit => {
+                // A running batch is asked to stop. Passes are written to a temporary name and
+                // renamed, so none is left half written; the next run into the folder removes a
+                // temporary cut short.
+                self.batch.cancel();
                 self.autosave.discard(None);
                 self.window.close();
             }

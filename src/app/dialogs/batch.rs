@@ -677,17 +677,12 @@ impl BatchDialog {
             Some(n) => format!("Make {n} passes"),
             None => "Make passes".to_owned(),
         };
-        let button = ui
+        if ui
             .add_enabled(ready, egui::Button::new(label))
-            .on_hover_text("Sign every row into the output folder, with the signing identity");
-        let button = if ready {
-            button
-        } else {
-            button.on_disabled_hover_text(
-                "Choose a CSV that fits the design and an output folder first",
-            )
-        };
-        if button.clicked() {
+            .on_hover_text("Sign every row into the output folder, with the signing identity")
+            .on_disabled_hover_text("Choose a CSV that fits the design and an output folder first")
+            .clicked()
+        {
             commands.push(Command::BatchRun);
         }
     }
