@@ -322,6 +322,7 @@ fn cancel_stops_between_passes_and_skipping_finished_ones_completes_the_batch() 
 
     // Run again, keeping what is there: the rest is written, the finished ones are kept.
     h.get_by_label("Skip passes already in the folder").click();
+    h.get_by_label("Also make .pkpasses bundles of 10").click();
     h.run();
     h.get_by_label("Make 400 passes").click();
     h.step();
@@ -335,6 +336,8 @@ fn cancel_stops_between_passes_and_skipping_finished_ones_completes_the_batch() 
     assert_eq!(report.written.len(), 400);
     assert_eq!(report.written.iter().filter(|w| w.resumed).count(), first);
     h.get_by_label("400 passes written, 0 failed");
+    assert_eq!(report.bundles.len(), 40, "bundles of 10");
+    assert!(out.join("passes-0040.pkpasses").is_file());
     h.get_by_label_contains(&format!("{first} were already there and were kept"));
     assert_eq!(
         std::fs::read_to_string(out.join("manifest.csv"))
