@@ -408,7 +408,8 @@ impl BatchDialog {
         let window = egui::Window::new("Batch export")
             .id(egui::Id::unique("passmith-batch-export"))
             .default_width(theme::BATCH_DIALOG_WIDTH)
-            .resizable(true);
+            .resizable(true)
+            .vscroll(true);
         // No close button while a run is going: Cancel stops it.
         let window = if self.running.is_some() {
             window
