@@ -10,6 +10,8 @@
 
 mod util;
 
+/// Batch export in the designer: CSV, mapping, row preview, background run, report.
+mod app_batch;
 /// Date pickers in the designer.
 mod app_dates;
 /// Designer journeys by label: editing, preview, undo, files, identity, export.

@@ -21,6 +21,7 @@ use super::{App, dialogs, engine, style_change, templates};
 pub enum Pending {
     Export,
     Upload,
+    BatchRun,
 }
 
 impl Pending {
@@ -28,6 +29,7 @@ impl Pending {
         match self {
             Pending::Export => Command::ExportPkpass,
             Pending::Upload => Command::Upload,
+            Pending::BatchRun => Command::BatchRun,
         }
     }
 }
@@ -46,6 +48,8 @@ impl App {
             }
             Command::ExportPkpass => self.export_pkpass(),
             Command::ExportPng => self.export_png(),
+            Command::BatchExport => self.batch.show(),
+            Command::BatchRun => self.batch_run(ctx),
             Command::Undo => {
                 ctx.memory_mut(|m| m.stop_text_input());
                 self.session.undo();
@@ -114,6 +118,10 @@ impl App {
                 }
             }
             Leave::Quit => {
+                // A running batch is asked to stop. Passes are written to a temporary name and
+                // renamed, so none is left half written; the next run into the folder removes a
+                // temporary cut short.
+                self.batch.cancel();
                 self.autosave.discard(None);
                 self.window.close();
             }

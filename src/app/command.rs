@@ -36,6 +36,10 @@ pub enum Command {
     SaveAs,
     ExportPkpass,
     ExportPng,
+    /// Open the batch export window: one pass per row of a CSV.
+    BatchExport,
+    /// Run the batch the batch export window is set up for (asks for an identity first).
+    BatchRun,
     Undo,
     Redo,
     /// Change the pass style, keeping every field, and say what the new style will not show.
@@ -79,6 +83,7 @@ impl Command {
             Command::SaveAs,
             Command::ExportPkpass,
             Command::ExportPng,
+            Command::BatchExport,
             Command::OpenIdentityDialog,
             Command::OpenServerPanel,
             Command::Upload,
@@ -109,6 +114,8 @@ impl Command {
             Command::SaveAs => "Save as .pass folder…".into(),
             Command::ExportPkpass => "Export .pkpass…".into(),
             Command::ExportPng => "Export preview PNG…".into(),
+            Command::BatchExport => "Batch export…".into(),
+            Command::BatchRun => "Run batch export".into(),
             Command::Undo => "Undo".into(),
             Command::Redo => "Redo".into(),
             Command::SetStyle(style) => format!("Change style to {}", style.label()).into(),
@@ -209,7 +216,14 @@ mod tests {
             .into_iter()
             .filter(|c| c.matches("export"))
             .collect();
-        assert_eq!(export, [Command::ExportPkpass, Command::ExportPng]);
+        assert_eq!(
+            export,
+            [
+                Command::ExportPkpass,
+                Command::ExportPng,
+                Command::BatchExport
+            ]
+        );
         assert!(Command::ExportPng.matches("PNG export"));
         assert!(!Command::ExportPng.matches("pkpass"));
     }

@@ -90,6 +90,22 @@ impl App {
         }
     }
 
+    /// Starts the batch the batch export window is set up for, on its background thread.
+    /// Without an identity, asks for one first and then continues. The design's own errors do
+    /// not stop it: each row goes through the export gate and a refused row is reported.
+    pub fn batch_run(&mut self, ctx: &egui::Context) {
+        if self.batch.busy() {
+            return;
+        }
+        let Some(signer) = &self.signer else {
+            self.open_identity_dialog(Some(Pending::BatchRun));
+            return;
+        };
+        let now = self.clock.unwrap_or_else(engine::now_unix);
+        self.batch
+            .start(ctx, &signer.identity.identity, signer.wwdr_pem.clone(), now);
+    }
+
     /// The server URL and API key, or `None` after opening the server window with a note.
     fn server_access(&mut self) -> Option<(String, String)> {
         self.server.read_key();

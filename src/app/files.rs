@@ -3,7 +3,7 @@
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 /// What the app wants the user to pick.
@@ -25,11 +25,19 @@ pub enum DialogRequest {
     Wwdr,
     /// A PNG for an image slot (`logo@2x.png`, …).
     Image { file_name: String },
+    /// The CSV a batch export personalises the design from.
+    BatchCsv,
+    /// The folder a batch export writes its passes into.
+    BatchOutputFolder,
 }
 
-/// Answers [`DialogRequest`]s. `None` means the user cancelled.
+/// Answers [`DialogRequest`]s (`None` means the user cancelled), and shows a folder in the
+/// system's file manager.
 pub trait FileDialogs {
     fn pick(&mut self, request: &DialogRequest) -> Option<PathBuf>;
+
+    /// Opens `folder` in the file manager (Files, Finder, Explorer).
+    fn show_folder(&mut self, folder: &Path) -> Result<(), String>;
 }
 
 /// The real dialogs (rfd: the XDG portal on Linux, native panels on macOS and Windows).
@@ -71,7 +79,18 @@ impl FileDialogs for NativeDialogs {
                 .set_title(format!("Choose a PNG for {file_name}"))
                 .add_filter("PNG image", &["png"])
                 .pick_file(),
+            DialogRequest::BatchCsv => dialog
+                .set_title("Choose the CSV with one row per pass")
+                .add_filter("CSV", &["csv", "tsv", "txt"])
+                .pick_file(),
+            DialogRequest::BatchOutputFolder => dialog
+                .set_title("Choose the folder for the passes")
+                .pick_folder(),
         }
+    }
+
+    fn show_folder(&mut self, folder: &Path) -> Result<(), String> {
+        open::that_detached(folder).map_err(|e| e.to_string())
     }
 }
 
@@ -80,6 +99,8 @@ impl FileDialogs for NativeDialogs {
 pub struct ScriptedDialogs {
     pub answers: Rc<RefCell<VecDeque<Option<PathBuf>>>>,
     pub asked: Rc<RefCell<Vec<DialogRequest>>>,
+    /// The folders the app asked the file manager to show.
+    pub shown: Rc<RefCell<Vec<PathBuf>>>,
 }
 
 impl ScriptedDialogs {
@@ -102,6 +123,11 @@ impl FileDialogs for ScriptedDialogs {
     fn pick(&mut self, request: &DialogRequest) -> Option<PathBuf> {
         self.asked.borrow_mut().push(request.clone());
         self.answers.borrow_mut().pop_front().flatten()
+    }
+
+    fn show_folder(&mut self, folder: &Path) -> Result<(), String> {
+        self.shown.borrow_mut().push(folder.to_owned());
+        Ok(())
     }
 }
 

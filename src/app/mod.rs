@@ -40,6 +40,7 @@ pub use section::Section;
 pub use window::{RunReport, run};
 
 use autosave::Autosave;
+use dialogs::batch::BatchDialog;
 use dialogs::identity::{IdentityDialog, Signer};
 use dialogs::palette::CommandPalette;
 use dialogs::recover::RecoverPrompt;
@@ -86,6 +87,8 @@ pub struct App {
     pub bundle_prompt: Option<dialogs::bundle::BundlePrompt>,
     /// The update server window and its background upload/push.
     pub server: ServerPanel,
+    /// The batch export window and its background run.
+    pub batch: BatchDialog,
     dialogs: Box<dyn FileDialogs>,
     /// Commands sent during the frame, applied after it.
     commands: Vec<Command>,
@@ -128,6 +131,7 @@ impl App {
             recover_prompt: None,
             bundle_prompt: None,
             server: ServerPanel::default(),
+            batch: BatchDialog::default(),
             dialogs,
             commands: Vec::new(),
             window: WindowState::default(),

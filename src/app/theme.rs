@@ -36,6 +36,11 @@ pub const VALIDATION_PANEL_HEIGHT: f32 = 220.0;
 pub const INSPECTOR_MAX_WIDTH: f32 = 640.0;
 /// Dialogs and windows (identity, update server, command palette).
 pub const DIALOG_WIDTH: f32 = 460.0;
+/// The batch export window, its path fields, and its lists (columns, failed rows) before they
+/// scroll.
+pub const BATCH_DIALOG_WIDTH: f32 = 560.0;
+pub const BATCH_PATH_WIDTH: f32 = 300.0;
+pub const BATCH_LIST_HEIGHT: f32 = 180.0;
 /// Short yes/no prompts.
 pub const PROMPT_WIDTH: f32 = 380.0;
 /// The command palette's list of matches before it scrolls.

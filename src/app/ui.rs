@@ -9,7 +9,7 @@ use super::command::{Command, OpenSource};
 use super::dialogs::identity::Outcome;
 use super::dialogs::unsaved::{Answer, Leave, UnsavedPrompt};
 use super::notice::Notice;
-use super::{App, panels, theme, widgets};
+use super::{App, engine, panels, theme, widgets};
 
 impl App {
     /// One frame of the whole window.
@@ -28,6 +28,13 @@ impl App {
         }
 
         egui::Panel::top("passmith-menu").show(ui, |ui| panels::menu::ui(ui, self));
+        self.batch.poll(&ctx);
+        self.batch.refresh(
+            &self.session.doc,
+            self.session.version(),
+            self.signer.as_ref().map(|s| &s.identity.summary),
+            self.clock.unwrap_or_else(engine::now_unix),
+        );
         self.panels_ui(ui);
         self.dialogs_ui(&ctx);
 
@@ -74,9 +81,21 @@ impl App {
                     egui::ScrollArea::both()
                         .id_salt("preview-scroll")
                         .show(ui, |ui| {
+                            // While the batch window previews a row, the card shows that row.
+                            let row = self.batch.shown_row();
+                            if let Some(row) = &row {
+                                ui.label(egui::RichText::new(&row.caption).strong());
+                                if let Some(problem) = &row.problem {
+                                    ui.colored_label(ui.visuals().error_fg_color, problem);
+                                }
+                            }
+                            let (doc, key) =
+                                match row.as_ref().and_then(|r| Some((r.document?, r.key))) {
+                                    Some(shown) => shown,
+                                    None => (&self.session.doc, version),
+                                };
                             theme::stage_frame(ui).show(ui, |ui| {
-                                if let Some(path) = self.preview.ui(ui, &self.session.doc, version)
-                                {
+                                if let Some(path) = self.preview.ui(ui, doc, key) {
                                     self.commands.push(Command::Focus(path));
                                 }
                                 if let Some(lang) = self.preview.take_picked_language() {
@@ -153,8 +172,8 @@ impl App {
         }
     }
 
-    /// The recovery offer, the unsaved-changes prompt, the identity dialog, the server window
-    /// and the palette.
+    /// The recovery offer, the unsaved-changes prompt, the identity dialog, the batch export
+    /// window, the server window and the palette.
     fn dialogs_ui(&mut self, ctx: &egui::Context) {
         if let Some(prompt) = &self.recover_prompt
             && let Some(answer) = prompt.ui(ctx)
@@ -198,6 +217,11 @@ impl App {
                 Outcome::Cancel => self.identity_chosen(None),
             }
         }
+        let version = self.session.version();
+        let asked = self
+            .batch
+            .ui(ctx, &mut *self.dialogs, &self.session.doc, version);
+        self.commands.extend(asked);
         self.server.poll(ctx);
         let asked = self
             .server

@@ -1,6 +1,7 @@
-//! Dialogs: the bundle chooser, the signing identity, the update server window, the unsaved-changes prompt, the
-//! recovery offer and the command palette.
+//! Dialogs: the bundle chooser, the signing identity, the update server window, batch export,
+//! the unsaved-changes prompt, the recovery offer and the command palette.
 
+pub mod batch;
 pub mod bundle;
 pub mod identity;
 pub mod palette;

@@ -126,7 +126,11 @@ mod tests {
         palette.query = "export".into();
         assert_eq!(
             palette.matches(),
-            [Command::ExportPkpass, Command::ExportPng]
+            [
+                Command::ExportPkpass,
+                Command::ExportPng,
+                Command::BatchExport
+            ]
         );
         palette.query = "palette".into();
         assert!(palette.matches().is_empty());

@@ -66,6 +66,7 @@ pub fn ui(ui: &mut Ui, app: &mut App) {
             ui.separator();
             entry(ui, app, Command::ExportPkpass, true);
             entry(ui, app, Command::ExportPng, true);
+            entry(ui, app, Command::BatchExport, true);
             entry(ui, app, Command::OpenIdentityDialog, true);
             ui.separator();
             entry(ui, app, Command::OpenServerPanel, true);
