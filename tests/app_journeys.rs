@@ -648,7 +648,29 @@ fn a_localized_logo_is_loaded_for_french_only_and_undone_in_one_step() {
             .map(|e| e.rect)
             .unwrap()
     };
-    let default_rect = logo_rect(&h);
+    // The pass has only fr, so the automatic language is fr, as Wallet would show it; drawn
+    // without any localization the base logo gives another box.
+    h.get_by_label_contains("Shown in fr");
+    let base = passmith_preview::layout(
+        &h.state().session.doc,
+        &passmith_preview::RenderOptions::default(),
+    );
+    let base_rect = base
+        .elements
+        .iter()
+        .find(|e| {
+            e.source
+                == passmith_preview::Source::Image {
+                    name: "logo".into(),
+                }
+        })
+        .map(|e| e.rect)
+        .unwrap();
+    assert_ne!(
+        logo_rect(&h),
+        base_rect,
+        "the automatic fr preview uses fr.lproj/logo@2x.png"
+    );
     h.get_by_role_and_label(Role::ComboBox, "Language").click();
     h.run();
     h.get_by_label("fr").click();
@@ -656,7 +678,7 @@ fn a_localized_logo_is_loaded_for_french_only_and_undone_in_one_step() {
     assert_eq!(h.state().preview.options().language.as_deref(), Some("fr"));
     assert_ne!(
         logo_rect(&h),
-        default_rect,
+        base_rect,
         "the French preview uses fr.lproj/logo@2x.png"
     );
 
