@@ -139,7 +139,7 @@ impl App {
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_else(|| path.display().to_string());
-                self.show_opened(opened, path, title);
+                self.show_opened(*opened, path, title);
             }
             Ok(engine::Opening::Bundle(mut choices)) => {
                 if choices.len() == 1 && choices[0].pass.is_ok() {

@@ -44,7 +44,7 @@ pub fn open_path(path: &Path) -> Result<OpenedPass, passmith_core::Error> {
 
 /// What a path turned out to hold: one pass, or a `.pkpasses` bundle to choose from.
 pub enum Opening {
-    Pass(OpenedPass),
+    Pass(Box<OpenedPass>),
     Bundle(Vec<BundledChoice>),
 }
 
@@ -74,7 +74,7 @@ impl BundledChoice {
 pub fn open_any(path: &Path) -> Result<Opening, passmith_core::Error> {
     use passmith_core::bundle::{self, Contents};
     Ok(match bundle::open_path(path, now_unix())? {
-        Contents::Pass(opened) => Opening::Pass(opened_pass(*opened)),
+        Contents::Pass(opened) => Opening::Pass(Box::new(opened_pass(*opened))),
         Contents::Bundle(b) => Opening::Bundle(
             b.passes
                 .into_iter()
