@@ -124,10 +124,18 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
 }
 
 fn read_settings(path: &Path) -> Result<Settings, Stop> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Stop(format!("cannot read the settings file {}: {e}", path.display())))?;
-    let table: toml::Table = toml::from_str(&text)
-        .map_err(|e| Stop(format!("the settings file {} is not TOML: {e}", path.display())))?;
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Stop(format!(
+            "cannot read the settings file {}: {e}",
+            path.display()
+        ))
+    })?;
+    let table: toml::Table = toml::from_str(&text).map_err(|e| {
+        Stop(format!(
+            "the settings file {} is not TOML: {e}",
+            path.display()
+        ))
+    })?;
     if table.contains_key("smtp-password") || table.contains_key("password") {
         return Err(Stop(format!(
             "{} holds a password; remove it: the password is read only from PASSMITH_SMTP_PASSWORD or the file named by smtp-password-file",
@@ -222,7 +230,11 @@ fn mail_run(args: &Args) -> Result<u8, Stop> {
     let manifest = Manifest::read(&args.manifest)?;
     let prepared = mail::prepare(&manifest, &letter)?;
     let opts = SendOptions {
-        concurrency: args.concurrency.or(settings.concurrency).unwrap_or(4).max(1),
+        concurrency: args
+            .concurrency
+            .or(settings.concurrency)
+            .unwrap_or(4)
+            .max(1),
         per_minute: args.rate.or(settings.rate).unwrap_or(0),
         retry: Retry::default(),
         resend_unconfirmed: args.resend_unconfirmed,
@@ -232,10 +244,20 @@ fn mail_run(args: &Args) -> Result<u8, Stop> {
     let (deliver, log): (Box<dyn Deliver>, Option<SendLog>) = match &args.dry_run {
         Some(dir) => (Box::new(EmlFolder::new(dir)?), None),
         None => {
-            let host = args.smtp_host.clone().or(settings.smtp_host).ok_or_else(|| {
-                Stop("no SMTP server: pass --smtp-host (or --dry-run DIR to write .eml files)".into())
-            })?;
-            let security = args.smtp_security.or(settings.smtp_security).unwrap_or_default();
+            let host = args
+                .smtp_host
+                .clone()
+                .or(settings.smtp_host)
+                .ok_or_else(|| {
+                    Stop(
+                        "no SMTP server: pass --smtp-host (or --dry-run DIR to write .eml files)"
+                            .into(),
+                    )
+                })?;
+            let security = args
+                .smtp_security
+                .or(settings.smtp_security)
+                .unwrap_or_default();
             let user = args.smtp_user.clone().or(settings.smtp_user);
             let login = match user {
                 Some(user) => {
@@ -376,7 +398,10 @@ fn print_report(args: &Args, manifest: &Manifest, log: Option<&SendLog>, report:
         report.seconds
     );
     if let Some(dir) = &args.dry_run {
-        line.push_str(&format!(" to {} (dry run, nothing was sent)", dir.display()));
+        line.push_str(&format!(
+            " to {} (dry run, nothing was sent)",
+            dir.display()
+        ));
     }
     if report.already_sent > 0 {
         line.push_str(&format!(

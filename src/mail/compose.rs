@@ -131,8 +131,8 @@ impl Letter {
             row: entry.row,
             reason: e.to_string(),
         })?;
-        let attachment =
-            Attachment::new(format!("{}.{extension}", file_stem(&entry.serial))).body(pass, content_type);
+        let attachment = Attachment::new(format!("{}.{extension}", file_stem(&entry.serial)))
+            .body(pass, content_type);
         let mixed = match &self.html {
             Some(_) => MultiPart::mixed().multipart(body).singlepart(attachment),
             None => body.singlepart(attachment),
@@ -158,8 +158,7 @@ pub fn file_stem(serial: &str) -> String {
     let stem: String = serial
         .chars()
         .map(|c| {
-            if c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|')
-            {
+            if c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {
                 '-'
             } else {
                 c
@@ -225,12 +224,18 @@ mod tests {
         let text = String::from_utf8(msg.formatted()).unwrap();
         assert!(text.is_ascii(), "every header and body is encoded: {text}");
         assert!(text.contains("Content-Type: multipart/mixed"), "{text}");
-        assert!(text.contains("Content-Type: multipart/alternative"), "{text}");
-        assert!(text.contains("Content-Type: application/vnd.apple.pkpass"), "{text}");
+        assert!(
+            text.contains("Content-Type: multipart/alternative"),
+            "{text}"
+        );
+        assert!(
+            text.contains("Content-Type: application/vnd.apple.pkpass"),
+            "{text}"
+        );
         assert!(text.contains("filename=\"S-1.pkpass\""), "{text}");
         assert!(text.contains(&format!("Message-ID: {id}")), "{text}");
         assert!(text.contains("Reply-To: help@example.com"), "{text}");
-        assert!(text.contains("Subject: =?utf-8?"), "{text}");
+        assert!(text.contains("Subject: Your pass, =?utf-8?b?"), "{text}");
     }
 
     #[test]
@@ -241,7 +246,11 @@ mod tests {
         assert_eq!((bad.row, bad.line), (2, 3));
         assert!(bad.reason.contains("\"not an address\""), "{}", bad.reason);
         let empty = letter.recipient(&m, &m.entries[2]).unwrap_err();
-        assert!(empty.reason.contains("email column is empty"), "{}", empty.reason);
+        assert!(
+            empty.reason.contains("email column is empty"),
+            "{}",
+            empty.reason
+        );
         let err = Letter::new("a@example.com", None, "mail", "s", "b", None)
             .unwrap()
             .check(&m)
@@ -263,7 +272,10 @@ mod tests {
             .compose(&m, &m.entries[0], to, "<x@example.com>", vec![1, 2, 3])
             .unwrap();
         let text = String::from_utf8(msg.formatted()).unwrap();
-        assert!(text.contains("Content-Type: application/vnd.apple.pkpasses"), "{text}");
+        assert!(
+            text.contains("Content-Type: application/vnd.apple.pkpasses"),
+            "{text}"
+        );
         assert!(text.contains("filename=\"B1.pkpasses\""), "{text}");
     }
 }

@@ -195,19 +195,28 @@ mod tests {
 
         let log = SendLog::open(&path).unwrap();
         assert_eq!(log.unreadable_lines, 1);
-        assert!(matches!(log.earlier("S1", "a@example.com"), Some(Earlier::Sent(_))));
+        assert!(matches!(
+            log.earlier("S1", "a@example.com"),
+            Some(Earlier::Sent(_))
+        ));
         assert!(matches!(
             log.earlier("S2", "a@example.com"),
             Some(Earlier::Unconfirmed(_))
         ));
-        assert!(matches!(log.earlier("S3", "a@example.com"), Some(Earlier::Failed(_))));
+        assert!(matches!(
+            log.earlier("S3", "a@example.com"),
+            Some(Earlier::Failed(_))
+        ));
         assert!(log.earlier("S4", "a@example.com").is_none());
         // The next record starts on its own line and reads back.
         log.append(&record("S2", Status::Sent)).unwrap();
         drop(log);
         let log = SendLog::open(&path).unwrap();
         assert_eq!(log.unreadable_lines, 1);
-        assert!(matches!(log.earlier("S2", "a@example.com"), Some(Earlier::Sent(_))));
+        assert!(matches!(
+            log.earlier("S2", "a@example.com"),
+            Some(Earlier::Sent(_))
+        ));
     }
 
     #[test]
@@ -220,6 +229,9 @@ mod tests {
         log.append(&record("S1", Status::Failed)).unwrap();
         drop(log);
         let log = SendLog::open(&path).unwrap();
-        assert!(matches!(log.earlier("S1", "a@example.com"), Some(Earlier::Sent(_))));
+        assert!(matches!(
+            log.earlier("S1", "a@example.com"),
+            Some(Earlier::Sent(_))
+        ));
     }
 }

@@ -47,9 +47,7 @@ impl Manifest {
             reason,
         };
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-        let mut reader = csv::ReaderBuilder::new()
-            .flexible(true)
-            .from_reader(bytes);
+        let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
         let columns: Vec<String> = reader
             .headers()
             .map_err(|e| bad(1, format!("the header row cannot be read ({e})")))?
@@ -157,7 +155,10 @@ mod tests {
         assert_eq!(m.entries[1].row, 3);
         assert_eq!(m.entries[1].line, 4);
         assert_eq!(m.value(&m.entries[1], "name"), Some("Müller, B"));
-        assert_eq!(m.pass_path(&m.entries[0]).unwrap(), Path::new("out/S1.pkpass"));
+        assert_eq!(
+            m.pass_path(&m.entries[0]).unwrap(),
+            Path::new("out/S1.pkpass")
+        );
     }
 
     #[test]

@@ -22,9 +22,7 @@ use std::time::{Duration, Instant};
 use lettre::message::Mailbox;
 use serde::Serialize;
 
-pub use compose::{
-    Letter, PKPASS_TYPE, PKPASSES_TYPE, file_stem, new_message_id, parse_mailbox,
-};
+pub use compose::{Letter, PKPASS_TYPE, PKPASSES_TYPE, file_stem, new_message_id, parse_mailbox};
 pub use log::{Earlier, Record, SendLog, Status};
 pub use manifest::{Entry, Manifest};
 pub use send::{

@@ -115,12 +115,11 @@ impl Smtp {
         let tls = match settings.security {
             Security::None => Tls::None,
             Security::Starttls | Security::Tls => {
-                let params = TlsParameters::new(settings.host.clone()).map_err(|e| {
-                    MailError::Connect {
+                let params =
+                    TlsParameters::new(settings.host.clone()).map_err(|e| MailError::Connect {
                         server: server_name(settings),
                         reason: format!("TLS cannot be set up ({e})"),
-                    }
-                })?;
+                    })?;
                 if settings.security == Security::Tls {
                     Tls::Wrapper(params)
                 } else {
@@ -244,7 +243,8 @@ impl Pace {
     /// `per_minute` 0 = as fast as the server takes them.
     pub fn new(per_minute: u32) -> Pace {
         Pace {
-            interval: (per_minute > 0).then(|| Duration::from_secs_f64(60.0 / f64::from(per_minute))),
+            interval: (per_minute > 0)
+                .then(|| Duration::from_secs_f64(60.0 / f64::from(per_minute))),
             next: Mutex::new(Instant::now()),
         }
     }
@@ -340,7 +340,9 @@ mod tests {
             if self.calls.fetch_add(1, Ordering::SeqCst) < self.fail_first {
                 Err(self.refusal.clone())
             } else {
-                Ok(Accepted { reply: "250 ok".into() })
+                Ok(Accepted {
+                    reply: "250 ok".into(),
+                })
             }
         }
     }
