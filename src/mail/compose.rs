@@ -217,7 +217,7 @@ mod tests {
         let entry = &m.entries[0];
         let to = letter.recipient(&m, entry).unwrap();
         let id = new_message_id(&letter.from).unwrap();
-        assert!(id.ends_with("@example.com>") && id.len() == 47, "{id}");
+        assert!(id.ends_with("@example.com>") && id.len() == 46, "{id}");
         let msg = letter
             .compose(&m, entry, to, &id, b"PK-pass-bytes".to_vec())
             .unwrap();

@@ -71,7 +71,9 @@ impl Manifest {
                 let line = e.position().map_or(0, |p| p.line());
                 bad(line, format!("cannot be read ({e})"))
             })?;
-            let line = record.position().map_or(0, |p| p.line());
+            let line = record
+                .position()
+                .map_or(0, |p| line_at(bytes, p.byte() as usize));
             if record.iter().all(|c| c.trim().is_empty()) {
                 continue;
             }
@@ -141,6 +143,21 @@ impl Manifest {
         }
         Ok(self.dir.join(rel))
     }
+}
+
+/// The 1-based line of the first non-blank byte at or after `offset` (the csv crate's own line
+/// count can miss blank lines before a record).
+fn line_at(bytes: &[u8], offset: usize) -> u64 {
+    let offset = offset.min(bytes.len());
+    let mut line = 1 + bytes[..offset].iter().filter(|&&b| b == b'\n').count() as u64;
+    for &b in &bytes[offset..] {
+        match b {
+            b'\n' => line += 1,
+            b'\r' | b' ' | b'\t' => {}
+            _ => break,
+        }
+    }
+    line
 }
 
 #[cfg(test)]
