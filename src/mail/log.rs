@@ -155,7 +155,7 @@ impl SendLog {
 
 /// The current time as RFC 3339.
 pub fn now() -> String {
-    jiff::Timestamp::now().to_string()
+    passmith_core::time::now().to_string()
 }
 
 #[cfg(test)]

@@ -147,7 +147,7 @@ pub fn prepare(manifest: &Manifest, letter: &Letter) -> Result<Vec<Prepared>, Ma
             )));
             continue;
         }
-        let key = log::key(&entry.serial, &to.email.to_string());
+        let key = log::key(&entry.serial, to.email.as_ref());
         if let Some(first) = seen.insert(key, entry.line) {
             problems.push(problem(format!(
                 "the same pass ({}) to the same address as line {first}; remove one of the lines",
