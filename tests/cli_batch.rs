@@ -9,26 +9,9 @@ use std::time::{Duration, Instant};
 
 use sha1::Digest as _;
 
-use crate::util::{cert, copy_sample, for_test_identity, os, run, unzip};
-
-/// StoreCard with the test identity, personalised by `serialNumber` (a column named like the
-/// key), `{{barcode}}` in the barcode and `{{name}}` in a field.
-fn design(dir: &Path) -> PathBuf {
-    copy_sample(dir, "StoreCard", |json| {
-        for_test_identity(json)
-            .replace(
-                "\"message\" : \"123456789\"",
-                "\"message\" : \"{{barcode}}\"",
-            )
-            .replace("\"value\" : \"Lemons\"", "\"value\" : \"{{name}}\"")
-    })
-}
-
-fn password_file(dir: &Path) -> PathBuf {
-    let p = dir.join("password.txt");
-    std::fs::write(&p, "test-password\n").unwrap();
-    p
-}
+use crate::util::{
+    batch_design as design, cert, cert_password_file as password_file, os, run, unzip,
+};
 
 /// A CSV of `rows` rows: serial, barcode, name; `blank` (1-based row) has an empty name.
 fn members_csv(dir: &Path, rows: usize, blank: Option<usize>) -> PathBuf {

@@ -26,6 +26,8 @@ mod cli_batch;
 mod cli_build;
 /// `passmith inspect` and `validate` on `.pkpasses` bundles.
 mod cli_bundles;
+/// `passmith mail`: a batch e-mailed to a real SMTP server (aiosmtpd), kill and rerun, 550, dry run.
+mod cli_mail;
 /// `passmith preview`: the default language and where its messages go.
 mod cli_preview;
 /// `passmith validate`: exit codes, report and `--json`.

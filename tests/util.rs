@@ -141,11 +141,12 @@ macro_rules! os {
 }
 pub(crate) use os;
 
-/// Runs passmith with no terminal attached and no password in the environment.
+/// Runs passmith with no terminal attached and no passwords in the environment.
 pub fn passmith<S: AsRef<OsStr>>(args: impl IntoIterator<Item = S>) -> Output {
     Command::new(env!("CARGO_BIN_EXE_passmith"))
         .args(args)
         .env_remove("PASSMITH_CERT_PASSWORD")
+        .env_remove("PASSMITH_SMTP_PASSWORD")
         .stdin(Stdio::null())
         .output()
         .unwrap()
@@ -188,6 +189,159 @@ pub fn for_test_identity(json: String) -> String {
         "pass.com.example.passmith",
     )
     .replace("A93A5CM278", "TEAM123456")
+}
+
+/// StoreCard with the test identity, a batch design: personalised by `serialNumber` (a column
+/// named like the key), `{{barcode}}` in the barcode and `{{name}}` in a field.
+pub fn batch_design(dir: &Path) -> PathBuf {
+    copy_sample(dir, "StoreCard", |json| {
+        for_test_identity(json)
+            .replace(
+                "\"message\" : \"123456789\"",
+                "\"message\" : \"{{barcode}}\"",
+            )
+            .replace("\"value\" : \"Lemons\"", "\"value\" : \"{{name}}\"")
+    })
+}
+
+/// A file holding the test certificate's password, for `--password-file`.
+pub fn cert_password_file(dir: &Path) -> PathBuf {
+    let p = dir.join("password.txt");
+    std::fs::write(&p, "test-password\n").unwrap();
+    p
+}
+
+/// Starts passmith with its stdout and stderr piped, for tests that stop it midway.
+pub fn spawn_passmith<S: AsRef<OsStr>>(args: impl IntoIterator<Item = S>) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_passmith"))
+        .args(args)
+        .env_remove("PASSMITH_CERT_PASSWORD")
+        .env_remove("PASSMITH_SMTP_PASSWORD")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+// ---- a real SMTP server ---------------------------------------------------------------------
+
+/// A Python with `aiosmtpd` (PyPI): `PASSMITH_TEST_PYTHON`, else the venv that
+/// scripts/setup.sh makes in the target folder, else `python3` if it has the package. When
+/// none has it, the venv is made here (`python3 -m venv`, then pip installs aiosmtpd 1.4.6), so
+/// a plain `cargo test` works on a machine that reaches PyPI.
+pub fn aiosmtpd_python() -> PathBuf {
+    static PYTHON: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    PYTHON
+        .get_or_init(|| {
+            let has_it = |python: &Path| {
+                Command::new(python)
+                    .args(["-c", "import aiosmtpd"])
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .status()
+                    .is_ok_and(|s| s.success())
+            };
+            let venv = Path::new(env!("CARGO_TARGET_TMPDIR")).join("aiosmtpd-venv");
+            let venv_python = venv.join("bin/python");
+            let mut candidates = Vec::new();
+            if let Some(p) = std::env::var_os("PASSMITH_TEST_PYTHON") {
+                candidates.push(PathBuf::from(p));
+            }
+            candidates.push(venv_python.clone());
+            candidates.push(PathBuf::from("python3"));
+            if let Some(found) = candidates.into_iter().find(|p| has_it(p)) {
+                return found;
+            }
+            let made = Command::new("python3")
+                .args([OsStr::new("-m"), OsStr::new("venv"), venv.as_os_str()])
+                .status()
+                .unwrap();
+            assert!(made.success(), "python3 -m venv {} failed", venv.display());
+            let installed = Command::new(&venv_python)
+                .args(["-m", "pip", "install", "--quiet", "aiosmtpd==1.4.6"])
+                .status()
+                .unwrap();
+            assert!(installed.success(), "pip install aiosmtpd failed");
+            venv_python
+        })
+        .clone()
+}
+
+/// `tests/support/smtp_sink.py` running on 127.0.0.1: every message it accepts is saved and
+/// parsed (see the script). Stopped when dropped.
+pub struct SmtpSink {
+    child: std::process::Child,
+    pub port: u16,
+    pub dir: tempfile::TempDir,
+}
+
+impl SmtpSink {
+    /// A server that refuses `reject` with 550 and the first RCPT of `defer` with 451.
+    pub fn start(reject: &[&str], defer: &[&str]) -> SmtpSink {
+        let dir = tempfile::tempdir().unwrap();
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/smtp_sink.py");
+        let mut cmd = Command::new(aiosmtpd_python());
+        cmd.arg(script).arg(dir.path());
+        for a in reject {
+            cmd.args(["--reject", a]);
+        }
+        for a in defer {
+            cmd.args(["--defer", a]);
+        }
+        let mut child = cmd
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        std::io::BufRead::read_line(
+            &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+            &mut line,
+        )
+        .unwrap();
+        let port = line
+            .trim()
+            .parse()
+            .unwrap_or_else(|_| panic!("smtp_sink.py did not print its port: {line:?}"));
+        SmtpSink { child, port, dir }
+    }
+
+    /// The parsed messages received so far (see smtp_sink.py), in the order they came.
+    pub fn messages(&self) -> Vec<serde_json::Value> {
+        let mut paths: Vec<PathBuf> = std::fs::read_dir(self.dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+            .collect();
+        paths.sort();
+        paths
+            .iter()
+            .map(|p| serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap())
+            .collect()
+    }
+
+    /// `--smtp-host 127.0.0.1 --smtp-port PORT --smtp-security none`.
+    pub fn flags(&self) -> Vec<std::ffi::OsString> {
+        [
+            "--smtp-host",
+            "127.0.0.1",
+            "--smtp-port",
+            &self.port.to_string(),
+            "--smtp-security",
+            "none",
+        ]
+        .iter()
+        .map(Into::into)
+        .collect()
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 // ---- archives and signatures ---------------------------------------------------------------
