@@ -83,7 +83,8 @@ impl Table {
             if record.len() == 1 && record.get(0).is_some_and(str::is_empty) {
                 continue;
             }
-            let line = record.position().map_or(0, csv::Position::line);
+            // From the byte offset: the reader's own line count skips blank lines.
+            let line = record.position().map_or(0, |p| line_at(bytes, p.byte()));
             rows.push(Row {
                 number: rows.len() + 1,
                 line,
@@ -154,6 +155,18 @@ fn detect_delimiter(bytes: &[u8]) -> u8 {
         }
     }
     candidates[best]
+}
+
+/// The 1-based line of the byte at `offset`.
+fn line_at(bytes: &[u8], offset: u64) -> u64 {
+    let mut end = usize::try_from(offset)
+        .unwrap_or(usize::MAX)
+        .min(bytes.len());
+    // A record's position can be the blank lines the reader skipped before it.
+    while matches!(bytes.get(end), Some(b'\n' | b'\r')) {
+        end += 1;
+    }
+    1 + bytes[..end].iter().filter(|&&b| b == b'\n').count() as u64
 }
 
 fn csv_error(file: &str, e: &csv::Error) -> BatchError {
