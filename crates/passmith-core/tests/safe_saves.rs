@@ -449,7 +449,23 @@ fn interrupted_saves_leave_the_old_or_the_new_pass() {
     let started = dir.with_extension("started");
     let (mut completed, mut discarded, mut clean, mut saw_b) = (0, 0, 0, 0);
     let run = Instant::now();
-    for i in 0..KILLS {
+    // The child's saves can be slower than the one timed here (a busy machine): when one side
+    // of the commit has not been hit after a round of kills, the delays move towards it, and
+    // up to three times as many kills are made.
+    let mut scale = 1.2;
+    let mut kills = 0;
+    for i in 0..3 * KILLS {
+        if i >= KILLS && completed > 0 && discarded > 0 {
+            break;
+        }
+        if i > 0 && i % 20 == 0 {
+            if completed == 0 {
+                scale *= 1.5;
+            } else if discarded == 0 {
+                scale /= 1.5;
+            }
+        }
+        kills += 1;
         let _ = std::fs::remove_file(&started);
         let mut child = Command::new(&exe)
             .args([
@@ -471,7 +487,7 @@ fn interrupted_saves_leave_the_old_or_the_new_pass() {
             std::thread::sleep(Duration::from_micros(200));
         }
         // Anywhere within the first save (B over A) and the start of the next.
-        let delay = save.mul_f64(1.2 * (next(&mut seed) % 10_000) as f64 / 10_000.0);
+        let delay = save.mul_f64(scale * (next(&mut seed) % 10_000) as f64 / 10_000.0);
         std::thread::sleep(delay);
         child.kill().unwrap(); // SIGKILL
         child.wait().unwrap();
@@ -495,13 +511,13 @@ fn interrupted_saves_leave_the_old_or_the_new_pass() {
         );
     }
     eprintln!(
-        "{KILLS} kills in {:?}: {completed} completed, {discarded} undone, {clean} between saves; \
+        "{kills} kills in {:?}: {completed} completed, {discarded} undone, {clean} between saves; \
          {saw_b} times version B",
         run.elapsed()
     );
     // The kills really landed inside saves, on both sides of the commit.
     assert!(
-        completed + discarded >= KILLS / 2,
+        completed + discarded >= kills / 2,
         "{completed} + {discarded}"
     );
     assert!(completed > 0 && discarded > 0, "{completed} / {discarded}");
