@@ -10,6 +10,7 @@ pub mod build;
 pub mod bundle;
 pub mod inspect;
 pub mod preview;
+pub mod share;
 pub mod upload;
 pub mod validate;
 
@@ -49,6 +50,8 @@ pub enum Command {
     Preview(preview::Args),
     /// Upload signed passes to a passmith-server so devices get updates.
     Upload(upload::Args),
+    /// Write a folder for a static web host: the pass, its "Add to Apple Wallet" page and QR code.
+    Share(share::Args),
     /// Open a .pass folder or .pkpass in the designer.
     Open {
         /// The pass to open.
@@ -66,6 +69,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Bundle(args)) => bundle::run(args),
         Some(Command::Preview(args)) => preview::run(args),
         Some(Command::Upload(args)) => upload::run(args),
+        Some(Command::Share(args)) => share::run(args),
         Some(Command::Open { path }) => designer(Some(path), cli.smoke_test),
         None => designer(None, cli.smoke_test),
     };
