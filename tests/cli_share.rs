@@ -42,7 +42,9 @@ fn decode_qr(png: &[u8]) -> String {
 
 /// The value of attribute `attr` in the tag containing `marker`.
 fn attr(html: &str, marker: &str, attr: &str) -> String {
-    let at = html.find(marker).unwrap_or_else(|| panic!("{marker} in {html}"));
+    let at = html
+        .find(marker)
+        .unwrap_or_else(|| panic!("{marker} in {html}"));
     let start = html[..at].rfind('<').unwrap();
     let tag = &html[start..at + html[at..].find('>').unwrap()];
     let key = format!("{attr}=\"");
@@ -264,6 +266,13 @@ fn share_writes_a_static_site_with_the_mime_type_files() {
     assert!(stderr.contains("signature does not verify"), "{stderr}");
     assert!(!other.exists());
     // Not a pass at all: 2.
-    let (code, _, _) = run(os!["share", dir.path().join("nope.pkpass"), "-o", other, "--url", url]);
+    let (code, _, _) = run(os![
+        "share",
+        dir.path().join("nope.pkpass"),
+        "-o",
+        other,
+        "--url",
+        url
+    ]);
     assert_eq!(code, 2);
 }

@@ -48,7 +48,12 @@ fn url_dir(url: &str) -> Option<String> {
 /// The document of a .pkpass whose signature and manifest verify, or the exit code and message.
 fn open_verified(bytes: &[u8]) -> Result<passmith_core::PassDocument, (u8, String)> {
     let opened = passmith_core::archive::read_pkpass(bytes, passmith_core::time::now_unix())
-        .map_err(|e| (EXIT_UNREADABLE, format!("it is not a readable .pkpass: {e}")))?;
+        .map_err(|e| {
+            (
+                EXIT_UNREADABLE,
+                format!("it is not a readable .pkpass: {e}"),
+            )
+        })?;
     let Some(report) = opened.package else {
         return Err((EXIT_UNREADABLE, "it is not a .pkpass package".into()));
     };
@@ -76,8 +81,7 @@ fn open_verified(bytes: &[u8]) -> Result<passmith_core::PassDocument, (u8, Strin
 
 fn write(dir: &Path, name: &str, data: &[u8]) -> anyhow::Result<()> {
     let path = dir.join(name);
-    std::fs::write(&path, data)
-        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))
+    std::fs::write(&path, data).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))
 }
 
 pub fn run(args: Args) -> anyhow::Result<u8> {
@@ -141,7 +145,11 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
     println!(
         "{}: index.html, {file}, qr.png{}, .htaccess and _headers written",
         args.out.display(),
-        if preview.is_some() { ", preview.png" } else { "" }
+        if preview.is_some() {
+            ", preview.png"
+        } else {
+            ""
+        }
     );
     println!(
         "  upload the folder so that {url} shows index.html; the host must send {file} as {} \

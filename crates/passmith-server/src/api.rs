@@ -141,14 +141,13 @@ async fn upload(
         .db
         .ensure_share(&pass.pass_type_id, &pass.serial, &link_id, &link_hash)
         .await?;
-    let (share_url, share_page_url) =
-        match (link, crate::share::public_base(&state, &headers)) {
-            (Some(row), Some(base)) => {
-                let (f, p) = crate::share::urls(&base, &row.link_id);
-                (Some(f), Some(p))
-            }
-            _ => (None, None),
-        };
+    let (share_url, share_page_url) = match (link, crate::share::public_base(&state, &headers)) {
+        (Some(row), Some(base)) => {
+            let (f, p) = crate::share::urls(&base, &row.link_id);
+            (Some(f), Some(p))
+        }
+        _ => (None, None),
+    };
     tracing::info!(pass_type = %pass.pass_type_id, serial = %pass.serial, changed, pushes = queued, "pass uploaded");
     Ok((
         status,

@@ -132,7 +132,9 @@ pub enum ConfigError {
     File { path: PathBuf, message: String },
     #[error("{0} is empty; put the secret on its first line")]
     EmptySecret(PathBuf),
-    #[error("--public-url {0:?} is not an http:// or https:// URL (e.g. https://passes.example.com)")]
+    #[error(
+        "--public-url {0:?} is not an http:// or https:// URL (e.g. https://passes.example.com)"
+    )]
     BadPublicUrl(String),
 }
 

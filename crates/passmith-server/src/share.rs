@@ -43,10 +43,7 @@ pub fn router(state: AppState) -> Router {
         .route("/p/{id}/preview.png", get(preview))
         .route(
             "/api/v1/passes/{pass_type}/{serial}/share",
-            get(show)
-                .post(renew)
-                .patch(set_expiry)
-                .delete(revoke),
+            get(show).post(renew).patch(set_expiry).delete(revoke),
         )
         .with_state(state)
 }
@@ -324,14 +321,23 @@ async fn file(
 ) -> Result<Response, Refusal> {
     let t = resolve(&state, &id).await?;
     let etag = format!("\"{}\"", t.content_sha256);
-    let etag_value = HeaderValue::from_str(&etag).map_err(|e| Refusal::Internal(ApiError::internal(e)))?;
+    let etag_value =
+        HeaderValue::from_str(&etag).map_err(|e| Refusal::Internal(ApiError::internal(e)))?;
     let matches = headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|tag| tag.trim() == etag || tag.trim() == "*"));
+        .is_some_and(|v| {
+            v.split(',')
+                .any(|tag| tag.trim() == etag || tag.trim() == "*")
+        });
     let private = private_headers(HeaderValue::from_static(passmith_share::PKPASS_MIME));
     if matches {
-        return Ok((StatusCode::NOT_MODIFIED, private, [(header::ETAG, etag_value)]).into_response());
+        return Ok((
+            StatusCode::NOT_MODIFIED,
+            private,
+            [(header::ETAG, etag_value)],
+        )
+            .into_response());
     }
     let data = pass_bytes(&state, &t).await?;
     let disposition = HeaderValue::from_str(&passmith_share::content_disposition(&t.serial))
@@ -339,7 +345,10 @@ async fn file(
     Ok((
         StatusCode::OK,
         private,
-        [(header::CONTENT_DISPOSITION, disposition), (header::ETAG, etag_value)],
+        [
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::ETAG, etag_value),
+        ],
         data,
     )
         .into_response())
@@ -374,7 +383,10 @@ impl PageCache {
         if entries.len() >= PAGE_CACHE_ENTRIES {
             entries.clear();
         }
-        entries.insert((t.pass_type_id.clone(), t.serial.clone()), (t.update_seq, r));
+        entries.insert(
+            (t.pass_type_id.clone(), t.serial.clone()),
+            (t.update_seq, r),
+        );
     }
 }
 
@@ -396,7 +408,10 @@ async fn rendered(state: &AppState, t: &ShareTarget) -> Result<Arc<Rendered>, Re
     .await
     .map_err(|e| Refusal::Internal(ApiError::internal(e)))?
     .map_err(|e| Refusal::Internal(ApiError::internal(e)))?;
-    tracing::debug!(ms = started.elapsed().as_millis() as u64, "download page rendered");
+    tracing::debug!(
+        ms = started.elapsed().as_millis() as u64,
+        "download page rendered"
+    );
     let r = Arc::new(r);
     state.page_cache.put(t, r.clone());
     Ok(r)
@@ -461,7 +476,8 @@ async fn qr(
 ) -> Result<Response, Refusal> {
     resolve(&state, &id).await?;
     let link = link(&state, &headers, &id)?;
-    let data = passmith_share::qr_png(&link).map_err(|e| Refusal::Internal(ApiError::internal(e)))?;
+    let data =
+        passmith_share::qr_png(&link).map_err(|e| Refusal::Internal(ApiError::internal(e)))?;
     Ok(png(data))
 }
 

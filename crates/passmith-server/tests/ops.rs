@@ -297,7 +297,12 @@ fn the_help_and_the_openapi_document_match_the_code() {
     }
     // Download links (issue 15).
     assert!(help.contains("--public-url") && help.contains("--share-rate-limit"));
-    for path in ["/p/{id}", "/p/{id}/", "/p/{id}/qr.png", "/p/{id}/preview.png"] {
+    for path in [
+        "/p/{id}",
+        "/p/{id}/",
+        "/p/{id}/qr.png",
+        "/p/{id}/preview.png",
+    ] {
         assert!(doc["paths"][path]["get"].is_object(), "{path} documented");
     }
     let share = &doc["paths"]["/api/v1/passes/{passTypeIdentifier}/{serialNumber}/share"];

@@ -19,7 +19,9 @@ pub fn decode_qr(png: &[u8]) -> String {
 
 /// The value of attribute `attr` of the first tag containing `marker`.
 fn attr_after(html: &str, marker: &str, attr: &str) -> String {
-    let at = html.find(marker).unwrap_or_else(|| panic!("{marker} in {html}"));
+    let at = html
+        .find(marker)
+        .unwrap_or_else(|| panic!("{marker} in {html}"));
     let tag_start = html[..at].rfind('<').unwrap();
     let tag_end = at + html[at..].find('>').unwrap();
     let tag = &html[tag_start..tag_end];
@@ -93,7 +95,12 @@ async fn the_link_serves_the_latest_pass_page_and_qr_then_revoke() {
         // HEAD: the same headers, no body.
         let h = client().head(&link).send().await.unwrap();
         assert_eq!(h.status().as_u16(), 200);
-        for name in ["content-type", "content-disposition", "cache-control", "etag"] {
+        for name in [
+            "content-type",
+            "content-disposition",
+            "cache-control",
+            "etag",
+        ] {
             assert!(h.headers().contains_key(name), "HEAD has {name}");
         }
         assert_eq!(header(&h, "etag"), etag);
@@ -113,7 +120,11 @@ async fn the_link_serves_the_latest_pass_page_and_qr_then_revoke() {
         let v2 = make_pkpass("SHARE 1/\"x\"", 2, &service);
         let (code, up2) = server.upload(v2.clone()).await;
         assert_eq!(code, 200);
-        assert_eq!(up2["shareUrl"].as_str(), Some(link.as_str()), "one link per pass");
+        assert_eq!(
+            up2["shareUrl"].as_str(),
+            Some(link.as_str()),
+            "one link per pass"
+        );
         let r = client().get(&link).send().await.unwrap();
         assert_ne!(header(&r, "etag"), etag);
         assert_eq!(r.bytes().await.unwrap().as_ref(), v2.as_slice());
@@ -162,20 +173,37 @@ async fn the_link_serves_the_latest_pass_page_and_qr_then_revoke() {
             "/api/v1/passes/{PASS_TYPE}/{}/share",
             "SHARE%201%2F%22x%22"
         ));
-        let r = client().delete(&api).bearer_auth(API_KEY).send().await.unwrap();
+        let r = client()
+            .delete(&api)
+            .bearer_auth(API_KEY)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status().as_u16(), 200);
         for url in [&link, &page_url, &format!("{page_url}qr.png")] {
             assert_eq!(status(url).await, 404, "{url}");
         }
-        let r = client().delete(&api).bearer_auth(API_KEY).send().await.unwrap();
+        let r = client()
+            .delete(&api)
+            .bearer_auth(API_KEY)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status().as_u16(), 404);
         assert_eq!(status(&random_link(&server)).await, 404);
         assert_eq!(status(&server.url("/p/not-an-id")).await, 404);
         // Later uploads do not bring a revoked link back, nor make a new one by themselves.
-        let (_, up3) = server.upload(make_pkpass("SHARE 1/\"x\"", 3, &service)).await;
+        let (_, up3) = server
+            .upload(make_pkpass("SHARE 1/\"x\"", 3, &service))
+            .await;
         assert!(up3.get("shareUrl").is_none(), "{up3}");
         // Asked for, a new link is made; the old one stays dead.
-        let r = client().post(&api).bearer_auth(API_KEY).send().await.unwrap();
+        let r = client()
+            .post(&api)
+            .bearer_auth(API_KEY)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status().as_u16(), 201);
         let renewed: passmith_api::ShareLink = r.json().await.unwrap();
         assert_ne!(renewed.share_url, link);
@@ -227,7 +255,13 @@ async fn expiry_deleted_passes_and_the_rate_limit() {
         assert_eq!(r.status().as_u16(), 400);
         // The API needs the key.
         assert_eq!(
-            client().delete(&api).send().await.unwrap().status().as_u16(),
+            client()
+                .delete(&api)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16(),
             401
         );
 
@@ -315,7 +349,11 @@ async fn revoked_and_random_links_answer_404_in_the_same_time() {
         let ratio = m_revoked as f64 / m_random as f64;
         println!(
             "{}: 404 median over 300 requests each: revoked {m_revoked} µs, random {m_random} µs (ratio {ratio:.2})",
-            if db.starts_with("postgres") { "PostgreSQL" } else { "SQLite" }
+            if db.starts_with("postgres") {
+                "PostgreSQL"
+            } else {
+                "SQLite"
+            }
         );
         assert!(
             (0.5..2.0).contains(&ratio),
@@ -323,4 +361,65 @@ async fn revoked_and_random_links_answer_404_in_the_same_time() {
         );
         drop(server);
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn links_start_with_the_public_url_or_else_the_request_host() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("passes.db").display());
+    let server = Server::start(
+        dir.path(),
+        &db,
+        &["--public-url", "https://passes.example.com/wallet/"],
+    );
+    let (_, up) = server
+        .upload(make_pkpass("PUB-1", 1, &server.url("")))
+        .await;
+    let link = up["shareUrl"].as_str().unwrap();
+    let id = link
+        .strip_prefix("https://passes.example.com/wallet/p/")
+        .unwrap_or_else(|| panic!("{link}"));
+    let local_page = server.url(&format!("/p/{id}/"));
+    let qr = client()
+        .get(format!("{local_page}qr.png"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(decode_qr(&qr.bytes().await.unwrap()), link);
+    drop(server);
+
+    // Without --public-url: the Host the client used, https only when the proxy says so.
+    let server = Server::start(dir.path(), &db, &[]);
+    let r = client()
+        .put(server.url("/api/v1/passes"))
+        .bearer_auth(API_KEY)
+        .header("x-forwarded-proto", "https")
+        .body(make_pkpass("PUB-2", 1, &server.url("")))
+        .send()
+        .await
+        .unwrap();
+    let up: serde_json::Value = r.json().await.unwrap();
+    let host = server.base.strip_prefix("http://").unwrap();
+    assert!(
+        up["shareUrl"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("https://{host}/p/")),
+        "{up}"
+    );
+    // The management API shows the same link.
+    let r = client()
+        .get(server.url(&format!("/api/v1/passes/{PASS_TYPE}/PUB-2/share")))
+        .bearer_auth(API_KEY)
+        .send()
+        .await
+        .unwrap();
+    let shown: passmith_api::ShareLink = r.json().await.unwrap();
+    assert_eq!(
+        shown.share_url,
+        up["shareUrl"]
+            .as_str()
+            .unwrap()
+            .replace("https://", "http://")
+    );
 }

@@ -178,7 +178,9 @@ pub fn page_html(doc: &PassDocument, links: &PageLinks<'_>) -> String {
             "<img class=\"pass\" src=\"{}\" width=\"{PREVIEW_WIDTH}\" alt=\"The pass: {title}\">",
             escape_html(src)
         ),
-        None => format!("<div class=\"pass card\"><p class=\"org\">{org}</p><p>{description}</p></div>"),
+        None => {
+            format!("<div class=\"pass card\"><p class=\"org\">{org}</p><p>{description}</p></div>")
+        }
     };
     let qr_size = qr_side(links.qr_text)
         .map(|px| {
@@ -311,7 +313,10 @@ mod tests {
     fn qr_png_is_a_png_of_the_expected_size() {
         let png = qr_png("https://passes.example.com/p/abc").unwrap();
         let img = image::load_from_memory(&png).unwrap();
-        assert_eq!(Some(img.width()), qr_side("https://passes.example.com/p/abc"));
+        assert_eq!(
+            Some(img.width()),
+            qr_side("https://passes.example.com/p/abc")
+        );
         assert!(qr_png(&"x".repeat(5000)).is_err());
     }
 
@@ -319,7 +324,9 @@ mod tests {
     fn header_files_set_the_mime_type() {
         let h = htaccess("S1.pkpass");
         assert!(h.contains("AddType application/vnd.apple.pkpass .pkpass"));
-        assert!(h.contains("Header set Content-Disposition \"attachment; filename=\\\"S1.pkpass\\\"\""));
+        assert!(
+            h.contains("Header set Content-Disposition \"attachment; filename=\\\"S1.pkpass\\\"\"")
+        );
         let n = static_headers(&["/".into()], "S1.pkpass");
         assert!(n.contains("/S1.pkpass\n  Content-Type: application/vnd.apple.pkpass\n"));
     }
