@@ -360,11 +360,14 @@ struct Rendered {
     preview: Option<Bytes>,
 }
 
+/// (pass type ID, serial).
+type PassKey = (String, String);
+
 /// Pages' pass documents and previews, keyed by pass and update tag (a new version has a new tag,
 /// so an entry is never stale). Small: a document holds its images.
 #[derive(Default)]
 pub struct PageCache {
-    entries: Mutex<HashMap<(String, String), (i64, Arc<Rendered>)>>,
+    entries: Mutex<HashMap<PassKey, (i64, Arc<Rendered>)>>,
 }
 
 const PAGE_CACHE_ENTRIES: usize = 64;
