@@ -30,6 +30,8 @@ mod cli_bundles;
 mod cli_mail;
 /// `passmith preview`: the default language and where its messages go.
 mod cli_preview;
+/// Download links: `passmith upload` prints the server's link, and `passmith share` writes a static site.
+mod cli_share;
 /// `passmith validate`: exit codes, report and `--json`.
 mod cli_validate;
 /// One answer for hidden fields: validate, preview and the style-change notice.

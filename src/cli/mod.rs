@@ -11,6 +11,7 @@ pub mod bundle;
 pub mod inspect;
 pub mod mail;
 pub mod preview;
+pub mod share;
 pub mod upload;
 pub mod validate;
 
@@ -52,6 +53,8 @@ pub enum Command {
     Upload(upload::Args),
     /// E-mail each pass of a batch (its manifest.csv) to the address in its row.
     Mail(mail::Args),
+    /// Write a folder for a static web host: the pass, its "Add to Apple Wallet" page and QR code.
+    Share(share::Args),
     /// Open a .pass folder or .pkpass in the designer.
     Open {
         /// The pass to open.
@@ -70,6 +73,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Preview(args)) => preview::run(args),
         Some(Command::Upload(args)) => upload::run(args),
         Some(Command::Mail(args)) => mail::run(args),
+        Some(Command::Share(args)) => share::run(args),
         Some(Command::Open { path }) => designer(Some(path), cli.smoke_test),
         None => designer(None, cli.smoke_test),
     };

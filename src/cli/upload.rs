@@ -88,6 +88,12 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
                     up.pass_type_identifier,
                     up.serial_number
                 );
+                if let Some(link) = &up.share_url {
+                    println!("  download link: {link}");
+                }
+                if let Some(page) = &up.share_page_url {
+                    println!("  Add to Apple Wallet page: {page}");
+                }
                 if args.push {
                     match client.push(&up.pass_type_identifier, &up.serial_number) {
                         Ok(n) => println!("  push queued for {n} device(s)"),

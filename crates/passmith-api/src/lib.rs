@@ -32,6 +32,44 @@ pub struct UploadResult {
     /// The pass's webServiceURL, as read from pass.json.
     #[serde(default, rename = "webServiceURL")]
     pub web_service_url: Option<String>,
+    /// The pass's download link (`https://…/p/<id>`): the .pkpass itself, always its latest
+    /// version. Made on the pass's first upload; absent after the link was revoked (until a new
+    /// one is made with `POST …/share`) and from servers older than download links.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub share_url: Option<String>,
+    /// The "Add to Apple Wallet" page of the same link (`share_url` + `/`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub share_page_url: Option<String>,
+}
+
+/// `GET`, `POST` and `PATCH /api/v1/passes/{type}/{serial}/share`: the pass's download link.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ShareLink {
+    /// The .pkpass (`…/p/<id>`).
+    pub share_url: String,
+    /// The download page (`…/p/<id>/`).
+    pub share_page_url: String,
+    /// RFC 3339 instant after which the link answers 404; None: it does not expire.
+    #[serde(default)]
+    pub expires_at: Option<String>,
+}
+
+/// Body of `POST` (optional) and `PATCH /api/v1/passes/{type}/{serial}/share`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ShareSettings {
+    /// RFC 3339 instant (`2026-12-31T23:00:00Z`) after which the link answers 404; null or
+    /// absent: never.
+    #[serde(default)]
+    pub expires_at: Option<String>,
+}
+
+/// `DELETE /api/v1/passes/{type}/{serial}/share`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ShareRevoked {
+    pub revoked: bool,
 }
 
 /// One pass as `GET /api/v1/passes` and `GET /api/v1/passes/{type}/{serial}` describe it.
@@ -111,11 +149,15 @@ mod tests {
             pushes_queued: 2,
             registrations: 3,
             web_service_url: Some("https://x/".into()),
+            share_url: Some("https://x/p/00".into()),
+            share_page_url: Some("https://x/p/00/".into()),
         };
         let v = serde_json::to_value(&r).unwrap();
         assert_eq!(v["passTypeIdentifier"], "pass.t");
         assert_eq!(v["pushesQueued"], 2);
         assert_eq!(v["webServiceURL"], "https://x/");
+        assert_eq!(v["shareUrl"], "https://x/p/00");
+        assert_eq!(v["sharePageUrl"], "https://x/p/00/");
         assert_eq!(serde_json::from_value::<UploadResult>(v).unwrap(), r);
     }
 
@@ -127,6 +169,7 @@ mod tests {
         .unwrap();
         assert!(!r.changed);
         assert_eq!(r.web_service_url, None);
+        assert_eq!(r.share_url, None);
     }
 
     #[test]

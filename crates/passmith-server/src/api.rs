@@ -85,6 +85,7 @@ async fn upload(
     State(state): State<AppState>,
     _: ApiKey,
     _slot: UploadSlot,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let bytes = body.clone();
@@ -134,6 +135,19 @@ async fn upload(
         .get_pass(&pass.pass_type_id, &pass.serial)
         .await?
         .map_or(0, |p| p.registrations);
+    // The pass's download link: made on its first upload, shown again on every later one.
+    let (link_id, link_hash) = crate::share::new_id()?;
+    let link = state
+        .db
+        .ensure_share(&pass.pass_type_id, &pass.serial, &link_id, &link_hash)
+        .await?;
+    let (share_url, share_page_url) = match (link, crate::share::public_base(&state, &headers)) {
+        (Some(row), Some(base)) => {
+            let (f, p) = crate::share::urls(&base, &row.link_id);
+            (Some(f), Some(p))
+        }
+        _ => (None, None),
+    };
     tracing::info!(pass_type = %pass.pass_type_id, serial = %pass.serial, changed, pushes = queued, "pass uploaded");
     Ok((
         status,
@@ -145,6 +159,8 @@ async fn upload(
             pushes_queued: queued,
             registrations,
             web_service_url: pass.web_service_url,
+            share_url,
+            share_page_url,
         }),
     )
         .into_response())

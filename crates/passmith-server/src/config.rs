@@ -80,6 +80,16 @@ pub struct Args {
     /// Largest .pkpass accepted by the management API, in bytes. Default 10485760 (10 MB).
     #[arg(long, env = "PASSMITH_SERVER_MAX_PASS_BYTES")]
     pub max_pass_bytes: Option<usize>,
+    /// Public base URL of this server as customers reach it (e.g. https://passes.example.com),
+    /// used to build download links (`<public-url>/p/<id>`) and their QR codes. Without it the
+    /// links are built from the request's Host header (and X-Forwarded-Proto), which is only
+    /// right when clients reach the server directly: set it in production.
+    #[arg(long, env = "PASSMITH_SERVER_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Requests allowed per minute per download link (`/p/<id>…`: file, page and its pictures
+    /// together); 0 = off. Default 600.
+    #[arg(long, env = "PASSMITH_SERVER_SHARE_RATE_LIMIT")]
+    pub share_rate_limit: Option<u32>,
 }
 
 /// Settings after merging flags, environment, file and defaults.
@@ -105,6 +115,9 @@ pub struct Config {
     pub log_format: crate::logging::LogFormat,
     pub shutdown_timeout_secs: u64,
     pub max_pass_bytes: usize,
+    /// `--public-url` without a trailing slash; None: from the request (see [`Args::public_url`]).
+    pub public_url: Option<String>,
+    pub share_rate_limit: u32,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -119,6 +132,10 @@ pub enum ConfigError {
     File { path: PathBuf, message: String },
     #[error("{0} is empty; put the secret on its first line")]
     EmptySecret(PathBuf),
+    #[error(
+        "--public-url {0:?} is not an http:// or https:// URL (e.g. https://passes.example.com)"
+    )]
+    BadPublicUrl(String),
 }
 
 fn read_secret(path: &Path) -> Result<String, ConfigError> {
@@ -137,6 +154,20 @@ pub fn normalize_prefix(raw: &str) -> String {
     } else {
         format!("/{trimmed}")
     }
+}
+
+/// `https://host[:port][/path]` without a trailing slash, or None when it is not such a URL
+/// (no query, fragment, user info, spaces or control characters).
+pub fn normalize_public_url(raw: &str) -> Option<String> {
+    let url = raw.trim().trim_end_matches('/');
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))?;
+    let host = rest.split('/').next().unwrap_or("");
+    let ok = !host.is_empty()
+        && !rest.contains(['?', '#', '@', ' ', '"', '<', '>', '\\'])
+        && !rest.chars().any(char::is_control);
+    ok.then(|| url.to_owned())
 }
 
 impl Args {
@@ -171,7 +202,13 @@ impl Args {
             Some(p) => read_secret(&p)?,
             None => String::new(),
         };
+        let public_url = match a.public_url.or(file.public_url) {
+            Some(raw) => Some(normalize_public_url(&raw).ok_or(ConfigError::BadPublicUrl(raw))?),
+            None => None,
+        };
         Ok(Config {
+            public_url,
+            share_rate_limit: a.share_rate_limit.or(file.share_rate_limit).unwrap_or(600),
             listen: a
                 .listen
                 .or(file.listen)
@@ -227,6 +264,22 @@ mod tests {
         assert_eq!(normalize_prefix(""), "");
         assert_eq!(normalize_prefix("passkit/"), "/passkit");
         assert_eq!(normalize_prefix("/a/b/"), "/a/b");
+    }
+
+    #[test]
+    fn public_urls_are_checked() {
+        assert_eq!(
+            normalize_public_url("https://passes.example.com/").as_deref(),
+            Some("https://passes.example.com")
+        );
+        assert_eq!(
+            normalize_public_url("http://h:8080/wallet").as_deref(),
+            Some("http://h:8080/wallet")
+        );
+        assert_eq!(normalize_public_url("passes.example.com"), None);
+        assert_eq!(normalize_public_url("https://"), None);
+        assert_eq!(normalize_public_url("https://u@h/"), None);
+        assert_eq!(normalize_public_url("https://h/?x=1"), None);
     }
 
     #[test]

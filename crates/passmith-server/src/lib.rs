@@ -17,6 +17,7 @@ pub mod logging;
 pub mod metrics;
 pub mod pkpass;
 pub mod ratelimit;
+pub mod share;
 pub mod web;
 pub mod worker;
 
@@ -47,6 +48,10 @@ pub struct AppState {
     pub max_registrations: u64,
     /// True once shutdown has begun (`/readyz` then fails so load balancers move on).
     pub stopping: watch::Receiver<bool>,
+    /// `--public-url`, the base of download links; None: taken from each request.
+    pub public_url: Option<String>,
+    /// Download pages' documents and previews, per pass version.
+    pub page_cache: Arc<share::PageCache>,
 }
 
 const OPENAPI: &str = include_str!("openapi.json");
@@ -79,6 +84,7 @@ pub fn app(state: AppState, config: &Config) -> Router {
     Router::new()
         .merge(service)
         .merge(api::router(state.clone(), config.max_pass_bytes))
+        .merge(share::router(state.clone()))
         .merge(ops)
         .layer(middleware::from_fn_with_state(state, log_requests))
 }
@@ -207,6 +213,7 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
             device: config.rate_limit,
             register_per_pass: config.register_rate_limit,
             auth_failures: config.auth_fail_limit,
+            share_per_link: config.share_rate_limit,
         },
         metrics.clone(),
     ));
@@ -220,7 +227,14 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
         api_key_hash: config.api_key.as_deref().map(auth::hash_secret),
         max_registrations: config.max_registrations_per_pass,
         stopping: stopping.clone(),
+        public_url: config.public_url.clone(),
+        page_cache: Arc::default(),
     };
+    if config.public_url.is_none() {
+        tracing::warn!(
+            "no --public-url: download links (shareUrl) are built from each request's Host header; set it when clients reach the server through a proxy or by another name"
+        );
+    }
     if config.api_key.is_none() {
         tracing::warn!("no --api-key-file: the management API (/api/v1) refuses every request");
     }

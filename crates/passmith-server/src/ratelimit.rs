@@ -7,7 +7,8 @@
 //!   the pass, so it must not let anyone register thousands of fake devices at once;
 //! - failed authentications, per client address and per pass (`--auth-fail-limit`). They are
 //!   counted only after the token was checked, so they never touch the budgets above: a flood
-//!   of wrong tokens gets 429s while the pass's real devices keep getting 200.
+//!   of wrong tokens gets 429s while the pass's real devices keep getting 200;
+//! - download links (`/p/<id>…`), per link (`--share-rate-limit`).
 //!
 //! Never keyed by client address alone for real devices: many phones share one carrier NAT
 //! address, and behind a reverse proxy every request comes from the proxy.
@@ -56,6 +57,8 @@ pub struct LimitSettings {
     pub device: u32,
     pub register_per_pass: u32,
     pub auth_failures: u32,
+    /// Requests per download link (`--share-rate-limit`).
+    pub share_per_link: u32,
 }
 
 /// All budgets of the web service, and how often one refused a request.
@@ -65,6 +68,7 @@ pub struct Limits {
     register_per_pass: Budget,
     fail_per_addr: Budget,
     fail_per_pass: Budget,
+    share_per_link: Budget,
     metrics: Arc<Metrics>,
 }
 
@@ -78,6 +82,7 @@ impl Limits {
             // A pass is attacked from many addresses at once; its own failure budget is larger
             // so that one address alone cannot exhaust it.
             fail_per_pass: Budget::new(s.auth_failures.saturating_mul(10)),
+            share_per_link: Budget::new(s.share_per_link),
             metrics,
         }
     }
@@ -107,6 +112,12 @@ impl Limits {
             self.register_per_pass
                 .check(format!("{pass_type}/{serial}")),
         )
+    }
+
+    /// A request for a download link, keyed by the hash of its id (the id itself is a secret
+    /// and is kept out of memory dumps of the limiter).
+    pub fn share(&self, link_sha256: &str) -> Result<(), ApiError> {
+        self.verdict(self.share_per_link.check(format!("share:{link_sha256}")))
     }
 
     /// A failed authentication: the error to answer with (429 once either the address or the
@@ -149,6 +160,7 @@ mod tests {
                 device: 5,
                 register_per_pass: 5,
                 auth_failures: 3,
+                share_per_link: 3,
             },
             Arc::default(),
         );

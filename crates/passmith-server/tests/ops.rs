@@ -295,6 +295,21 @@ fn the_help_and_the_openapi_document_match_the_code() {
     for path in ["/healthz", "/readyz"] {
         assert!(doc["paths"][path]["get"].is_object(), "{path} documented");
     }
+    // Download links (issue 15).
+    assert!(help.contains("--public-url") && help.contains("--share-rate-limit"));
+    for path in [
+        "/p/{id}",
+        "/p/{id}/",
+        "/p/{id}/qr.png",
+        "/p/{id}/preview.png",
+    ] {
+        assert!(doc["paths"][path]["get"].is_object(), "{path} documented");
+    }
+    let share = &doc["paths"]["/api/v1/passes/{passTypeIdentifier}/{serialNumber}/share"];
+    for method in ["get", "post", "patch", "delete"] {
+        assert!(share[method].is_object(), "{method} …/share documented");
+    }
+    assert!(doc["components"]["schemas"]["UploadResult"]["properties"]["shareUrl"].is_object());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

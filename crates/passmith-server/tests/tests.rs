@@ -13,3 +13,4 @@ mod limits;
 mod ops;
 mod push;
 mod security;
+mod share;

@@ -16,11 +16,13 @@ mod commit;
 mod logs;
 mod outbox;
 mod registrations;
+mod share;
 
 pub use logs::MAX_LOG_ROWS;
 use outbox::enqueue_pushes;
 pub use outbox::{Finish, OutboxItem};
 pub use registrations::RegisterOutcome;
+pub use share::{ShareRow, ShareTarget};
 
 /// Storage failures; the message names the operation that failed.
 #[derive(Debug, thiserror::Error)]
@@ -200,6 +202,12 @@ const COMMON_SCHEMA: &[&str] = &[
     "CREATE INDEX IF NOT EXISTS outbox_due ON push_outbox (not_before)",
     // One row that /healthz writes to prove the database takes writes.
     "CREATE TABLE IF NOT EXISTS health (id INTEGER PRIMARY KEY, checked_at BIGINT NOT NULL)",
+    // Download links (issue 15), at most one per pass. Added after the first release: on an
+    // older database these two statements are the migration (existing passes get their link on
+    // their next upload). A revoked link keeps its row with NULL id and hash, so it can never
+    // be found again and the pass does not get a new link by itself.
+    "CREATE TABLE IF NOT EXISTS share_links (pass_type_id TEXT NOT NULL, serial TEXT NOT NULL, link_id TEXT, link_sha256 TEXT, created_at BIGINT NOT NULL, expires_at BIGINT, revoked_at BIGINT, PRIMARY KEY (pass_type_id, serial))",
+    "CREATE UNIQUE INDEX IF NOT EXISTS share_links_by_hash ON share_links (link_sha256)",
 ];
 
 /// Databases made before registrations were counted per pass get the column and their counts.
@@ -474,6 +482,13 @@ impl Db {
             .map_err(sql(act))?
             .rows_affected();
         sqlx::query("DELETE FROM registrations WHERE pass_type_id = $1 AND serial = $2")
+            .bind(pass_type_id)
+            .bind(serial)
+            .execute(&mut *tx)
+            .await
+            .map_err(sql(act))?;
+        // A pass uploaded again under the same serial later must not revive the old link.
+        sqlx::query("DELETE FROM share_links WHERE pass_type_id = $1 AND serial = $2")
             .bind(pass_type_id)
             .bind(serial)
             .execute(&mut *tx)
