@@ -77,19 +77,22 @@ pub enum ImageProblem {
 /// The format and size of a PNG or JPEG, read from its header; bombs and empty sizes are refused.
 pub fn read_header(bytes: &[u8]) -> Result<ImageHeader, ImageProblem> {
     let format = sniff(bytes)?;
-    let image_format = match format {
-        PictureFormat::Png => image::ImageFormat::Png,
-        PictureFormat::Jpeg => image::ImageFormat::Jpeg,
-    };
     // Reading the header allocates nothing that depends on the declared size, so no limits
     // here: the size is checked below and reported as what it is.
-    let reader = image::ImageReader::with_format(Cursor::new(bytes), image_format);
-    let (width, height) = reader
-        .into_dimensions()
-        .map_err(|e| ImageProblem::Damaged {
-            format,
-            reason: e.to_string(),
-        })?;
+    let (width, height) = match format {
+        // Only the IHDR chunk: the image crate's dimensions also inflate compressed metadata
+        // (an ICC profile), and validation reads every image of every pass of a batch.
+        PictureFormat::Png => png::Decoder::new(Cursor::new(bytes))
+            .read_header_info()
+            .map(|info| (info.width, info.height))
+            .map_err(|e| e.to_string()),
+        PictureFormat::Jpeg => {
+            image::ImageReader::with_format(Cursor::new(bytes), image::ImageFormat::Jpeg)
+                .into_dimensions()
+                .map_err(|e| e.to_string())
+        }
+    }
+    .map_err(|reason| ImageProblem::Damaged { format, reason })?;
     if width == 0 || height == 0 {
         return Err(ImageProblem::ZeroSize {
             format,
