@@ -1255,3 +1255,27 @@ fn never_panics_on_hostile_variations_of_real_passes() {
     }
     assert!(validated > 1000, "only {validated} variants loaded");
 }
+
+#[test]
+fn an_oversized_image_is_told_which_side_is_too_big_in_the_points_wallet_gives_it() {
+    let mut doc = crate::util::sample_for_test_cert("Generic");
+    // 55×67 at @1x: fine across (the logo may be 160 pt wide), too tall (50 pt).
+    doc.files.insert("logo.png".into(), png(55, 67).into());
+    let findings = validate(&doc, &ValidationContext::at(now()));
+    let logo: Vec<&str> = findings
+        .iter()
+        .filter(|f| f.code == Code::ImageTooLarge && f.path.to_string() == "logo.png")
+        .map(|f| f.message.as_str())
+        .collect();
+    assert_eq!(logo.len(), 1, "{findings:?}");
+    assert!(
+        logo[0].contains("67 px tall; Wallet gives the logo 50 pt"),
+        "{}",
+        logo[0]
+    );
+    assert!(
+        !logo[0].contains("wide"),
+        "the width fits, so it is not named: {}",
+        logo[0]
+    );
+}
