@@ -1264,7 +1264,7 @@ fn an_oversized_image_is_told_which_side_is_too_big_in_the_points_wallet_gives_i
     let findings = validate(&doc, &ValidationContext::at(now()));
     let logo: Vec<&str> = findings
         .iter()
-        .filter(|f| f.code == Code::ImageTooLarge && f.path.to_string() == "logo.png")
+        .filter(|f| f.code == Code::ImageTooLarge && f.path == "logo.png")
         .map(|f| f.message.as_str())
         .collect();
     assert_eq!(logo.len(), 1, "{findings:?}");
