@@ -318,4 +318,27 @@ fn upload_sends_every_written_pass_to_a_real_server() {
         serials,
         ["SN-00001", "SN-00002", "SN-00003", "SN-00004", "SN-00005"]
     );
+    // Each pass's download link is in manifest.csv, for the mail merge.
+    let mut reader = csv::Reader::from_path(dir.path().join("out/manifest.csv")).unwrap();
+    let header: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(
+        header.last().map(String::as_str),
+        Some("share_url"),
+        "{header:?}"
+    );
+    let links: Vec<String> = reader
+        .records()
+        .map(|r| r.unwrap().iter().last().unwrap().to_owned())
+        .collect();
+    assert_eq!(links.len(), 5);
+    assert!(links.iter().all(|l| l.contains("/p/")), "{links:?}");
+    assert_eq!(
+        links.iter().collect::<std::collections::HashSet<_>>().len(),
+        5
+    );
 }

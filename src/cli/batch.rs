@@ -116,6 +116,9 @@ fn batch_run(args: &Args) -> Result<u8, Stop> {
         Some(client) => upload_all(client, &args.output, &report),
         None => Vec::new(),
     };
+    if let Err(e) = add_share_links(&plan, &report, &uploaded) {
+        eprintln!("warning: the download links could not be added to manifest.csv: {e}");
+    }
     print_report(args, &report, &uploaded);
     let upload_failed = uploaded.iter().any(|(_, r)| r.is_err());
     Ok(
@@ -160,7 +163,8 @@ fn progress_bar(args: &Args, rows: usize) -> Option<indicatif::ProgressBar> {
     Some(bar)
 }
 
-type UploadResult = (String, Result<(), String>);
+/// A file name and what uploading it gave: its download link, if the server made one.
+type UploadResult = (String, Result<Option<String>, String>);
 
 fn upload_all(client: &passmith::upload::Client, dir: &Path, report: &Report) -> Vec<UploadResult> {
     let mut out = Vec::new();
@@ -168,7 +172,12 @@ fn upload_all(client: &passmith::upload::Client, dir: &Path, report: &Report) ->
         let path = dir.join(&w.file);
         let result = std::fs::read(&path)
             .map_err(|e| format!("cannot read {}: {e}", path.display()))
-            .and_then(|bytes| client.upload(&bytes).map(|_| ()).map_err(|e| e.to_string()));
+            .and_then(|bytes| {
+                client
+                    .upload(&bytes)
+                    .map(|up| up.share_url)
+                    .map_err(|e| e.to_string())
+            });
         let stop = result.is_err();
         out.push((w.file.clone(), result));
         // The same key or server would refuse every other pass too.
@@ -177,6 +186,24 @@ fn upload_all(client: &passmith::upload::Client, dir: &Path, report: &Report) ->
         }
     }
     out
+}
+
+/// Adds each uploaded pass's download link to manifest.csv (`share_url`), for the mail merge.
+fn add_share_links(plan: &Plan, report: &Report, uploaded: &[UploadResult]) -> Result<(), String> {
+    let links: std::collections::HashMap<String, String> = uploaded
+        .iter()
+        .filter_map(|(file, r)| {
+            r.as_ref()
+                .ok()
+                .cloned()
+                .flatten()
+                .map(|url| (file.clone(), url))
+        })
+        .collect();
+    if links.is_empty() {
+        return Ok(());
+    }
+    batch::write_manifest_with(plan, report, &[("share_url", &links)]).map_err(|e| e.to_string())
 }
 
 fn print_report(args: &Args, report: &Report, uploaded: &[UploadResult]) {

@@ -19,7 +19,7 @@ use crate::document::PassDocument;
 use crate::error::Error;
 use crate::finding::Finding;
 
-pub use run::{Progress, Report, RowWarnings, RunOptions, Written, run};
+pub use run::{Progress, Report, RowWarnings, RunOptions, Written, run, write_manifest_with};
 pub use table::{Column, Row, Table};
 pub use template::{Kind, Mapping, Place, Template, Use};
 

@@ -365,7 +365,27 @@ fn verified_token(path: &Path, serial: &str, now_unix: i64) -> Option<Option<Str
 
 /// `manifest.csv`: row, serial, file, token and every input column, one line per pass written,
 /// ready for a mail merge.
+/// Writes `manifest.csv` again with `extra` columns after the standard ones: a name and each
+/// pass's value by file name (empty where a pass has none), e.g. the download link an upload
+/// gave each pass.
+pub fn write_manifest_with(
+    plan: &Plan,
+    report: &Report,
+    extra: &[(&str, &std::collections::HashMap<String, String>)],
+) -> Result<(), BatchError> {
+    write_manifest_columns(plan, &report.written, &report.manifest, extra)
+}
+
 fn write_manifest(plan: &Plan, written: &[Written], path: &Path) -> Result<(), BatchError> {
+    write_manifest_columns(plan, written, path, &[])
+}
+
+fn write_manifest_columns(
+    plan: &Plan,
+    written: &[Written],
+    path: &Path,
+    extra: &[(&str, &std::collections::HashMap<String, String>)],
+) -> Result<(), BatchError> {
     let table = plan.table();
     let mut out = csv::Writer::from_writer(Vec::new());
     let csv_error = |e: csv::Error| Error::Package {
@@ -373,6 +393,7 @@ fn write_manifest(plan: &Plan, written: &[Written], path: &Path) -> Result<(), B
     };
     let mut header = vec!["row", "serial", "file", "token"];
     header.extend(table.columns.iter().map(|c| c.name.as_str()));
+    header.extend(extra.iter().map(|(name, _)| *name));
     out.write_record(&header).map_err(csv_error)?;
     for w in written {
         let Some(row) = table.rows.get(w.row - 1) else {
@@ -386,6 +407,9 @@ fn write_manifest(plan: &Plan, written: &[Written], path: &Path) -> Result<(), B
             w.token.as_deref().unwrap_or(""),
         ];
         record.extend(row.cells.iter().map(String::as_str));
+        for (_, values) in extra {
+            record.push(values.get(&w.file).map_or("", String::as_str));
+        }
         out.write_record(&record).map_err(csv_error)?;
     }
     let bytes = out.into_inner().map_err(|e| Error::Package {
