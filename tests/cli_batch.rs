@@ -333,7 +333,7 @@ fn upload_sends_every_written_pass_to_a_real_server() {
     );
     let links: Vec<String> = reader
         .records()
-        .map(|r| r.unwrap().iter().last().unwrap().to_owned())
+        .map(|r| r.unwrap().iter().next_back().unwrap().to_owned())
         .collect();
     assert_eq!(links.len(), 5);
     assert!(links.iter().all(|l| l.contains("/p/")), "{links:?}");
