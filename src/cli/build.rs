@@ -3,8 +3,9 @@
 //!
 //! The certificate password is never a plain flag (it would end up in shell history and `ps`):
 //! it comes from `--password-file`, else `PASSMITH_CERT_PASSWORD`, else a prompt when a person is
-//! at a terminal. Exit codes: 0 written, 1 not written (validation errors, a pass.json with a mistake, wrong password, expired
-//! or mismatched certificate, signing failure), 2 an input could not be read.
+//! at a terminal. Exit codes: 0 written, 1 not written (validation errors, a pass.json with a
+//! mistake, wrong password, expired or mismatched certificate, signing failure), 2 an input could
+//! not be read.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
