@@ -5,12 +5,16 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use passmith::app::{App, DialogRequest, ScriptedDialogs, templates};
+use passmith::mail::Security;
 use passmith_core::model::Style;
 
-use crate::util::{batch_design, cert, cert_password_file, harness, menu, os, press, retype, run};
+use crate::util::{
+    SmtpSink, batch_design, cert, cert_password_file, harness, menu, os, press, retype, run,
+};
 
 /// `passmith batch` of three members with an `email` column; the path of its manifest.csv.
 fn batch(dir: &Path) -> PathBuf {
@@ -135,4 +139,57 @@ fn send_by_email_previews_row_1_and_writes_one_eml_per_pass() {
 
     let asked = dialogs.asked.borrow();
     assert!(asked.contains(&DialogRequest::MailEmlFolder), "{asked:?}");
+}
+
+#[test]
+fn send_by_email_sends_through_a_real_smtp_server_and_lists_the_refused_recipient() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = batch(dir.path());
+    let sink = SmtpSink::start(&["bob@example.com"], &[]);
+    let dialogs = ScriptedDialogs::new();
+    dialogs.answer(&manifest);
+    let mut h = harness(templates::template(Style::StoreCard).unwrap(), &dialogs);
+
+    menu(&mut h, &["File", "Send by e-mail…"]);
+    press(&mut h, "Choose manifest…");
+    assert_eq!(h.state().mail.manifest_path, manifest.display().to_string());
+    retype(&mut h, "SMTP server", "127.0.0.1");
+    // The security combo: STARTTLS by default, "none" for the local test server.
+    let combo = h.get_by_role_and_label(Role::ComboBox, "Security");
+    assert_eq!(combo.value().as_deref(), Some("STARTTLS"));
+    combo.click();
+    h.run();
+    press(&mut h, "None (unencrypted)");
+    assert_eq!(h.state().settings.mail.security, Security::None);
+    assert_eq!(h.state().settings.mail.smtp_port, 25, "the port follows");
+    // The sink's port is a free one picked at start: set directly rather than dragged.
+    h.state_mut().settings.mail.smtp_port = sink.port;
+    retype(&mut h, "From", "Hill Café <passes@example.com>");
+    h.run();
+    h.get_by_label("Your pass, Ann Lee");
+
+    press(&mut h, "Send 3 messages");
+    wait_for_run(&mut h);
+    h.get_by_label("2 messages sent, 1 failed");
+    h.get_by_label_contains("bob@example.com (row 2): ");
+    let finished = h.state().mail.finished.as_ref().unwrap();
+    let report = finished.result.as_ref().unwrap();
+    assert_eq!(report.failed.len(), 1);
+    assert_eq!(report.failed[0].code, Some(550));
+
+    let received = sink.messages();
+    assert_eq!(received.len(), 2, "{received:?}");
+    let ann = received
+        .iter()
+        .find(|m| m["to"] == "ann@example.com")
+        .unwrap();
+    assert_eq!(ann["subject"], "Your pass, Ann Lee");
+    assert_eq!(ann["from"], "Hill Café <passes@example.com>");
+    // A real send keeps the send log next to the manifest, so sending again skips Ann and Cleo.
+    assert!(manifest.with_file_name("mail-log.jsonl").is_file());
+    press(&mut h, "Send 3 messages");
+    wait_for_run(&mut h);
+    h.get_by_label("0 messages sent, 1 failed");
+    h.get_by_label("2 were sent by an earlier run and were skipped.");
+    assert_eq!(sink.messages().len(), 2, "nothing went out twice");
 }
