@@ -45,6 +45,16 @@ fn batch(dir: &Path) -> PathBuf {
 
 /// Steps frames until the background run is over (the progress bar keeps repainting, so `run`
 /// would not settle).
+/// Clicks the send button named `label` and waits for the background run: frames are stepped,
+/// not `run`, because the progress bar keeps repainting.
+fn send(h: &mut Harness<'_, App>, label: &str) {
+    h.get_by_label(label).scroll_to_me();
+    h.run();
+    h.get_by_label(label).click();
+    h.step();
+    wait_for_run(h);
+}
+
 fn wait_for_run(h: &mut Harness<'_, App>) {
     let start = Instant::now();
     while h.state().mail.busy() {
@@ -99,8 +109,7 @@ fn send_by_email_previews_row_1_and_writes_one_eml_per_pass() {
     press(&mut h, "Write .eml files instead");
     press(&mut h, "Choose .eml folder…");
     assert_eq!(h.state().mail.eml_dir, eml.display().to_string());
-    press(&mut h, "Write 3 messages");
-    wait_for_run(&mut h);
+    send(&mut h, "Write 3 messages");
     h.get_by_label("3 messages written");
     h.get_by_label_contains("(dry run, nothing was sent)");
     let finished = h.state().mail.finished.as_ref().unwrap();
@@ -168,8 +177,7 @@ fn send_by_email_sends_through_a_real_smtp_server_and_lists_the_refused_recipien
     h.run();
     h.get_by_label("Your pass, Ann Lee");
 
-    press(&mut h, "Send 3 messages");
-    wait_for_run(&mut h);
+    send(&mut h, "Send 3 messages");
     h.get_by_label("2 messages sent, 1 failed");
     h.get_by_label_contains("bob@example.com (row 2): ");
     let finished = h.state().mail.finished.as_ref().unwrap();
@@ -187,8 +195,7 @@ fn send_by_email_sends_through_a_real_smtp_server_and_lists_the_refused_recipien
     assert_eq!(ann["from"], "Hill Café <passes@example.com>");
     // A real send keeps the send log next to the manifest, so sending again skips Ann and Cleo.
     assert!(manifest.with_file_name("mail-log.jsonl").is_file());
-    press(&mut h, "Send 3 messages");
-    wait_for_run(&mut h);
+    send(&mut h, "Send 3 messages");
     h.get_by_label("0 messages sent, 1 failed");
     h.get_by_label("2 were sent by an earlier run and were skipped.");
     assert_eq!(sink.messages().len(), 2, "nothing went out twice");

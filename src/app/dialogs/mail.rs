@@ -257,6 +257,15 @@ impl MailDialog {
                 );
             }
             let user = settings.smtp_user.trim();
+            if !user.is_empty() && self.password.is_empty() {
+                return fail(
+                    self,
+                    None,
+                    format!(
+                        "enter the SMTP password for {user}, or clear User to send without a login"
+                    ),
+                );
+            }
             Some(SmtpSettings {
                 host: settings.smtp_host.trim().to_owned(),
                 port: settings.smtp_port,
