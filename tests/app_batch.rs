@@ -175,6 +175,16 @@ fn batch_export_maps_columns_previews_row_3_runs_and_reports_the_failed_row() {
     // "Open folder" hands the folder to the file manager.
     press(&mut h, "Open folder");
     assert_eq!(*dialogs.shown.borrow(), std::slice::from_ref(&out));
+
+    // "Send by e-mail…" opens the e-mail window on this batch's manifest.
+    press(&mut h, "Send by e-mail…");
+    assert!(h.state().mail.open);
+    assert_eq!(
+        h.state().mail.manifest_path,
+        out.join("manifest.csv").display().to_string()
+    );
+    assert_eq!(h.state().mail.problem(), None);
+    h.get_by_label_contains("4 passes in");
     let asked = dialogs.asked.borrow();
     assert!(
         asked.contains(&DialogRequest::BatchOutputFolder),

@@ -16,6 +16,8 @@ mod app_batch;
 mod app_dates;
 /// Designer journeys by label: editing, preview, undo, files, identity, export.
 mod app_journeys;
+/// "Send by e-mail…" in the designer: manifest, settings, first-message preview, dry run to .eml.
+mod app_mail;
 /// Autosave and crash recovery in the designer.
 mod app_recovery;
 /// The designer's update-server window against a real passmith-server.

@@ -50,6 +50,8 @@ impl App {
             Command::ExportPng => self.export_png(),
             Command::BatchExport => self.batch.show(),
             Command::BatchRun => self.batch_run(ctx),
+            Command::SendByEmail => self.mail.show(),
+            Command::SendManifestByEmail(path) => self.mail.show_manifest(&path),
             Command::Undo => {
                 ctx.memory_mut(|m| m.stop_text_input());
                 self.session.undo();
@@ -122,6 +124,8 @@ impl App {
                 // renamed, so none is left half written; the next run into the folder removes a
                 // temporary cut short.
                 self.batch.cancel();
+                // Sending stops between messages; the send log records each one.
+                self.mail.cancel();
                 self.autosave.discard(None);
                 self.window.close();
             }

@@ -40,6 +40,10 @@ pub enum Command {
     BatchExport,
     /// Run the batch the batch export window is set up for (asks for an identity first).
     BatchRun,
+    /// Open the "Send by e-mail…" window: each pass of a batch manifest mailed to its row.
+    SendByEmail,
+    /// Open "Send by e-mail…" on this batch manifest (after a batch run).
+    SendManifestByEmail(PathBuf),
     Undo,
     Redo,
     /// Change the pass style, keeping every field, and say what the new style will not show.
@@ -84,6 +88,7 @@ impl Command {
             Command::ExportPkpass,
             Command::ExportPng,
             Command::BatchExport,
+            Command::SendByEmail,
             Command::OpenIdentityDialog,
             Command::OpenServerPanel,
             Command::Upload,
@@ -116,6 +121,10 @@ impl Command {
             Command::ExportPng => "Export preview PNG…".into(),
             Command::BatchExport => "Batch export…".into(),
             Command::BatchRun => "Run batch export".into(),
+            Command::SendByEmail => "Send by e-mail…".into(),
+            Command::SendManifestByEmail(path) => {
+                format!("Send {} by e-mail…", path.display()).into()
+            }
             Command::Undo => "Undo".into(),
             Command::Redo => "Redo".into(),
             Command::SetStyle(style) => format!("Change style to {}", style.label()).into(),

@@ -29,6 +29,10 @@ pub enum DialogRequest {
     BatchCsv,
     /// The folder a batch export writes its passes into.
     BatchOutputFolder,
+    /// The `manifest.csv` of a batch, for "Send by e-mail…".
+    MailManifest,
+    /// The folder a dry run of "Send by e-mail…" writes `.eml` files into.
+    MailEmlFolder,
 }
 
 /// Answers [`DialogRequest`]s (`None` means the user cancelled), and shows a folder in the
@@ -85,6 +89,13 @@ impl FileDialogs for NativeDialogs {
                 .pick_file(),
             DialogRequest::BatchOutputFolder => dialog
                 .set_title("Choose the folder for the passes")
+                .pick_folder(),
+            DialogRequest::MailManifest => dialog
+                .set_title("Choose the manifest.csv of a batch")
+                .add_filter("Batch manifest", &["csv"])
+                .pick_file(),
+            DialogRequest::MailEmlFolder => dialog
+                .set_title("Choose the folder for the .eml files")
                 .pick_folder(),
         }
     }

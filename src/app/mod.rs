@@ -42,6 +42,7 @@ pub use window::{RunReport, run};
 use autosave::Autosave;
 use dialogs::batch::BatchDialog;
 use dialogs::identity::{IdentityDialog, Signer};
+use dialogs::mail::MailDialog;
 use dialogs::palette::CommandPalette;
 use dialogs::recover::RecoverPrompt;
 use dialogs::server::ServerPanel;
@@ -89,6 +90,8 @@ pub struct App {
     pub server: ServerPanel,
     /// The batch export window and its background run.
     pub batch: BatchDialog,
+    /// The "Send by e-mail…" window and its background run.
+    pub mail: MailDialog,
     dialogs: Box<dyn FileDialogs>,
     /// Commands sent during the frame, applied after it.
     commands: Vec<Command>,
@@ -132,6 +135,7 @@ impl App {
             bundle_prompt: None,
             server: ServerPanel::default(),
             batch: BatchDialog::default(),
+            mail: MailDialog::default(),
             dialogs,
             commands: Vec::new(),
             window: WindowState::default(),

@@ -26,6 +26,45 @@ pub struct Settings {
     /// The language last chosen in the preview: preferred over the system's for every pass
     /// that has it.
     pub preview_language: Option<String>,
+    /// "Send by e-mail…": the server, the sender and the message templates (the SMTP password
+    /// lives in the OS keychain, never here).
+    pub mail: MailSettings,
+}
+
+/// The e-mail settings of "Send by e-mail…". No password.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MailSettings {
+    pub smtp_host: String,
+    pub smtp_port: u16,
+    pub security: crate::mail::Security,
+    /// The login user; empty means no login.
+    pub smtp_user: String,
+    /// "Name <address>" or an address.
+    pub from: String,
+    /// Empty means replies go to `from`.
+    pub reply_to: String,
+    /// The manifest column with each recipient's address.
+    pub to_column: String,
+    pub subject: String,
+    pub body: String,
+}
+
+impl Default for MailSettings {
+    fn default() -> MailSettings {
+        MailSettings {
+            smtp_host: String::new(),
+            smtp_port: crate::mail::Security::default().default_port(),
+            security: crate::mail::Security::default(),
+            smtp_user: String::new(),
+            from: String::new(),
+            reply_to: String::new(),
+            to_column: "email".to_owned(),
+            subject: "Your pass, {{name}}".to_owned(),
+            body: "Hello {{name}},\n\nyour pass is attached: open it on your iPhone to add it to Wallet.\n"
+                .to_owned(),
+        }
+    }
 }
 
 impl Settings {

@@ -222,6 +222,9 @@ impl App {
             .batch
             .ui(ctx, &mut *self.dialogs, &self.session.doc, version);
         self.commands.extend(asked);
+        self.mail.poll(ctx);
+        self.mail
+            .ui(ctx, &mut *self.dialogs, &mut self.settings.mail);
         self.server.poll(ctx);
         let asked = self
             .server

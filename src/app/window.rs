@@ -237,4 +237,23 @@ mod tests {
         let restored: Settings = eframe::get_value(&storage, SETTINGS_KEY).unwrap();
         assert_eq!(restored.server_path_prefix, "/wallet");
     }
+
+    #[test]
+    fn the_mail_settings_persist_but_the_smtp_password_never_does() {
+        let doc = templates::template(Style::Coupon).unwrap();
+        let mut app = App::new_for_test(doc, Box::new(ScriptedDialogs::new()));
+        app.settings.mail.smtp_host = "smtp.example.com".into();
+        app.settings.mail.smtp_user = "passes".into();
+        app.mail.password = "very-secret-smtp-password-456".into();
+        let mut storage = MemoryStorage::default();
+        eframe::App::save(&mut app, &mut storage);
+        let stored: String = storage.0.values().cloned().collect();
+        assert!(stored.contains("smtp.example.com"), "{stored}");
+        assert!(
+            !stored.contains("very-secret-smtp-password-456"),
+            "{stored}"
+        );
+        let restored: Settings = eframe::get_value(&storage, SETTINGS_KEY).unwrap();
+        assert_eq!(restored.mail, app.settings.mail);
+    }
 }

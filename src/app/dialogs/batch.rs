@@ -434,7 +434,7 @@ impl BatchDialog {
             }
             ui.separator();
             self.run_ui(ui, &mut commands);
-            self.finished_ui(ui, dialogs);
+            self.finished_ui(ui, dialogs, &mut commands);
         });
         if self.running.is_none() {
             self.open = open;
@@ -689,7 +689,12 @@ impl BatchDialog {
     }
 
     /// What the last run did, the rows that failed, and "Open folder".
-    fn finished_ui(&mut self, ui: &mut egui::Ui, dialogs: &mut dyn FileDialogs) {
+    fn finished_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        dialogs: &mut dyn FileDialogs,
+        commands: &mut Vec<Command>,
+    ) {
         let Some(finished) = &self.finished else {
             return;
         };
@@ -757,15 +762,26 @@ impl BatchDialog {
             }
         }
         let out_dir = finished.out_dir.clone();
+        let manifest = report.manifest.clone();
         let mut note = None;
-        if ui
-            .button("Open folder")
-            .on_hover_text("Show the passes in the file manager")
-            .clicked()
-            && let Err(e) = dialogs.show_folder(&out_dir)
-        {
-            note = Some(format!("Could not open {}: {e}", out_dir.display()));
-        }
+        ui.horizontal(|ui| {
+            if ui
+                .button("Open folder")
+                .on_hover_text("Show the passes in the file manager")
+                .clicked()
+                && let Err(e) = dialogs.show_folder(&out_dir)
+            {
+                note = Some(format!("Could not open {}: {e}", out_dir.display()));
+            }
+            if !report.written.is_empty()
+                && ui
+                    .button(Command::SendByEmail.label())
+                    .on_hover_text("E-mail each pass to the address in its row")
+                    .clicked()
+            {
+                commands.push(Command::SendManifestByEmail(manifest));
+            }
+        });
         if let Some(note) = note {
             ui.colored_label(ui.visuals().error_fg_color, note);
         }

@@ -1,9 +1,10 @@
 //! Dialogs: the bundle chooser, the signing identity, the update server window, batch export,
-//! the unsaved-changes prompt, the recovery offer and the command palette.
+//! "Send by e-mail…", the unsaved-changes prompt, the recovery offer and the command palette.
 
 pub mod batch;
 pub mod bundle;
 pub mod identity;
+pub mod mail;
 pub mod palette;
 pub mod recover;
 pub mod server;
