@@ -21,11 +21,11 @@ use crate::extract::{DeviceId, WalletPass};
 const MAX_REGISTER_BODY: usize = 4 * 1024;
 /// Device log requests; bigger ones get 413.
 pub const MAX_LOG_BODY: usize = 64 * 1024;
-const MAX_LOG_MESSAGES: usize = 100;
-const MAX_LOG_MESSAGE_CHARS: usize = 2000;
+pub const MAX_LOG_MESSAGES: usize = 100;
+pub const MAX_LOG_MESSAGE_CHARS: usize = 2000;
 /// Longest push token accepted, in hex digits. Tokens are not fixed at 64 digits (164-digit ones
 /// have been seen), so leave room, but not kilobytes.
-const MAX_PUSH_TOKEN: usize = 512;
+pub const MAX_PUSH_TOKEN: usize = 512;
 
 pub fn router(state: AppState) -> Router {
     Router::new()
@@ -46,15 +46,11 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-async fn register(
-    State(state): State<AppState>,
-    DeviceId(device): DeviceId,
-    WalletPass(pass): WalletPass,
-    body: Bytes,
-) -> Result<StatusCode, ApiError> {
-    state.limits.device(&device)?;
-    state.limits.register(&pass.pass_type_id, &pass.serial)?;
-    let parsed = serde_json::from_slice::<RegisterRequest>(&body)
+/// The push token of a registration body (`{"pushToken": "<hex>"}`), trimmed: 1 to
+/// [`MAX_PUSH_TOKEN`] hexadecimal digits, or the 400 the device gets. Public for the fuzz target.
+#[doc(hidden)]
+pub fn parse_register_body(body: &[u8]) -> Result<String, ApiError> {
+    let parsed = serde_json::from_slice::<RegisterRequest>(body)
         .map_err(|_| ApiError::BadRequest("body must be {\"pushToken\": \"<hex>\"}".into()))?;
     let token = parsed.push_token.trim();
     if token.is_empty()
@@ -65,10 +61,22 @@ async fn register(
             "pushToken must be 1 to {MAX_PUSH_TOKEN} hexadecimal digits"
         )));
     }
+    Ok(token.to_owned())
+}
+
+async fn register(
+    State(state): State<AppState>,
+    DeviceId(device): DeviceId,
+    WalletPass(pass): WalletPass,
+    body: Bytes,
+) -> Result<StatusCode, ApiError> {
+    state.limits.device(&device)?;
+    state.limits.register(&pass.pass_type_id, &pass.serial)?;
+    let token = parse_register_body(&body)?;
     let cap = state.max_registrations;
     match state
         .db
-        .register(&device, &pass.pass_type_id, &pass.serial, token, cap)
+        .register(&device, &pass.pass_type_id, &pass.serial, &token, cap)
         .await?
     {
         RegisterOutcome::Created => Ok(StatusCode::CREATED),
@@ -178,11 +186,13 @@ struct LogBody {
     logs: Vec<serde_json::Value>,
 }
 
-/// Always 200: Wallet only reports here, it does not care about the answer. Accepts what the
-/// OpenAPI document says: `{"logs": [...]}` with strings (other JSON values are kept as their
-/// JSON text); anything else is ignored.
-async fn log(State(state): State<AppState>, body: Bytes) -> StatusCode {
-    let messages: Vec<String> = serde_json::from_slice::<LogBody>(&body)
+/// The messages of a device log body: what the OpenAPI document says, `{"logs": [...]}` with
+/// strings (other JSON values are kept as their JSON text); anything else gives no messages.
+/// At most [`MAX_LOG_MESSAGES`] of at most [`MAX_LOG_MESSAGE_CHARS`] characters each. Public
+/// for the fuzz target.
+#[doc(hidden)]
+pub fn parse_log_body(body: &[u8]) -> Vec<String> {
+    serde_json::from_slice::<LogBody>(body)
         .map(|b| b.logs)
         .unwrap_or_default()
         .into_iter()
@@ -192,7 +202,13 @@ async fn log(State(state): State<AppState>, body: Bytes) -> StatusCode {
             other => other.to_string(),
         })
         .map(|s| s.chars().take(MAX_LOG_MESSAGE_CHARS).collect())
-        .collect();
+        .collect()
+}
+
+/// Always 200: Wallet only reports here, it does not care about the answer (see
+/// [`parse_log_body`]).
+async fn log(State(state): State<AppState>, body: Bytes) -> StatusCode {
+    let messages = parse_log_body(&body);
     for m in &messages {
         tracing::info!(target: "passmith_server::device_log", message = %crate::logging::escape_control(m), "device log");
     }
