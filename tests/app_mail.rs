@@ -12,9 +12,7 @@ use passmith::app::{App, DialogRequest, ScriptedDialogs, templates};
 use passmith::mail::Security;
 use passmith_core::model::Style;
 
-use crate::util::{
-    SmtpSink, batch_design, cert, cert_password_file, harness, menu, os, press, retype, run,
-};
+use crate::util::{SmtpSink, harness, menu, press, retype};
 
 /// `passmith batch` of three members with an `email` column; the path of its manifest.csv.
 fn batch(dir: &Path) -> PathBuf {
@@ -22,25 +20,7 @@ fn batch(dir: &Path) -> PathBuf {
         SN-1,900000000001,Ann Lee,ann@example.com\n\
         SN-2,900000000002,Bob Ray,bob@example.com\n\
         SN-3,900000000003,Cleo Park,cleo@example.com\n";
-    let csv_path = dir.join("members.csv");
-    std::fs::write(&csv_path, csv).unwrap();
-    let out = dir.join("out");
-    let (code, stdout, stderr) = run(os![
-        "batch",
-        batch_design(dir),
-        "--csv",
-        csv_path,
-        "--cert",
-        cert("test-pass.p12"),
-        "--password-file",
-        cert_password_file(dir),
-        "--wwdr",
-        cert("test-wwdr-ca.pem"),
-        "-o",
-        out
-    ]);
-    assert_eq!(code, 0, "{stdout}\n{stderr}");
-    out.join("manifest.csv")
+    crate::util::batch_from_csv(dir, csv)
 }
 
 /// Steps frames until the background run is over (the progress bar keeps repainting, so `run`

@@ -276,19 +276,8 @@ fn ctrl_c_leaves_only_whole_passes_and_resume_finishes_without_redoing_them() {
 fn upload_sends_every_written_pass_to_a_real_server() {
     let dir = tempfile::tempdir().unwrap();
     let key = "batch-upload-key-0123";
-    let key_file = dir.path().join("key");
-    std::fs::write(&key_file, format!("{key}\n")).unwrap();
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let config = passmith_server::Args {
-        listen: Some("127.0.0.1:0".into()),
-        db: Some(format!("sqlite://{}", dir.path().join("p.db").display())),
-        api_key_file: Some(key_file.clone()),
-        ..Default::default()
-    }
-    .resolve()
-    .unwrap();
-    let running = rt.block_on(passmith_server::start(config)).unwrap();
-    let server = format!("http://{}", running.addr);
+    let test_server = crate::util::start_server(dir.path(), key);
+    let (server, key_file) = (test_server.url.clone(), test_server.key_file.clone());
 
     let csv = members_csv(dir.path(), 5, None);
     let mut args = batch_args(dir.path(), &csv, &dir.path().join("out"));

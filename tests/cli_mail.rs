@@ -9,9 +9,7 @@ use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::util::{
-    SmtpSink, batch_design, cert, cert_password_file, os, run, spawn_passmith, unzip,
-};
+use crate::util::{SmtpSink, cert, os, run, spawn_passmith, unzip};
 
 /// Names with letters outside ASCII, so the subject and the bodies need RFC 2047 / MIME
 /// encoding.
@@ -47,25 +45,7 @@ fn batch(dir: &Path, rows: usize) -> PathBuf {
             address(i)
         ));
     }
-    let csv_path = dir.join("members.csv");
-    std::fs::write(&csv_path, csv).unwrap();
-    let out = dir.join("out");
-    let (code, stdout, stderr) = run(os![
-        "batch",
-        batch_design(dir),
-        "--csv",
-        csv_path,
-        "--cert",
-        cert("test-pass.p12"),
-        "--password-file",
-        cert_password_file(dir),
-        "--wwdr",
-        cert("test-wwdr-ca.pem"),
-        "-o",
-        out
-    ]);
-    assert_eq!(code, 0, "{stdout}\n{stderr}");
-    out.join("manifest.csv")
+    crate::util::batch_from_csv(dir, &csv)
 }
 
 /// A manifest of `rows` lines whose pass files are a few stand-in bytes (for the tests about

@@ -65,19 +65,12 @@ fn header(r: &reqwest::blocking::Response, name: &str) -> String {
 fn upload_prints_a_link_that_serves_the_pass_page_and_qr_until_revoked() {
     let dir = tempfile::tempdir().unwrap();
     let key = "share-cli-key-0123456";
-    let key_file = dir.path().join("key");
-    std::fs::write(&key_file, format!("{key}\n")).unwrap();
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let config = passmith_server::Args {
-        listen: Some("127.0.0.1:0".into()),
-        db: Some(format!("sqlite://{}", dir.path().join("p.db").display())),
-        api_key_file: Some(key_file.clone()),
-        ..Default::default()
-    }
-    .resolve()
-    .unwrap();
-    let running = rt.block_on(passmith_server::start(config)).unwrap();
-    let server = format!("http://{}", running.addr);
+    let test_server = crate::util::start_server(dir.path(), key);
+    let (server, key_file, running) = (
+        test_server.url.clone(),
+        test_server.key_file.clone(),
+        &test_server.running,
+    );
     let pass = signed_pass(dir.path(), "LINK-1");
     let signed = std::fs::read(&pass).unwrap();
 

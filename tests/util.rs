@@ -359,3 +359,59 @@ pub fn zip<'a>(entries: impl IntoIterator<Item = (&'a str, &'a [u8])>) -> Vec<u8
     }
     zip.finish().unwrap().into_inner()
 }
+
+// ---- a real passmith-server on 127.0.0.1 ---------------------------------------------------
+
+/// A passmith-server on 127.0.0.1 with a SQLite file in `dir` and the API key `key` (also in
+/// `key_file`); the runtime lives as long as this value.
+pub struct TestServer {
+    pub url: String,
+    pub key_file: PathBuf,
+    pub running: passmith_server::Running,
+    _runtime: tokio::runtime::Runtime,
+}
+
+pub fn start_server(dir: &Path, key: &str) -> TestServer {
+    let key_file = dir.join("key");
+    std::fs::write(&key_file, format!("{key}\n")).unwrap();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let config = passmith_server::Args {
+        listen: Some("127.0.0.1:0".into()),
+        db: Some(format!("sqlite://{}", dir.join("p.db").display())),
+        api_key_file: Some(key_file.clone()),
+        ..Default::default()
+    }
+    .resolve()
+    .unwrap();
+    let running = runtime.block_on(passmith_server::start(config)).unwrap();
+    TestServer {
+        url: format!("http://{}", running.addr),
+        key_file,
+        running,
+        _runtime: runtime,
+    }
+}
+
+/// `passmith batch` of [`batch_design`] over `csv` (written to `dir/members.csv`) into
+/// `dir/out`, signed with the test identity; the manifest it wrote.
+pub fn batch_from_csv(dir: &Path, csv: &str) -> PathBuf {
+    let csv_path = dir.join("members.csv");
+    std::fs::write(&csv_path, csv).unwrap();
+    let out = dir.join("out");
+    let (code, stdout, stderr) = run(os![
+        "batch",
+        batch_design(dir),
+        "--csv",
+        csv_path,
+        "--cert",
+        cert("test-pass.p12"),
+        "--password-file",
+        cert_password_file(dir),
+        "--wwdr",
+        cert("test-wwdr-ca.pem"),
+        "-o",
+        out
+    ]);
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    out.join("manifest.csv")
+}
