@@ -1,6 +1,7 @@
-//! "Send by e-mail…" in the designer (issue 15): a batch's manifest, the e-mail settings, the
-//! preview of the first message, a dry run into a folder of `.eml` files on the background
-//! thread, and its report.
+//! "Send by e-mail…" in the designer (issue 15): a batch's manifest, File ▸ E-mail settings…,
+//! the preview of the first message, a dry run into a folder of `.eml` files on the background
+//! thread, and its report; the open pass signed and sent to typed recipients over STARTTLS with
+//! a login, each recipient exactly once however often Send is pressed.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -12,7 +13,10 @@ use passmith::app::{App, DialogRequest, ScriptedDialogs, templates};
 use passmith::mail::Security;
 use passmith_core::model::Style;
 
-use crate::util::{SmtpSink, harness, menu, press, retype};
+use crate::util::{
+    SinkOptions, SinkTls, SmtpSink, TestTls, cert, harness, load_test_identity, menu, press,
+    retype, retype_as, unzip,
+};
 
 /// `passmith batch` of three members with an `email` column; the path of its manifest.csv.
 fn batch(dir: &Path) -> PathBuf {
@@ -57,10 +61,10 @@ fn send_by_email_previews_row_1_and_writes_one_eml_per_pass() {
     dialogs.answer(&eml);
     let mut h = harness(templates::template(Style::StoreCard).unwrap(), &dialogs);
 
-    menu(&mut h, &["File", "Send by e-mail…"]);
+    menu(&mut h, &["File", "Send a batch by e-mail…"]);
     assert!(h.state().mail.open);
     // Nothing to preview yet, and nothing can be sent.
-    h.get_by_label("Choose a manifest.csv to see the first message.");
+    h.get_by_label("choose a manifest.csv to see the first message");
 
     retype(&mut h, "Manifest", &manifest.display().to_string());
     h.key_press(egui::Key::Enter);
@@ -71,8 +75,10 @@ fn send_by_email_previews_row_1_and_writes_one_eml_per_pass() {
     assert!(columns.iter().any(|c| c == "email"), "{columns:?}");
     assert!(columns.iter().any(|c| c == "name"), "{columns:?}");
 
-    // Without a sender there is no message yet; then the preview shows row 1's values.
-    h.get_by_label_contains("Enter the sender (From)");
+    // Without a sender there is no message yet; the sender is set in the e-mail settings, and
+    // then the preview shows row 1's values.
+    h.get_by_label_contains("enter the sender (From) in File ▸ E-mail settings…");
+    press(&mut h, "E-mail settings…");
     retype(&mut h, "From", "Hill Café <passes@example.com>");
     retype(&mut h, "Subject", "Your pass, {{name}}");
     h.get_by_label("ann@example.com");
@@ -139,9 +145,13 @@ fn send_by_email_sends_through_a_real_smtp_server_and_lists_the_refused_recipien
     dialogs.answer(&manifest);
     let mut h = harness(templates::template(Style::StoreCard).unwrap(), &dialogs);
 
-    menu(&mut h, &["File", "Send by e-mail…"]);
+    menu(&mut h, &["File", "Send a batch by e-mail…"]);
     press(&mut h, "Choose manifest…");
     assert_eq!(h.state().mail.manifest_path, manifest.display().to_string());
+    h.get_by_label_contains("enter the sender (From)");
+    // The server is set in File ▸ E-mail settings…, opened from the send window.
+    press(&mut h, "E-mail settings…");
+    assert!(h.state().mail_settings.open);
     retype(&mut h, "SMTP server", "127.0.0.1");
     // The security combo: STARTTLS by default, "none" for the local test server.
     let combo = h.get_by_role_and_label(Role::ComboBox, "Security");
@@ -179,4 +189,115 @@ fn send_by_email_sends_through_a_real_smtp_server_and_lists_the_refused_recipien
     h.get_by_label("0 messages sent, 1 failed");
     h.get_by_label("2 were sent by an earlier run and were skipped.");
     assert_eq!(sink.messages().len(), 2, "nothing went out twice");
+}
+
+#[test]
+fn this_pass_is_signed_and_mailed_to_the_typed_recipients_once_each() {
+    let dir = tempfile::tempdir().unwrap();
+    let tls = TestTls::new(dir.path());
+    let sink = SmtpSink::start_with(&SinkOptions {
+        tls: SinkTls::Starttls(&tls),
+        login: Some(("cafe", "pässword 1")),
+        ..Default::default()
+    });
+    let outbox = dir.path().join("sent");
+    let dialogs = ScriptedDialogs::new();
+    dialogs.answer(&tls.ca);
+    let mut h = harness(templates::template(Style::StoreCard).unwrap(), &dialogs);
+    load_test_identity(h.state_mut());
+    h.state_mut().mail.outbox = outbox.display().to_string();
+    let serial = h.state().session.doc.pass.serial_number.clone();
+
+    // File ▸ E-mail settings…: a STARTTLS server with a login, whose certificate a CA of our
+    // own signed.
+    menu(&mut h, &["File", "E-mail settings…"]);
+    retype(&mut h, "SMTP server", "127.0.0.1");
+    let combo = h.get_by_role_and_label(Role::ComboBox, "Security");
+    assert_eq!(combo.value().as_deref(), Some("STARTTLS"));
+    h.state_mut().settings.mail.smtp_port = sink.port;
+    retype(&mut h, "User", "cafe");
+    retype_as(&mut h, Role::PasswordInput, "Password", "pässword 1");
+    press(&mut h, "Choose trusted CA…");
+    assert_eq!(
+        h.state().settings.mail.ca_file,
+        tls.ca.display().to_string()
+    );
+    retype(&mut h, "From", "Hill Café <passes@example.com>");
+    h.state_mut().settings.mail.per_minute = 600;
+    h.get_by_label_contains("Through 127.0.0.1:");
+
+    // File ▸ Send this pass by e-mail…: two recipients, one with a name for {{name}}.
+    menu(&mut h, &["File", "Send this pass by e-mail…"]);
+    assert!(h.state().mail.open);
+    h.get_by_label_contains("enter at least one recipient");
+    retype(
+        &mut h,
+        "Recipients",
+        "Zoë Müller <zoe@example.com>, not-an-address",
+    );
+    h.get_by_label_contains("\"not-an-address\" is not an e-mail address");
+    retype(
+        &mut h,
+        "Recipients",
+        "Zoë Müller <zoe@example.com>, bob@example.com",
+    );
+    h.get_by_label("Your pass, Zoë Müller");
+    h.get_by_label(&format!("{serial}.pkpass"));
+
+    send(&mut h, "Send 2 messages");
+    h.get_by_label("2 messages sent");
+    h.get_by_label_contains("The pass and its send log are kept in");
+    let received = sink.messages();
+    assert_eq!(received.len(), 2, "{received:?}");
+    for m in &received {
+        assert_eq!(m["tls"], true, "over STARTTLS: {m}");
+        assert_eq!(m["login"], "cafe", "{m}");
+        let attachments = m["attachments"].as_array().unwrap();
+        assert_eq!(attachments.len(), 1, "{m}");
+        assert_eq!(
+            attachments[0]["content_type"],
+            "application/vnd.apple.pkpass"
+        );
+        let bytes = std::fs::read(attachments[0]["path"].as_str().unwrap()).unwrap();
+        let files = unzip(&bytes);
+        crate::util::assert_openssl_verifies(&files, &cert("test-wwdr-ca.pem"), "attachment");
+        let pass: serde_json::Value = serde_json::from_slice(&files["pass.json"]).unwrap();
+        assert_eq!(pass["serialNumber"], serial.as_str());
+    }
+    let zoe = received
+        .iter()
+        .find(|m| m["to"] == "Zoë Müller <zoe@example.com>");
+    assert_eq!(zoe.unwrap()["subject"], "Your pass, Zoë Müller");
+
+    // Pressing Send again sends nothing; a recipient added later gets the only new message.
+    send(&mut h, "Send 2 messages");
+    h.get_by_label("0 messages sent");
+    h.get_by_label("2 were sent by an earlier run and were skipped.");
+    retype(
+        &mut h,
+        "Recipients",
+        "Zoë Müller <zoe@example.com>, bob@example.com, cleo@example.com",
+    );
+    send(&mut h, "Send 3 messages");
+    h.get_by_label("1 message sent");
+    let mut to: Vec<String> = sink
+        .messages()
+        .iter()
+        .map(|m| m["rcpt_tos"][0].as_str().unwrap().to_owned())
+        .collect();
+    to.sort();
+    assert_eq!(
+        to,
+        ["bob@example.com", "cleo@example.com", "zoe@example.com"]
+    );
+
+    // One folder in the outbox, holding the pass, its manifest and the send log.
+    let folders: Vec<_> = std::fs::read_dir(&outbox).unwrap().collect();
+    assert_eq!(folders.len(), 1);
+    let folder = folders[0].as_ref().unwrap().path();
+    assert!(folder.join(format!("{serial}.pkpass")).is_file());
+    assert!(folder.join("mail-log.jsonl").is_file());
+    // The password is nowhere in the settings.
+    let saved = serde_json::to_string(&h.state().settings).unwrap();
+    assert!(!saved.contains("pässword"), "{saved}");
 }

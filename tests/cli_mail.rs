@@ -623,3 +623,141 @@ fn an_unreachable_server_or_a_missing_password_stops_before_any_message() {
     assert!(stderr.contains("PASSMITH_SMTP_PASSWORD"), "{stderr}");
     assert!(!manifest.with_file_name("mail-log.jsonl").exists());
 }
+
+// ---- secured connections: STARTTLS and TLS, with a login, against a throwaway CA ----------
+
+const USER: &str = "passmith-sender";
+const PASSWORD: &str = "s3cret pässword";
+
+/// The mail command for the 2-line stand-in manifest, sent to `sink` with `security`, logging
+/// in with the right password.
+fn secured_args(dir: &Path, manifest: &Path, sink: &SmtpSink, security: &str) -> Vec<OsString> {
+    let body = dir.join("body.txt");
+    std::fs::write(&body, "Hello {{name}}").unwrap();
+    let password = dir.join("smtp-password.txt");
+    std::fs::write(&password, format!("{PASSWORD}\n")).unwrap();
+    os![
+        "mail",
+        manifest,
+        "--subject",
+        "Your pass, {{name}}",
+        "--body",
+        body,
+        "--from",
+        "passes@example.com",
+        "--smtp-host",
+        "127.0.0.1",
+        "--smtp-port",
+        sink.port.to_string(),
+        "--smtp-security",
+        security,
+        "--smtp-user",
+        USER,
+        "--smtp-password-file",
+        password,
+        "--json"
+    ]
+    .iter()
+    .map(|s| s.to_os_string())
+    .collect()
+}
+
+#[test]
+fn starttls_with_a_login_sends_every_message_encrypted_and_authenticated() {
+    let dir = tempfile::tempdir().unwrap();
+    let tls = crate::util::TestTls::new(dir.path());
+    let sink = SmtpSink::start_with(&crate::util::SinkOptions {
+        tls: crate::util::SinkTls::Starttls(&tls),
+        login: Some((USER, PASSWORD)),
+        ..Default::default()
+    });
+    let manifest = small_manifest(dir.path(), 2);
+    let mut args = secured_args(dir.path(), &manifest, &sink, "starttls");
+    args.extend(["--smtp-ca-file".into(), tls.ca.clone().into()]);
+    let (code, stdout, stderr) = run(&args);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(json(&stdout)["sent"], 2, "{stdout}");
+    let messages = sink.messages();
+    assert_eq!(messages.len(), 2);
+    for m in &messages {
+        assert_eq!(m["tls"], true, "came over STARTTLS: {m}");
+        assert_eq!(m["login"], USER, "{m}");
+    }
+    let got: Vec<_> = by_recipient(&messages).into_keys().collect();
+    assert_eq!(got, [address(1), address(2)]);
+}
+
+#[test]
+fn implicit_tls_works_with_the_ca_named_in_the_settings_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let tls = crate::util::TestTls::new(dir.path());
+    let sink = SmtpSink::start_with(&crate::util::SinkOptions {
+        tls: crate::util::SinkTls::Implicit(&tls),
+        login: Some((USER, PASSWORD)),
+        ..Default::default()
+    });
+    let manifest = small_manifest(dir.path(), 2);
+    // The CA file is named relative to the settings file, as the other files there are.
+    let settings = dir.path().join("mail.toml");
+    std::fs::write(&settings, "smtp-ca-file = \"ca.pem\"\n").unwrap();
+    let mut args = secured_args(dir.path(), &manifest, &sink, "tls");
+    args.extend(["--settings".into(), settings.into()]);
+    let (code, stdout, stderr) = run(&args);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(json(&stdout)["sent"], 2, "{stdout}");
+    let messages = sink.messages();
+    assert_eq!(messages.len(), 2);
+    assert!(
+        messages
+            .iter()
+            .all(|m| m["tls"] == true && m["login"] == USER)
+    );
+}
+
+#[test]
+fn an_untrusted_certificate_or_a_wrong_password_stops_before_any_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let tls = crate::util::TestTls::new(dir.path());
+    let sink = SmtpSink::start_with(&crate::util::SinkOptions {
+        tls: crate::util::SinkTls::Starttls(&tls),
+        login: Some((USER, PASSWORD)),
+        ..Default::default()
+    });
+    let manifest = small_manifest(dir.path(), 2);
+
+    // The throwaway CA is not one the system trusts.
+    let args = secured_args(dir.path(), &manifest, &sink, "starttls");
+    let (code, stdout, stderr) = run(&args);
+    assert_eq!(code, 2, "{stdout}{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "cannot connect to the SMTP server 127.0.0.1:{}",
+            sink.port
+        )),
+        "{stderr}"
+    );
+    assert!(stderr.to_lowercase().contains("certificate"), "{stderr}");
+
+    // Trusted, but the wrong password.
+    let mut args = secured_args(dir.path(), &manifest, &sink, "starttls");
+    args.extend(["--smtp-ca-file".into(), tls.ca.clone().into()]);
+    std::fs::write(dir.path().join("smtp-password.txt"), "wrong\n").unwrap();
+    let (code, _, stderr) = run(&args);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("535"),
+        "the server's refusal is shown: {stderr}"
+    );
+
+    // A CA file that holds no certificate says so.
+    let not_pem = dir.path().join("not-a-ca.pem");
+    std::fs::write(&not_pem, "hello").unwrap();
+    let mut args = secured_args(dir.path(), &manifest, &sink, "starttls");
+    args.extend(["--smtp-ca-file".into(), not_pem.into()]);
+    let (code, _, stderr) = run(&args);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("holds no PEM certificate"), "{stderr}");
+
+    assert!(sink.messages().is_empty());
+    assert!(!manifest.with_file_name("mail-log.jsonl").exists());
+}

@@ -279,15 +279,36 @@ pub struct SmtpSink {
 impl SmtpSink {
     /// A server that refuses `reject` with 550 and the first RCPT of `defer` with 451.
     pub fn start(reject: &[&str], defer: &[&str]) -> SmtpSink {
+        SmtpSink::start_with(&SinkOptions {
+            reject,
+            defer,
+            ..SinkOptions::default()
+        })
+    }
+
+    /// A server with TLS and a login (see [`SinkOptions`]).
+    pub fn start_with(options: &SinkOptions<'_>) -> SmtpSink {
         let dir = tempfile::tempdir().unwrap();
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/smtp_sink.py");
         let mut cmd = Command::new(aiosmtpd_python());
         cmd.arg(script).arg(dir.path());
-        for a in reject {
+        for a in options.reject {
             cmd.args(["--reject", a]);
         }
-        for a in defer {
+        for a in options.defer {
             cmd.args(["--defer", a]);
+        }
+        match &options.tls {
+            SinkTls::None => {}
+            SinkTls::Starttls(files) => {
+                cmd.arg("--starttls").arg(&files.cert).arg(&files.key);
+            }
+            SinkTls::Implicit(files) => {
+                cmd.arg("--tls").arg(&files.cert).arg(&files.key);
+            }
+        }
+        if let Some((user, password)) = options.login {
+            cmd.args(["--login", user, password]);
         }
         let mut child = cmd
             .stdin(Stdio::piped())
@@ -334,6 +355,113 @@ impl SmtpSink {
         .iter()
         .map(Into::into)
         .collect()
+    }
+}
+
+/// How [`SmtpSink::start_with`] runs the server.
+#[derive(Default)]
+pub struct SinkOptions<'a> {
+    pub reject: &'a [&'a str],
+    pub defer: &'a [&'a str],
+    pub tls: SinkTls<'a>,
+    /// A login the server requires before MAIL FROM.
+    pub login: Option<(&'a str, &'a str)>,
+}
+
+#[derive(Default)]
+pub enum SinkTls<'a> {
+    #[default]
+    None,
+    /// STARTTLS offered and required.
+    Starttls(&'a TestTls),
+    /// TLS from the first byte.
+    Implicit(&'a TestTls),
+}
+
+/// A throwaway CA and a server certificate it signed for IP 127.0.0.1, made by the openssl CLI.
+pub struct TestTls {
+    /// The CA certificate (PEM): what a client must trust.
+    pub ca: PathBuf,
+    pub cert: PathBuf,
+    pub key: PathBuf,
+}
+
+impl TestTls {
+    pub fn new(dir: &Path) -> TestTls {
+        let openssl = |args: &[&str]| {
+            let out = Command::new("openssl")
+                .args(args)
+                .current_dir(dir)
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "openssl {args:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        };
+        let ec = [
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+        ];
+        let mut ca = vec!["req", "-x509"];
+        ca.extend(ec);
+        ca.extend([
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=Passmith test SMTP CA",
+            "-addext",
+            "basicConstraints=critical,CA:TRUE",
+            "-addext",
+            "keyUsage=critical,keyCertSign,cRLSign",
+        ]);
+        openssl(&ca);
+        let mut csr = vec!["req"];
+        csr.extend(ec);
+        csr.extend([
+            "-keyout",
+            "server.key",
+            "-out",
+            "server.csr",
+            "-subj",
+            "/CN=127.0.0.1",
+        ]);
+        openssl(&csr);
+        std::fs::write(
+            dir.join("server.ext"),
+            "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
+        )
+        .unwrap();
+        openssl(&[
+            "x509",
+            "-req",
+            "-in",
+            "server.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            "server.pem",
+            "-days",
+            "2",
+            "-extfile",
+            "server.ext",
+        ]);
+        TestTls {
+            ca: dir.join("ca.pem"),
+            cert: dir.join("server.pem"),
+            key: dir.join("server.key"),
+        }
     }
 }
 

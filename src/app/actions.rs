@@ -22,6 +22,7 @@ pub enum Pending {
     Export,
     Upload,
     BatchRun,
+    SendPassByEmail,
 }
 
 impl Pending {
@@ -30,6 +31,7 @@ impl Pending {
             Pending::Export => Command::ExportPkpass,
             Pending::Upload => Command::Upload,
             Pending::BatchRun => Command::BatchRun,
+            Pending::SendPassByEmail => Command::SendPassByEmail,
         }
     }
 }
@@ -50,8 +52,11 @@ impl App {
             Command::ExportPng => self.export_png(),
             Command::BatchExport => self.batch.show(),
             Command::BatchRun => self.batch_run(ctx),
-            Command::SendByEmail => self.mail.show(),
+            Command::SendByEmail => self.mail.show_batch(),
             Command::SendManifestByEmail(path) => self.mail.show_manifest(&path),
+            Command::SendThisPassByEmail => self.mail.show_this_pass(),
+            Command::SendPassByEmail => self.send_pass_by_email(ctx),
+            Command::EmailSettings => self.mail_settings.show(),
             Command::Undo => {
                 ctx.memory_mut(|m| m.stop_text_input());
                 self.session.undo();

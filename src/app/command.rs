@@ -40,10 +40,17 @@ pub enum Command {
     BatchExport,
     /// Run the batch the batch export window is set up for (asks for an identity first).
     BatchRun,
-    /// Open the "Send by e-mail…" window: each pass of a batch manifest mailed to its row.
+    /// Open the "Send by e-mail…" window on a batch: each pass of its manifest mailed to its row.
     SendByEmail,
     /// Open "Send by e-mail…" on this batch manifest (after a batch run).
     SendManifestByEmail(PathBuf),
+    /// Open "Send by e-mail…" on the open pass.
+    SendThisPassByEmail,
+    /// Sign the open pass through the export gate and send it to the typed recipients (asks for
+    /// an identity first).
+    SendPassByEmail,
+    /// Open File ▸ E-mail settings… (the SMTP server, sender and pace).
+    EmailSettings,
     Undo,
     Redo,
     /// Change the pass style, keeping every field, and say what the new style will not show.
@@ -89,6 +96,8 @@ impl Command {
             Command::ExportPng,
             Command::BatchExport,
             Command::SendByEmail,
+            Command::SendThisPassByEmail,
+            Command::EmailSettings,
             Command::OpenIdentityDialog,
             Command::OpenServerPanel,
             Command::Upload,
@@ -121,10 +130,13 @@ impl Command {
             Command::ExportPng => "Export preview PNG…".into(),
             Command::BatchExport => "Batch export…".into(),
             Command::BatchRun => "Run batch export".into(),
-            Command::SendByEmail => "Send by e-mail…".into(),
+            Command::SendByEmail => "Send a batch by e-mail…".into(),
             Command::SendManifestByEmail(path) => {
                 format!("Send {} by e-mail…", path.display()).into()
             }
+            Command::SendThisPassByEmail => "Send this pass by e-mail…".into(),
+            Command::SendPassByEmail => "Sign and send this pass".into(),
+            Command::EmailSettings => "E-mail settings…".into(),
             Command::Undo => "Undo".into(),
             Command::Redo => "Redo".into(),
             Command::SetStyle(style) => format!("Change style to {}", style.label()).into(),

@@ -106,6 +106,37 @@ impl App {
             .start(ctx, &signer.identity.identity, signer.wwdr_pem.clone(), now);
     }
 
+    /// The open pass as the e-mail window knows it.
+    pub(super) fn one_pass(&self) -> dialogs::mail::OnePass {
+        dialogs::mail::OnePass {
+            serial: self.session.doc.pass.serial_number.clone(),
+            version: self.session.version(),
+        }
+    }
+
+    /// Signs the open pass like Export does, then sends it to the recipients typed in the
+    /// e-mail window, on its background thread. Without an identity, asks for one first.
+    pub fn send_pass_by_email(&mut self, ctx: &egui::Context) {
+        if self.mail.busy() || self.refuse_on_errors("Send") {
+            return;
+        }
+        if self.signer.is_none() {
+            self.open_identity_dialog(Some(Pending::SendPassByEmail));
+            return;
+        }
+        let pass = self.one_pass();
+        if let Some(signed) = self.signed_pkpass() {
+            self.mail_settings.read_password();
+            self.mail.send_pass(
+                ctx,
+                &self.settings.mail,
+                &self.mail_settings,
+                &pass,
+                &signed.bytes,
+            );
+        }
+    }
+
     /// The server URL and API key, or `None` after opening the server window with a note.
     fn server_access(&mut self) -> Option<(String, String)> {
         self.server.read_key();

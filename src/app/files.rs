@@ -33,6 +33,10 @@ pub enum DialogRequest {
     MailManifest,
     /// The folder a dry run of "Send by e-mail…" writes `.eml` files into.
     MailEmlFolder,
+    /// A PEM file of CA certificates to trust for the SMTP server (E-mail settings…).
+    MailCaFile,
+    /// The folder where "Send this pass" keeps each sent pass with its send log.
+    MailOutbox,
 }
 
 /// Answers [`DialogRequest`]s (`None` means the user cancelled), and shows a folder in the
@@ -96,6 +100,13 @@ impl FileDialogs for NativeDialogs {
                 .pick_file(),
             DialogRequest::MailEmlFolder => dialog
                 .set_title("Choose the folder for the .eml files")
+                .pick_folder(),
+            DialogRequest::MailCaFile => dialog
+                .set_title("Choose the CA certificate(s) to trust for the mail server")
+                .add_filter("PEM certificates", &["pem", "crt", "cer"])
+                .pick_file(),
+            DialogRequest::MailOutbox => dialog
+                .set_title("Choose the folder for sent passes")
                 .pick_folder(),
         }
     }

@@ -43,6 +43,7 @@ use autosave::Autosave;
 use dialogs::batch::BatchDialog;
 use dialogs::identity::{IdentityDialog, Signer};
 use dialogs::mail::MailDialog;
+use dialogs::mail_settings::MailSettingsDialog;
 use dialogs::palette::CommandPalette;
 use dialogs::recover::RecoverPrompt;
 use dialogs::server::ServerPanel;
@@ -92,6 +93,8 @@ pub struct App {
     pub batch: BatchDialog,
     /// The "Send by e-mail…" window and its background run.
     pub mail: MailDialog,
+    /// File ▸ E-mail settings… and the SMTP password of this session.
+    pub mail_settings: MailSettingsDialog,
     dialogs: Box<dyn FileDialogs>,
     /// Commands sent during the frame, applied after it.
     commands: Vec<Command>,
@@ -136,6 +139,7 @@ impl App {
             server: ServerPanel::default(),
             batch: BatchDialog::default(),
             mail: MailDialog::default(),
+            mail_settings: MailSettingsDialog::default(),
             dialogs,
             commands: Vec::new(),
             window: WindowState::default(),

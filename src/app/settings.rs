@@ -48,6 +48,14 @@ pub struct MailSettings {
     pub to_column: String,
     pub subject: String,
     pub body: String,
+    /// The HTML body sent beside `body`; empty: text only.
+    pub html_body: String,
+    /// A PEM file of CA certificates to trust besides the system's; empty: the system's only.
+    pub ca_file: String,
+    /// At most this many messages a minute; 0: no limit.
+    pub per_minute: u32,
+    /// Messages sent at the same time, each over its own connection.
+    pub concurrency: usize,
 }
 
 impl Default for MailSettings {
@@ -63,6 +71,10 @@ impl Default for MailSettings {
             subject: "Your pass, {{name}}".to_owned(),
             body: "Hello {{name}},\n\nyour pass is attached: open it on your iPhone to add it to Wallet.\n"
                 .to_owned(),
+            html_body: String::new(),
+            ca_file: String::new(),
+            per_minute: 0,
+            concurrency: 4,
         }
     }
 }

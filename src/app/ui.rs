@@ -223,8 +223,17 @@ impl App {
             .ui(ctx, &mut *self.dialogs, &self.session.doc, version);
         self.commands.extend(asked);
         self.mail.poll(ctx);
-        self.mail
+        self.mail_settings
             .ui(ctx, &mut *self.dialogs, &mut self.settings.mail);
+        let pass = self.one_pass();
+        let asked = self.mail.ui(
+            ctx,
+            &mut *self.dialogs,
+            &mut self.settings.mail,
+            &self.mail_settings,
+            &pass,
+        );
+        self.commands.extend(asked);
         self.server.poll(ctx);
         let asked = self
             .server

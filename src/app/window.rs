@@ -244,7 +244,7 @@ mod tests {
         let mut app = App::new_for_test(doc, Box::new(ScriptedDialogs::new()));
         app.settings.mail.smtp_host = "smtp.example.com".into();
         app.settings.mail.smtp_user = "passes".into();
-        app.mail.password = "very-secret-smtp-password-456".into();
+        app.mail_settings.password = "very-secret-smtp-password-456".into();
         let mut storage = MemoryStorage::default();
         eframe::App::save(&mut app, &mut storage);
         let stored: String = storage.0.values().cloned().collect();

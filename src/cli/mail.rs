@@ -65,6 +65,10 @@ pub struct Args {
     /// A file whose first line is the SMTP password.
     #[arg(long)]
     pub smtp_password_file: Option<PathBuf>,
+    /// A PEM file of CA certificates to trust besides the system's, for a server whose
+    /// certificate a company's own CA signed.
+    #[arg(long, value_name = "PEM")]
+    pub smtp_ca_file: Option<PathBuf>,
     /// At most this many messages per minute (0 = no limit) [default: 0].
     #[arg(long)]
     pub rate: Option<u32>,
@@ -97,6 +101,7 @@ struct Settings {
     smtp_security: Option<Security>,
     smtp_user: Option<String>,
     smtp_password_file: Option<PathBuf>,
+    smtp_ca_file: Option<PathBuf>,
     rate: Option<u32>,
     concurrency: Option<usize>,
 }
@@ -150,6 +155,7 @@ fn read_settings(path: &Path) -> Result<Settings, Stop> {
         &mut settings.body,
         &mut settings.html,
         &mut settings.smtp_password_file,
+        &mut settings.smtp_ca_file,
     ]
     .into_iter()
     .flatten()
@@ -269,6 +275,13 @@ fn mail_run(args: &Args) -> Result<u8, Stop> {
                 }
                 None => None,
             };
+            let ca_file = args.smtp_ca_file.clone().or(settings.smtp_ca_file);
+            if ca_file.is_some() && security == Security::None {
+                return Err(Stop(
+                    "--smtp-ca-file is for a secured connection, but --smtp-security is none; use starttls or tls, or leave the CA file out"
+                        .into(),
+                ));
+            }
             let smtp_settings = SmtpSettings {
                 host,
                 port: args
@@ -278,6 +291,7 @@ fn mail_run(args: &Args) -> Result<u8, Stop> {
                 security,
                 login,
                 timeout: Duration::from_secs(60),
+                ca_file,
             };
             let smtp = Smtp::new(&smtp_settings, opts.concurrency)?;
             smtp.check()?;

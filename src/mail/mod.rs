@@ -11,6 +11,7 @@ mod compose;
 mod log;
 mod manifest;
 mod send;
+pub mod single;
 mod template;
 
 use std::collections::HashMap;

@@ -57,6 +57,9 @@ pub struct SmtpSettings {
     pub login: Option<(String, String)>,
     /// How long one SMTP command may take.
     pub timeout: Duration,
+    /// A PEM file of CA certificates to trust as well as the system's (a company's own CA, or a
+    /// test server's); `None`: the system's only.
+    pub ca_file: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for SmtpSettings {
@@ -66,6 +69,7 @@ impl std::fmt::Debug for SmtpSettings {
             .field("port", &self.port)
             .field("security", &self.security)
             .field("user", &self.login.as_ref().map(|(u, _)| u))
+            .field("ca_file", &self.ca_file)
             .finish_non_exhaustive()
     }
 }
@@ -125,11 +129,16 @@ impl Smtp {
         let tls = match settings.security {
             Security::None => Tls::None,
             Security::Starttls | Security::Tls => {
-                let params =
-                    TlsParameters::new(settings.host.clone()).map_err(|e| MailError::Connect {
-                        server: server_name(settings),
-                        reason: format!("TLS cannot be set up ({e})"),
-                    })?;
+                let mut builder = TlsParameters::builder(settings.host.clone());
+                if let Some(path) = &settings.ca_file {
+                    for cert in trusted_certificates(path)? {
+                        builder = builder.add_root_certificate(cert);
+                    }
+                }
+                let params = builder.build().map_err(|e| MailError::Connect {
+                    server: server_name(settings),
+                    reason: format!("TLS cannot be set up ({e})"),
+                })?;
                 if settings.security == Security::Tls {
                     Tls::Wrapper(params)
                 } else {
@@ -166,6 +175,46 @@ impl Smtp {
             Err(e) => Err(fail(describe(&e))),
         }
     }
+}
+
+/// Every certificate in a PEM file (a bundle may hold several).
+fn trusted_certificates(
+    path: &Path,
+) -> Result<Vec<lettre::transport::smtp::client::Certificate>, MailError> {
+    let bad = |reason: String| MailError::Read {
+        what: "the trusted CA file".into(),
+        path: path.to_owned(),
+        reason,
+    };
+    let bytes = std::fs::read(path).map_err(|e| bad(e.to_string()))?;
+    let text = String::from_utf8_lossy(&bytes);
+    const BEGIN: &str = "-----BEGIN CERTIFICATE-----";
+    const END: &str = "-----END CERTIFICATE-----";
+    let mut certs = Vec::new();
+    let mut rest = text.as_ref();
+    while let Some(start) = rest.find(BEGIN) {
+        let Some(len) = rest[start..].find(END) else {
+            return Err(bad("a certificate has no END CERTIFICATE line".into()));
+        };
+        let pem = &rest[start..start + len + END.len()];
+        let cert = lettre::transport::smtp::client::Certificate::from_pem(pem.as_bytes()).map_err(
+            |e| {
+                bad(format!(
+                    "certificate {} cannot be read ({e})",
+                    certs.len() + 1
+                ))
+            },
+        )?;
+        certs.push(cert);
+        rest = &rest[start + len + END.len()..];
+    }
+    if certs.is_empty() {
+        return Err(bad(
+            "it holds no PEM certificate (-----BEGIN CERTIFICATE-----); export the CA as PEM"
+                .into(),
+        ));
+    }
+    Ok(certs)
 }
 
 fn server_name(settings: &SmtpSettings) -> String {

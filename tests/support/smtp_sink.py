@@ -1,6 +1,7 @@
 """A real SMTP server for the `passmith mail` tests (aiosmtpd from PyPI), on 127.0.0.1.
 
     python3 smtp_sink.py OUT_DIR [--reject ADDR]... [--defer ADDR]...
+                         [--starttls CERT KEY | --tls CERT KEY] [--login USER PASSWORD]
 
 Listens on a free port and prints it as the first line of stdout. Each message it accepts is
 saved as OUT_DIR/NNNN.eml (the bytes as received), parsed with Python's `email` package (an
@@ -11,6 +12,13 @@ under a temporary name and renamed, so a reader never sees half a message.
 
 --reject ADDR: RCPT TO:<ADDR> gets a permanent "550 5.1.1" reply.
 --defer ADDR:  the first RCPT TO:<ADDR> gets a temporary "451 4.7.1" reply, later ones 250.
+--starttls CERT KEY: offers STARTTLS with that PEM certificate and key, and requires it before
+               MAIL FROM.
+--tls CERT KEY: TLS from the first byte (implicit TLS, as on port 465).
+--login USER PASSWORD: AUTH (PLAIN or LOGIN) with exactly these is required before MAIL FROM;
+               anything else gets "535 5.7.8".
+Each message's JSON also records "tls" (whether it came over TLS) and "login" (the user that
+authenticated, or null).
 """
 
 import argparse
@@ -19,9 +27,10 @@ import email
 import email.policy
 import json
 import os
+import ssl
 import sys
 
-from aiosmtpd.smtp import SMTP
+from aiosmtpd.smtp import SMTP, AuthResult
 
 
 def write_atomically(path, data):
@@ -95,6 +104,8 @@ class Handler:
             "text": text.get_content() if text is not None else None,
             "html": html.get_content() if html is not None else None,
             "attachments": attachments,
+            "tls": server.transport.get_extra_info("ssl_object") is not None,
+            "login": session.auth_data.login.decode() if session.authenticated else None,
         }
         write_atomically(base + ".eml", raw)
         write_atomically(base + ".json", json.dumps(summary).encode())
@@ -106,14 +117,42 @@ async def main():
     parser.add_argument("out")
     parser.add_argument("--reject", action="append", default=[])
     parser.add_argument("--defer", action="append", default=[])
+    secured = parser.add_mutually_exclusive_group()
+    secured.add_argument("--starttls", nargs=2, metavar=("CERT", "KEY"))
+    secured.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
+    parser.add_argument("--login", nargs=2, metavar=("USER", "PASSWORD"))
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
     handler = Handler(args.out, args.reject, args.defer)
+    context = None
+    if args.starttls or args.tls:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(*(args.starttls or args.tls))
+
+    def authenticate(server, session, envelope, mechanism, auth_data):
+        user, password = args.login
+        ok = auth_data.login.decode() == user and auth_data.password.decode() == password
+        return AuthResult(success=ok, auth_data=auth_data)
+
+    def protocol():
+        return SMTP(
+            handler,
+            hostname="sink.test",
+            data_size_limit=None,
+            tls_context=context if args.starttls else None,
+            require_starttls=bool(args.starttls),
+            # With implicit TLS the whole connection is encrypted, so AUTH is offered at once.
+            auth_require_tls=not args.tls,
+            auth_required=bool(args.login),
+            authenticator=authenticate if args.login else None,
+        )
+
     loop = asyncio.get_running_loop()
     server = await loop.create_server(
-        lambda: SMTP(handler, hostname="sink.test", data_size_limit=None),
+        protocol,
         host="127.0.0.1",
         port=0,
+        ssl=context if args.tls else None,
     )
     port = server.sockets[0].getsockname()[1]
     print(port, flush=True)

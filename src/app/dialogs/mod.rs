@@ -1,10 +1,11 @@
 //! Dialogs: the bundle chooser, the signing identity, the update server window, batch export,
-//! "Send by e-mail…", the unsaved-changes prompt, the recovery offer and the command palette.
+//! "Send by e-mail…", the e-mail settings, the unsaved-changes prompt, the recovery offer and the command palette.
 
 pub mod batch;
 pub mod bundle;
 pub mod identity;
 pub mod mail;
+pub mod mail_settings;
 pub mod palette;
 pub mod recover;
 pub mod server;

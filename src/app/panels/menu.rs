@@ -67,7 +67,9 @@ pub fn ui(ui: &mut Ui, app: &mut App) {
             entry(ui, app, Command::ExportPkpass, true);
             entry(ui, app, Command::ExportPng, true);
             entry(ui, app, Command::BatchExport, true);
+            entry(ui, app, Command::SendThisPassByEmail, true);
             entry(ui, app, Command::SendByEmail, true);
+            entry(ui, app, Command::EmailSettings, true);
             entry(ui, app, Command::OpenIdentityDialog, true);
             ui.separator();
             entry(ui, app, Command::OpenServerPanel, true);
