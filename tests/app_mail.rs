@@ -77,7 +77,7 @@ fn send_by_email_previews_row_1_and_writes_one_eml_per_pass() {
 
     // Without a sender there is no message yet; the sender is set in the e-mail settings, and
     // then the preview shows row 1's values.
-    h.get_by_label_contains("enter the sender (From) in File ▸ E-mail settings…");
+    h.get_by_label_contains("enter the sender (From) under E-mail settings… (File menu)");
     press(&mut h, "E-mail settings…");
     retype(&mut h, "From", "Hill Café <passes@example.com>");
     retype(&mut h, "Subject", "Your pass, {{name}}");
@@ -225,19 +225,24 @@ fn this_pass_is_signed_and_mailed_to_the_typed_recipients_once_each() {
     retype(&mut h, "From", "Hill Café <passes@example.com>");
     h.state_mut().settings.mail.per_minute = 600;
     h.get_by_label_contains("Through 127.0.0.1:");
+    // Closed, as a user would before going back to the menu it covers.
+    h.state_mut().mail_settings.open = false;
+    h.run();
 
     // File ▸ Send this pass by e-mail…: two recipients, one with a name for {{name}}.
     menu(&mut h, &["File", "Send this pass by e-mail…"]);
     assert!(h.state().mail.open);
     h.get_by_label_contains("enter at least one recipient");
-    retype(
+    retype_as(
         &mut h,
+        Role::MultilineTextInput,
         "Recipients",
         "Zoë Müller <zoe@example.com>, not-an-address",
     );
     h.get_by_label_contains("\"not-an-address\" is not an e-mail address");
-    retype(
+    retype_as(
         &mut h,
+        Role::MultilineTextInput,
         "Recipients",
         "Zoë Müller <zoe@example.com>, bob@example.com",
     );
@@ -273,8 +278,9 @@ fn this_pass_is_signed_and_mailed_to_the_typed_recipients_once_each() {
     send(&mut h, "Send 2 messages");
     h.get_by_label("0 messages sent");
     h.get_by_label("2 were sent by an earlier run and were skipped.");
-    retype(
+    retype_as(
         &mut h,
+        Role::MultilineTextInput,
         "Recipients",
         "Zoë Müller <zoe@example.com>, bob@example.com, cleo@example.com",
     );

@@ -132,7 +132,8 @@ async def main():
     def authenticate(server, session, envelope, mechanism, auth_data):
         user, password = args.login
         ok = auth_data.login.decode() == user and auth_data.password.decode() == password
-        return AuthResult(success=ok, auth_data=auth_data)
+        # handled=False: aiosmtpd itself answers 235, or 535 on a failure.
+        return AuthResult(success=ok, handled=False, auth_data=auth_data)
 
     def protocol():
         return SMTP(

@@ -79,14 +79,14 @@ impl MailSettingsDialog {
         let host = settings.smtp_host.trim();
         if host.is_empty() {
             return Err(
-                "enter the SMTP server in File ▸ E-mail settings…, or tick “Write .eml files instead”"
+                "enter the SMTP server under E-mail settings… (File menu), or tick “Write .eml files instead”"
                     .into(),
             );
         }
         let user = settings.smtp_user.trim();
         if !user.is_empty() && self.password.is_empty() {
             return Err(format!(
-                "enter the SMTP password for {user} in File ▸ E-mail settings…, or clear User to send without a login"
+                "enter the SMTP password for {user} under E-mail settings… (File menu), or clear User to send without a login"
             ));
         }
         let ca_file = Some(settings.ca_file.trim())

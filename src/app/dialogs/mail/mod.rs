@@ -194,7 +194,7 @@ impl MailDialog {
     fn letter(&self, settings: &MailSettings) -> Result<Letter, String> {
         if settings.from.trim().is_empty() {
             return Err(
-                "enter the sender (From) in File ▸ E-mail settings…, e.g. “Hill Café <passes@example.com>”"
+                "enter the sender (From) under E-mail settings… (File menu), e.g. “Hill Café <passes@example.com>”"
                     .into(),
             );
         }
