@@ -790,3 +790,87 @@ fn an_untrusted_certificate_or_a_wrong_password_stops_before_any_message() {
     assert!(sink.messages().is_empty());
     assert!(!manifest.with_file_name("mail-log.jsonl").exists());
 }
+
+#[test]
+fn designer_settings_fill_every_setting_no_flag_gives() {
+    use passmith::app::settings::{MailSettings, Settings};
+    let dir = tempfile::tempdir().unwrap();
+    let sink = SmtpSink::start(&[], &[]);
+    let manifest = small_manifest(dir.path(), 2);
+    // What the designer saved: eframe's app.ron, a RON map whose value is the settings in RON.
+    let data = dir.path().join("data");
+    let settings = Settings {
+        mail: MailSettings {
+            smtp_host: "127.0.0.1".into(),
+            smtp_port: sink.port,
+            security: passmith::mail::Security::None,
+            from: "Hill Café <passes@example.com>".into(),
+            subject: "Bonjour {{name}}".into(),
+            body: "Your pass {{serial}}".into(),
+            html_body: "<p>Your pass <b>{{serial}}</b></p>".into(),
+            ..MailSettings::default()
+        },
+        ..Settings::default()
+    };
+    let mut stored = std::collections::HashMap::new();
+    stored.insert(
+        "passmith-settings".to_owned(),
+        ron::to_string(&settings).unwrap(),
+    );
+    std::fs::create_dir_all(data.join("passmith")).unwrap();
+    std::fs::write(
+        data.join("passmith/app.ron"),
+        ron::to_string(&stored).unwrap(),
+    )
+    .unwrap();
+    let mail = |extra: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_passmith"))
+            .arg("mail")
+            .arg(&manifest)
+            .arg("--designer-settings")
+            .args(extra)
+            .env("XDG_DATA_HOME", &data)
+            .env_remove("PASSMITH_SMTP_PASSWORD")
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    // A flag still wins over the designer's value.
+    let (code, stdout, stderr) = mail(&["--subject", "Hello {{name}}", "--json"]);
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    let messages = sink.messages();
+    assert_eq!(messages.len(), 2);
+    let first = &by_recipient(&messages)[&address(1)];
+    assert_eq!(first["subject"], format!("Hello {}", name(1)));
+    assert_eq!(first["from"], "Hill Café <passes@example.com>");
+    assert_eq!(
+        first["text"].as_str().unwrap().trim(),
+        format!("Your pass {}", serial(1))
+    );
+    assert!(
+        first["html"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("<b>{}</b>", serial(1))),
+        "{first}"
+    );
+
+    // Without saved settings, the flag says what to do.
+    let empty = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_passmith"))
+        .args([
+            "mail".as_ref(),
+            manifest.as_os_str(),
+            "--designer-settings".as_ref(),
+        ])
+        .env("XDG_DATA_HOME", empty.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("has not saved any settings"), "{stderr}");
+}

@@ -56,6 +56,8 @@ use window::WindowState;
 
 /// The key under which settings live in eframe's storage.
 const SETTINGS_KEY: &str = "passmith-settings";
+/// The app id eframe keeps the settings under (its storage folder's name).
+const APP_ID: &str = "Passmith";
 
 /// The whole designer.
 pub struct App {

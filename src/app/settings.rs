@@ -80,6 +80,38 @@ impl Default for MailSettings {
 }
 
 impl Settings {
+    /// The settings the designer saved last (eframe's `app.ron` in the platform's data folder,
+    /// `$XDG_DATA_HOME/passmith` on Linux), for the command line. `Ok(None)` when the designer
+    /// has saved none yet.
+    pub fn read_stored() -> Result<Option<Settings>, String> {
+        let Some(dir) = eframe::storage_dir(super::APP_ID) else {
+            return Ok(None);
+        };
+        let path = dir.join("app.ron");
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => {
+                return Err(format!(
+                    "cannot read the designer's settings {}: {e}",
+                    path.display()
+                ));
+            }
+        };
+        let unreadable = |e: &dyn std::fmt::Display| {
+            format!(
+                "the designer's settings {} cannot be read ({e}); open the designer once so it saves them again",
+                path.display()
+            )
+        };
+        let values: std::collections::HashMap<String, String> =
+            ron::from_str(&text).map_err(|e| unreadable(&e))?;
+        match values.get(super::SETTINGS_KEY) {
+            Some(value) => ron::from_str(value).map(Some).map_err(|e| unreadable(&e)),
+            None => Ok(None),
+        }
+    }
+
     pub fn add_recent(&mut self, path: &Path) {
         let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
         self.recent.retain(|p| *p != path);

@@ -133,7 +133,7 @@ pub fn run(open: Option<PathBuf>, smoke_frames: Option<u64>) -> anyhow::Result<R
         ..Default::default()
     };
     eframe::run_native(
-        "Passmith",
+        super::APP_ID,
         options,
         Box::new(move |cc| {
             let mut app = App::new(cc, open, smoke_frames);

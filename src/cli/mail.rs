@@ -32,6 +32,11 @@ pub struct Args {
     /// A TOML file with any of the settings below, named like the flags (smtp-host = "…").
     #[arg(long)]
     pub settings: Option<PathBuf>,
+    /// Take every setting not given by a flag or --settings from the designer's (File ▸ E-mail
+    /// settings… and the send window's subject and messages). The password still comes only
+    /// from PASSMITH_SMTP_PASSWORD or --smtp-password-file.
+    #[arg(long)]
+    pub designer_settings: bool,
     /// The manifest column holding each recipient's address [default: email].
     #[arg(long)]
     pub to_column: Option<String>,
@@ -194,11 +199,58 @@ fn password(file: Option<&Path>) -> Result<String, Stop> {
     }
 }
 
+/// The designer's e-mail settings, when asked for with --designer-settings.
+fn designer(args: &Args) -> Result<Option<passmith::app::settings::MailSettings>, Stop> {
+    if !args.designer_settings {
+        return Ok(None);
+    }
+    match passmith::app::settings::Settings::read_stored().map_err(Stop)? {
+        Some(s) => Ok(Some(s.mail)),
+        None => Err(Stop(
+            "--designer-settings: the designer has not saved any settings on this computer yet; set them in the designer (File ▸ E-mail settings…) and close it, or pass the flags"
+                .into(),
+        )),
+    }
+}
+
+/// A designer text setting, `None` when empty.
+fn given(text: &str) -> Option<String> {
+    Some(text.trim())
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+}
+
 fn mail_run(args: &Args) -> Result<u8, Stop> {
-    let settings = match &args.settings {
+    let mut settings = match &args.settings {
         Some(path) => read_settings(path)?,
         None => Settings::default(),
     };
+    let designer = designer(args)?;
+    // Flags win over the settings file, which wins over the designer.
+    let mut body_text = None;
+    let mut html_text = None;
+    if let Some(d) = &designer {
+        let fill = |slot: &mut Option<String>, value: &str| {
+            if slot.is_none() {
+                *slot = given(value);
+            }
+        };
+        fill(&mut settings.to_column, &d.to_column);
+        fill(&mut settings.subject, &d.subject);
+        fill(&mut settings.from, &d.from);
+        fill(&mut settings.reply_to, &d.reply_to);
+        fill(&mut settings.smtp_host, &d.smtp_host);
+        fill(&mut settings.smtp_user, &d.smtp_user);
+        if settings.smtp_ca_file.is_none() {
+            settings.smtp_ca_file = given(&d.ca_file).map(PathBuf::from);
+        }
+        settings.smtp_security = settings.smtp_security.or(Some(d.security));
+        settings.smtp_port = settings.smtp_port.or(Some(d.smtp_port));
+        settings.rate = settings.rate.or(Some(d.per_minute));
+        settings.concurrency = settings.concurrency.or(Some(d.concurrency));
+        body_text = given(&d.body).map(|_| d.body.clone());
+        html_text = given(&d.html_body).map(|_| d.html_body.clone());
+    }
     let to_column = args
         .to_column
         .clone()
@@ -209,15 +261,14 @@ fn mail_run(args: &Args) -> Result<u8, Stop> {
         .clone()
         .or(settings.subject)
         .ok_or_else(|| Stop("no subject: pass --subject \"Your pass, {{name}}\"".into()))?;
-    let body = args
-        .body
-        .clone()
-        .or(settings.body)
-        .ok_or_else(|| Stop("no body: pass --body body.txt (a UTF-8 text file)".into()))?;
-    let body = read_text("the body", &body)?;
+    let body = match args.body.clone().or(settings.body) {
+        Some(path) => read_text("the body", &path)?,
+        None => body_text
+            .ok_or_else(|| Stop("no body: pass --body body.txt (a UTF-8 text file)".into()))?,
+    };
     let html = match args.html.clone().or(settings.html) {
         Some(path) => Some(read_text("the HTML body", &path)?),
-        None => None,
+        None => html_text,
     };
     let from = args
         .from
