@@ -830,6 +830,7 @@ fn designer_settings_fill_every_setting_no_flag_gives() {
             .arg("--designer-settings")
             .args(extra)
             .env("XDG_DATA_HOME", &data)
+            .env("PASSMITH_MAIL_FROM", "Env Sender <env@example.com>")
             .env_remove("PASSMITH_SMTP_PASSWORD")
             .output()
             .unwrap();
@@ -839,14 +840,14 @@ fn designer_settings_fill_every_setting_no_flag_gives() {
             String::from_utf8_lossy(&out.stderr).into_owned(),
         )
     };
-    // A flag still wins over the designer's value.
+    // A flag, or an environment variable, still wins over the designer's value.
     let (code, stdout, stderr) = mail(&["--subject", "Hello {{name}}", "--json"]);
     assert_eq!(code, Some(0), "{stdout}{stderr}");
     let messages = sink.messages();
     assert_eq!(messages.len(), 2);
     let first = &by_recipient(&messages)[&address(1)];
     assert_eq!(first["subject"], format!("Hello {}", name(1)));
-    assert_eq!(first["from"], "Hill Café <passes@example.com>");
+    assert_eq!(first["from"], "Env Sender <env@example.com>");
     assert_eq!(
         first["text"].as_str().unwrap().trim(),
         format!("Your pass {}", serial(1))

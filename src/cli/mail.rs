@@ -24,7 +24,8 @@ use serde::Deserialize;
 use super::{EXIT_FAILED, EXIT_OK, EXIT_UNREADABLE};
 
 /// Arguments of `passmith mail`. Every setting except the manifest, --dry-run and --json can
-/// also come from the --settings file; a flag wins over the file.
+/// also come from the --settings file; a flag (or its environment variable, for the server and
+/// the sender) wins over the file.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The manifest.csv that passmith batch wrote (the passes are in its folder).
@@ -50,29 +51,29 @@ pub struct Args {
     #[arg(long)]
     pub html: Option<PathBuf>,
     /// The sender, "Name <address>" or an address.
-    #[arg(long)]
+    #[arg(long, env = "PASSMITH_MAIL_FROM")]
     pub from: Option<String>,
     /// Where replies go, if not to --from.
     #[arg(long)]
     pub reply_to: Option<String>,
     /// The SMTP server.
-    #[arg(long)]
+    #[arg(long, env = "PASSMITH_SMTP_HOST")]
     pub smtp_host: Option<String>,
     /// Its port [default: 587 for starttls, 465 for tls, 25 for none].
-    #[arg(long)]
+    #[arg(long, env = "PASSMITH_SMTP_PORT")]
     pub smtp_port: Option<u16>,
     /// How the connection is secured [default: starttls].
-    #[arg(long, value_enum)]
+    #[arg(long, value_enum, env = "PASSMITH_SMTP_SECURITY")]
     pub smtp_security: Option<Security>,
     /// The login user; the password comes from PASSMITH_SMTP_PASSWORD or --smtp-password-file.
-    #[arg(long)]
+    #[arg(long, env = "PASSMITH_SMTP_USER")]
     pub smtp_user: Option<String>,
     /// A file whose first line is the SMTP password.
     #[arg(long)]
     pub smtp_password_file: Option<PathBuf>,
     /// A PEM file of CA certificates to trust besides the system's, for a server whose
     /// certificate a company's own CA signed.
-    #[arg(long, value_name = "PEM")]
+    #[arg(long, value_name = "PEM", env = "PASSMITH_SMTP_CA_FILE")]
     pub smtp_ca_file: Option<PathBuf>,
     /// At most this many messages per minute (0 = no limit) [default: 0].
     #[arg(long)]
