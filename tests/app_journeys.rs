@@ -437,7 +437,10 @@ fn the_identity_dialog_warns_when_the_certificate_is_for_another_pass_type() {
     retype_as(&mut h, Role::PasswordInput, "Password", "test-password");
     press(&mut h, "Load certificate");
     assert!(h.query_by_label("OTHERTEAM1").is_some());
-    // The pass says pass.com.example.passmith / TEAM123456: the dialog says they differ.
+    // The pass says pass.com.example.passmith / TEAM123456: the dialog offers the
+    // certificate's IDs, ticked; untick it to keep the pass's and see the mismatch.
+    let adopt = "Use this certificate's pass type ID and team in this pass (pass.com.example.other, OTHERTEAM1)";
+    press(&mut h, adopt);
     assert!(
         h.query_by_label_contains("pass.com.example.passmith")
             .is_some(),
@@ -454,6 +457,75 @@ fn the_identity_dialog_warns_when_the_certificate_is_for_another_pass_type() {
         "validation now checks the pass against the chosen identity: {:?}",
         app.findings
     );
+}
+
+#[test]
+fn certificate_first_a_template_takes_the_certificates_ids_and_exports_without_typing_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("Other.pkpass");
+    let dialogs = ScriptedDialogs::new();
+    dialogs.answer(cert("test-other-identity.p12"));
+    dialogs.answer(cert("test-wwdr-ca.pem"));
+    dialogs.answer(&out);
+    let mut h = harness(templates::template(Style::StoreCard).unwrap(), &dialogs);
+    // The Identity group says there is no certificate yet and offers to choose one.
+    h.get_by_label_contains("No signing certificate yet");
+
+    // Export asks for the certificate first, then carries on.
+    menu(&mut h, &["File", "Export .pkpass…"]);
+    press(&mut h, "Choose certificate…");
+    retype_as(&mut h, Role::PasswordInput, "Password", "test-password");
+    press(&mut h, "Load certificate");
+    let adopt = h.get_by_label(
+        "Use this certificate's pass type ID and team in this pass (pass.com.example.other, OTHERTEAM1)",
+    );
+    assert_eq!(
+        egui_kittest::kittest::NodeT::accesskit_node(&adopt).toggled(),
+        Some(egui::accesskit::Toggled::True),
+        "on by default"
+    );
+    press(&mut h, "Choose WWDR certificate…");
+    press(&mut h, "Use this identity");
+
+    let pass = &h.state().session.doc.pass;
+    assert_eq!(pass.pass_type_identifier, "pass.com.example.other");
+    assert_eq!(pass.team_identifier, "OTHERTEAM1");
+    assert_eq!(
+        h.state().last_export.as_deref(),
+        Some(out.as_path()),
+        "the export went on: {:?}",
+        h.state().notices
+    );
+    let files = unzip(&std::fs::read(&out).unwrap());
+    assert_openssl_verifies(&files, &cert("test-wwdr-ca.pem"), "Other.pkpass");
+    let json: serde_json::Value = serde_json::from_slice(&files["pass.json"]).unwrap();
+    assert_eq!(json["teamIdentifier"], "OTHERTEAM1");
+    assert_eq!(json["passTypeIdentifier"], "pass.com.example.other");
+    h.get_by_label("The pass now uses your certificate's IDs");
+
+    // One undo step gives the template's IDs back, with the mismatch errors; the finding's
+    // one-click fix applies them again.
+    undo(&mut h);
+    assert_eq!(h.state().session.doc.pass.team_identifier, "TEAM123456");
+    assert!(
+        h.state()
+            .findings
+            .iter()
+            .any(|f| f.code == passmith_core::Code::IdentityTeamMismatch)
+    );
+    press(&mut h, "Use this certificate's IDs");
+    assert_eq!(h.state().session.doc.pass.team_identifier, "OTHERTEAM1");
+    assert!(h.state().findings.iter().all(|f| !matches!(
+        f.code,
+        passmith_core::Code::IdentityTeamMismatch | passmith_core::Code::IdentityPassTypeMismatch
+    )));
+
+    // A new pass from a template takes the loaded certificate's IDs at once.
+    menu(&mut h, &["File", "New from template", "Coupon"]);
+    if h.query_by_label("Discard").is_some() {
+        press(&mut h, "Discard");
+    }
+    assert_eq!(h.state().session.doc.pass.team_identifier, "OTHERTEAM1");
 }
 
 #[test]

@@ -23,6 +23,7 @@ pub enum Pending {
     Upload,
     BatchRun,
     SendPassByEmail,
+    UseCertificateIds,
 }
 
 impl Pending {
@@ -32,6 +33,7 @@ impl Pending {
             Pending::Upload => Command::Upload,
             Pending::BatchRun => Command::BatchRun,
             Pending::SendPassByEmail => Command::SendPassByEmail,
+            Pending::UseCertificateIds => Command::UseCertificateIds,
         }
     }
 }
@@ -71,6 +73,7 @@ impl App {
             }
             Command::Focus(path) => self.focus.request(path),
             Command::OpenIdentityDialog => self.open_identity_dialog(None),
+            Command::UseCertificateIds => self.use_certificate_ids(ctx),
             Command::OpenServerPanel => self.server.open = true,
             Command::Upload => self.upload_pass(),
             Command::PushUpdate => self.push_update(),
@@ -110,6 +113,8 @@ impl App {
                     self.autosave.discard(None);
                     self.session.replace(doc, None, title);
                     self.focus = FocusState::default();
+                    // A new pass takes the loaded certificate's IDs (undo gives the template's).
+                    self.adopt_certificate_ids();
                     self.refresh_findings();
                 }
                 None => self.notify(Notice::error("The template could not be read")),
@@ -299,7 +304,9 @@ impl App {
     }
 
     /// The identity dialog closed: with `Some(signer)` the user chose one, `None` cancelled.
-    pub(super) fn identity_chosen(&mut self, signer: Option<Signer>) {
+    /// `adopt_ids`: also give the pass the certificate's pass type ID and team (the dialog's
+    /// box, on by default).
+    pub(super) fn identity_chosen(&mut self, signer: Option<Signer>, adopt_ids: bool) {
         let then = self.after_identity.take();
         let Some(signer) = signer else { return };
         self.notify(Notice::info(format!(
@@ -307,12 +314,48 @@ impl App {
             signer.identity.summary.subject
         )));
         self.signer = Some(signer);
+        if adopt_ids {
+            self.adopt_certificate_ids();
+        }
         // Mismatch checks depend on the identity.
         self.findings_version = None;
         self.refresh_findings();
         if let Some(pending) = then {
             self.send(pending.command());
         }
+    }
+
+    /// Gives the pass the certificate's pass type ID and team as one undo step, with a notice;
+    /// nothing when they already match.
+    fn adopt_certificate_ids(&mut self) {
+        let Some(signer) = &self.signer else { return };
+        let summary = signer.identity.summary.clone();
+        if summary.identifiers_for(&self.session.doc.pass).is_none() {
+            return;
+        }
+        // Close any step in progress so this change is one undo step of its own.
+        self.session.commit(None);
+        summary.adopt_identifiers(&mut self.session.doc.pass);
+        self.session.commit(None);
+        let pass = &self.session.doc.pass;
+        self.notify(
+            Notice::info("The pass now uses your certificate's IDs").line(format!(
+                "Pass type ID {} and team {}, from {}. Undo (Ctrl+Z) to take them back.",
+                pass.pass_type_identifier, pass.team_identifier, summary.subject
+            )),
+        );
+        self.findings_version = None;
+        self.refresh_findings();
+    }
+
+    /// The "Use the certificate's IDs" fix: asks for a certificate first when none is loaded.
+    fn use_certificate_ids(&mut self, ctx: &egui::Context) {
+        if self.signer.is_none() {
+            self.open_identity_dialog(Some(Pending::UseCertificateIds));
+            return;
+        }
+        ctx.memory_mut(|m| m.stop_text_input());
+        self.adopt_certificate_ids();
     }
 
     // ---- style -------------------------------------------------------------------------------
@@ -399,7 +442,7 @@ mod tests {
         assert!(app.identity_dialog.is_some());
         assert_eq!(app.after_identity, Some(Pending::Export));
         app.identity_dialog = None;
-        app.identity_chosen(None);
+        app.identity_chosen(None, false);
         assert_eq!(app.after_identity, None);
         assert!(app.signer.is_none());
     }

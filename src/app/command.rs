@@ -58,6 +58,9 @@ pub enum Command {
     /// Jump to the editor of a place in the pass (a finding's path, a clicked preview element).
     Focus(PassPath),
     OpenIdentityDialog,
+    /// Give the pass the signing certificate's pass type ID and team (one undo step; asks for a
+    /// certificate first).
+    UseCertificateIds,
     /// Show the update server window (server URL, API key, upload, push).
     OpenServerPanel,
     /// Export, sign and upload the pass to the update server.
@@ -99,6 +102,7 @@ impl Command {
             Command::SendThisPassByEmail,
             Command::EmailSettings,
             Command::OpenIdentityDialog,
+            Command::UseCertificateIds,
             Command::OpenServerPanel,
             Command::Upload,
             Command::PushUpdate,
@@ -142,6 +146,7 @@ impl Command {
             Command::SetStyle(style) => format!("Change style to {}", style.label()).into(),
             Command::Focus(path) => format!("Go to {path}").into(),
             Command::OpenIdentityDialog => "Signing identity…".into(),
+            Command::UseCertificateIds => "Use the certificate's pass type ID and team".into(),
             Command::OpenServerPanel => "Update server…".into(),
             Command::Upload => "Upload to update server".into(),
             Command::PushUpdate => "Push update to devices".into(),

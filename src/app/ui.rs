@@ -116,6 +116,7 @@ impl App {
                 dialogs: &mut *self.dialogs,
                 messages: &mut messages,
                 prefix: None,
+                certificate: self.signer.as_ref().map(|s| &s.identity.summary),
             };
             panels::inspector::ui(ui, &mut ed, &mut self.session.doc);
             if !messages.is_empty() {
@@ -208,13 +209,15 @@ impl App {
                 &self.session.doc.pass,
             )
         {
+            let adopt_ids = dialog.adopt_ids;
             self.identity_dialog = None;
             match outcome {
                 Outcome::Use(signer) => {
-                    self.identity_chosen(Some(signer));
+                    ctx.memory_mut(|m| m.stop_text_input());
+                    self.identity_chosen(Some(signer), adopt_ids);
                     ctx.request_repaint();
                 }
-                Outcome::Cancel => self.identity_chosen(None),
+                Outcome::Cancel => self.identity_chosen(None, false),
             }
         }
         let version = self.session.version();

@@ -115,6 +115,8 @@ pub struct Ed<'a> {
     /// Prefix of accessible names while editing one item of a list ("Primary field 1"), so
     /// every "Value" editor has a distinct name.
     pub prefix: Option<String>,
+    /// The loaded signing certificate, for the Identity group.
+    pub certificate: Option<&'a passmith_core::identity::IdentitySummary>,
 }
 
 /// Names `r` after its visible label, or "`prefix` `label`" inside a list item.

@@ -275,6 +275,34 @@ impl IdentitySummary {
         out
     }
 
+    /// The identifiers this certificate would give `pass` (pass type ID and team), when they
+    /// differ from what it has: `None` when they already match or the certificate does not
+    /// say (a certificate without a team or pass type ID leaves that one as it is).
+    pub fn identifiers_for(&self, pass: &Pass) -> Option<(String, String)> {
+        let pass_type = self
+            .pass_type_identifier
+            .clone()
+            .unwrap_or_else(|| pass.pass_type_identifier.clone());
+        let team = self
+            .team_identifier
+            .clone()
+            .unwrap_or_else(|| pass.team_identifier.clone());
+        (pass_type != pass.pass_type_identifier || team != pass.team_identifier)
+            .then_some((pass_type, team))
+    }
+
+    /// Gives `pass` this certificate's identifiers; true when something changed.
+    pub fn adopt_identifiers(&self, pass: &mut Pass) -> bool {
+        match self.identifiers_for(pass) {
+            Some((pass_type, team)) => {
+                pass.pass_type_identifier = pass_type;
+                pass.team_identifier = team;
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Expired / not yet valid (errors) and expiring within [`EXPIRY_WARNING_DAYS`] (warning)
     /// at `now_unix`.
     pub fn check_validity(&self, now_unix: i64) -> Vec<Finding> {
@@ -465,5 +493,28 @@ mod tests {
         assert!(!s.expires_within(60 * DAY, 30));
         assert!(s.is_expired(101 * DAY));
         assert!(!s.expires_within(101 * DAY, 30));
+    }
+
+    #[test]
+    fn a_certificate_gives_its_identifiers_and_keeps_what_it_does_not_say() {
+        let mut pass = Pass {
+            pass_type_identifier: "pass.com.example.template".into(),
+            team_identifier: "ABCDE12345".into(),
+            ..Pass::default()
+        };
+        let s = IdentitySummary {
+            pass_type_identifier: Some("pass.com.cafe.loyalty".into()),
+            team_identifier: None,
+            ..IdentitySummary::default()
+        };
+        assert_eq!(
+            s.identifiers_for(&pass),
+            Some(("pass.com.cafe.loyalty".into(), "ABCDE12345".into()))
+        );
+        assert!(s.adopt_identifiers(&mut pass));
+        assert_eq!(pass.pass_type_identifier, "pass.com.cafe.loyalty");
+        assert_eq!(pass.team_identifier, "ABCDE12345");
+        assert_eq!(s.identifiers_for(&pass), None);
+        assert!(!s.adopt_identifiers(&mut pass));
     }
 }

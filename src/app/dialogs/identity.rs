@@ -33,6 +33,9 @@ pub struct IdentityDialog {
     pub remember: bool,
     /// `None`: Apple's WWDR G4, bundled.
     pub wwdr: Option<PathBuf>,
+    /// Give the pass this certificate's pass type ID and team when they differ (the default:
+    /// a template's or an imported pass's IDs never match the user's certificate).
+    pub adopt_ids: bool,
     loaded: Option<LoadedIdentity>,
     error: Option<String>,
     keychain_note: Option<String>,
@@ -49,6 +52,7 @@ impl IdentityDialog {
             password: String::new(),
             remember: settings.remember_password,
             wwdr: settings.last_wwdr.clone(),
+            adopt_ids: true,
             loaded: None,
             error: None,
             keychain_note: None,
@@ -202,7 +206,24 @@ impl IdentityDialog {
                         ui.label(passmith_core::identity::format_unix_date(s.not_after));
                         ui.end_row();
                     });
+                if let Some((pass_type, team)) = s.identifiers_for(pass) {
+                    ui.checkbox(
+                        &mut self.adopt_ids,
+                        format!("Use this certificate's pass type ID and team in this pass ({pass_type}, {team})"),
+                    )
+                    .on_hover_text("Recommended: Wallet only accepts a pass whose IDs match the certificate that signed it. One undo step.");
+                }
                 for f in s.check_against(pass, engine::now_unix()) {
+                    if self.adopt_ids
+                        && matches!(
+                            f.code,
+                            passmith_core::Code::IdentityPassTypeMismatch
+                                | passmith_core::Code::IdentityTeamMismatch
+                        )
+                    {
+                        // Fixed by the box above.
+                        continue;
+                    }
                     let color = theme::severity_color(ui.visuals(), f.severity);
                     ui.colored_label(
                         color,

@@ -2,7 +2,7 @@
 //! jumps to the editor of the value it names. Errors block export and the panel says so.
 
 use egui::Ui;
-use passmith_core::Finding;
+use passmith_core::{Code, Finding};
 
 use crate::app::command::Command;
 use crate::app::theme;
@@ -65,5 +65,28 @@ pub fn finding_ui(ui: &mut Ui, f: &Finding, owner: Option<&str>, commands: &mut 
     }
     if r.clicked() {
         commands.push(Command::Focus(f.path.clone()));
+    }
+    if let Some(fix) = fix_for(f) {
+        let label = fix.label();
+        if ui
+            .small_button(label.as_ref())
+            .accessible_name(match owner {
+                Some(owner) => format!("{owner}: {label}"),
+                None => label.clone().into_owned(),
+            })
+            .clicked()
+        {
+            commands.push(fix);
+        }
+    }
+}
+
+/// The one-click fix of a finding, when there is one.
+pub fn fix_for(f: &Finding) -> Option<Command> {
+    match f.code {
+        Code::IdentityPassTypeMismatch | Code::IdentityTeamMismatch => {
+            Some(Command::UseCertificateIds)
+        }
+        _ => None,
     }
 }
