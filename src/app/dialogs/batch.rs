@@ -775,7 +775,7 @@ impl BatchDialog {
             }
             if !report.written.is_empty()
                 && ui
-                    .button(Command::SendByEmail.label())
+                    .button("Send by e-mail…")
                     .on_hover_text("E-mail each pass to the address in its row")
                     .clicked()
             {
