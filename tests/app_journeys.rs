@@ -98,6 +98,8 @@ fn add_qr_barcode_then_export_signs_a_pass_that_openssl_verifies() {
     h.run();
     choose_test_identity(&mut h);
     press(&mut h, "Use this identity");
+    // The template's text is still there: the checklist says so, and export goes on anyway.
+    press(&mut h, "Export anyway");
 
     assert_eq!(
         h.state().last_export.as_deref(),
@@ -127,6 +129,9 @@ fn event_sample_to_generic_keeps_every_field_and_names_what_generic_cannot_show(
     let keys_before: Vec<String> = all_keys(&h.state().session.doc);
     assert_eq!(keys_before.len(), 3, "{keys_before:?}");
 
+    h.get_by_role_and_label(Role::ComboBox, "Style")
+        .scroll_to_me();
+    h.run();
     h.get_by_role_and_label(Role::ComboBox, "Style").click();
     h.run();
     h.get_by_label("Generic").click();
@@ -490,6 +495,33 @@ fn certificate_first_a_template_takes_the_certificates_ids_and_exports_without_t
     let pass = &h.state().session.doc.pass;
     assert_eq!(pass.pass_type_identifier, "pass.com.example.other");
     assert_eq!(pass.team_identifier, "OTHERTEAM1");
+
+    // The template is unchanged, so the pre-export checklist lists its text, its example
+    // address and its serial number; an item jumps to its field.
+    h.get_by_label("Before you export");
+    let items = &h.state().checklist.as_ref().unwrap().items;
+    for code in [
+        passmith_core::Code::ChecklistTemplateText,
+        passmith_core::Code::ChecklistPlaceholderAddress,
+        passmith_core::Code::ChecklistTemplateSerial,
+    ] {
+        assert!(items.iter().any(|f| f.code == code), "{code}: {items:?}");
+    }
+    let serial = h.state().session.doc.pass.serial_number.clone();
+    press(
+        &mut h,
+        &format!("Checklist: The serial number \"{serial}\" is the template's. (/serialNumber)"),
+    );
+    assert!(h.state().checklist.is_none(), "going to an item closes it");
+    assert!(
+        h.get_by_role_and_label(Role::TextInput, "Serial number")
+            .is_focused(),
+        "the jump focuses the serial number"
+    );
+    assert_eq!(h.state().last_export, None, "nothing exported yet");
+    // Export again: the checklist comes back, and the user exports anyway.
+    menu(&mut h, &["File", "Export .pkpass…"]);
+    press(&mut h, "Export anyway");
     assert_eq!(
         h.state().last_export.as_deref(),
         Some(out.as_path()),
@@ -804,6 +836,7 @@ fn the_command_palette_opens_with_ctrl_k_and_typing_export_then_enter_runs_expor
     h.key_press(egui::Key::Enter);
     h.run();
     assert!(!h.state().palette.is_open(), "running a command closes it");
+    press(&mut h, "Export anyway");
     assert_eq!(
         h.state().last_export.as_deref(),
         Some(out.as_path()),
@@ -848,6 +881,7 @@ fn the_designers_export_warns_about_the_test_intermediate_as_passmith_build_does
     menu(&mut h, &["File", "Export .pkpass…"]);
     choose_test_identity(&mut h);
     press(&mut h, "Use this identity");
+    press(&mut h, "Export anyway");
 
     let app = h.state();
     assert_eq!(

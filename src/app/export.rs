@@ -69,6 +69,13 @@ impl App {
             self.open_identity_dialog(Some(Pending::Export));
             return;
         }
+        if !std::mem::take(&mut self.checklist_passed) {
+            let items = self.checklist_items();
+            if !items.is_empty() {
+                self.checklist = Some(dialogs::checklist::ChecklistPrompt { items });
+                return;
+            }
+        }
         let request = DialogRequest::ExportPkpass {
             suggested: self.session.suggested_name("pkpass"),
         };
@@ -88,6 +95,20 @@ impl App {
         if self.write_out(&target, &signed.bytes, done) {
             self.last_export = Some(target);
         }
+    }
+
+    /// What the pre-export checklist finds: against every built-in template, and the
+    /// certificate that will sign.
+    pub fn checklist_items(&self) -> Vec<passmith_core::Finding> {
+        let templates: Vec<_> = passmith_core::model::Style::ALL
+            .into_iter()
+            .filter_map(super::templates::template)
+            .collect();
+        passmith_core::checklist::check(
+            &self.session.doc,
+            &templates,
+            self.signer.as_ref().map(|s| &s.identity.summary),
+        )
     }
 
     /// Starts the batch the batch export window is set up for, on its background thread.

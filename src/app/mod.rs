@@ -83,6 +83,10 @@ pub struct App {
     /// What to do once the identity dialog gives a signer.
     after_identity: Option<Pending>,
     unsaved_prompt: Option<UnsavedPrompt>,
+    /// The pre-export checklist, while it is shown.
+    pub checklist: Option<dialogs::checklist::ChecklistPrompt>,
+    /// The user chose "Export anyway": the next export skips the checklist once.
+    checklist_passed: bool,
     /// Autosave of the open document, for recovery after a crash.
     pub autosave: Autosave,
     /// The offer to restore a copy an earlier window left behind.
@@ -135,6 +139,8 @@ impl App {
             identity_dialog: None,
             after_identity: None,
             unsaved_prompt: None,
+            checklist: None,
+            checklist_passed: false,
             autosave: Autosave::new(None),
             recover_prompt: None,
             bundle_prompt: None,

@@ -6,6 +6,7 @@
 use std::path::PathBuf;
 
 use super::command::{Command, OpenSource};
+use super::dialogs::checklist;
 use super::dialogs::identity::Outcome;
 use super::dialogs::unsaved::{Answer, Leave, UnsavedPrompt};
 use super::notice::Notice;
@@ -199,6 +200,18 @@ impl App {
                 }
                 Answer::Discard => self.leave(leave),
                 Answer::Cancel => {}
+            }
+        }
+        if let Some(prompt) = &self.checklist
+            && let Some(answer) = prompt.ui(ctx)
+        {
+            self.checklist = None;
+            match answer {
+                checklist::Answer::ExportAnyway => {
+                    self.checklist_passed = true;
+                    self.commands.push(Command::ExportPkpass);
+                }
+                checklist::Answer::Back(commands) => self.commands.extend(commands),
             }
         }
         if let Some(dialog) = &mut self.identity_dialog

@@ -42,6 +42,8 @@ pub enum Reporter {
     Package,
     /// The preview's layout (what Wallet would not show as written).
     Layout,
+    /// The pre-export checklist (what people forget to change before a pass goes out).
+    Checklist,
 }
 
 macro_rules! codes {
@@ -141,6 +143,16 @@ codes! {
     IdentityNotYetValid = "identity.not_yet_valid", Error, Validation, "the certificate is not valid yet",
         "a certificate is not valid before its start date, so the chain cannot be verified (as for expired ones: https://github.com/tschoffelen/php-pkpass/issues/118)";
     IdentityExpiring = "identity.expiring", Warning, Validation, "the certificate expires within 30 days",
+        "";
+    ChecklistTemplateText = "checklist.template_text", Warning, Checklist, "a text still reads as in the Passmith template it came from",
+        "";
+    ChecklistPlaceholderAddress = "checklist.placeholder_address", Warning, Checklist, "an example.com (or other placeholder) address or link",
+        "";
+    ChecklistTemplateSerial = "checklist.template_serial", Warning, Checklist, "the serial number of a Passmith template",
+        "";
+    ChecklistNewFieldText = "checklist.new_field_text", Warning, Checklist, "a field still has the label or value that + Add gave it",
+        "";
+    ChecklistCertificateExpiresFirst = "checklist.certificate_expires_first", Warning, Checklist, "the signing certificate expires before the pass's last date, so the pass cannot be updated after that",
         "";
     DateFormat = "date.format", Error, Validation, "a date is not a W3C date-time with a time zone and whole seconds",
         "observed: iPhones refuse dates without a zone, with +0000 or with milliseconds (https://github.com/drallgood/jpasskit/issues/253, https://github.com/coorasse/passkit/issues/22, https://github.com/tinovyatkin/pass-js/issues/80)";

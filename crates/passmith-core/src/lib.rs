@@ -12,6 +12,7 @@ pub mod archive;
 pub mod atomic;
 pub mod batch;
 pub mod bundle;
+pub mod checklist;
 pub mod code;
 pub mod color;
 pub mod document;

@@ -9,6 +9,7 @@ mod archive;
 mod batch;
 mod bundles;
 mod byte_exact;
+mod checklist;
 mod cms_signers;
 mod export;
 mod fuzz_regressions;

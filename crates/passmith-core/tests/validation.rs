@@ -619,6 +619,10 @@ fn codes_doc() -> String {
             Reporter::Layout,
             "Layout (the preview: what Wallet would not show as written)",
         ),
+        (
+            Reporter::Checklist,
+            "Pre-export checklist (the designer's Export, before signing; never blocks)",
+        ),
     ] {
         out.push_str(&format!(
             "\n## {title}\n\n| Code | Severity | Meaning | Why it is an error (source) |\n|---|---|---|---|\n"

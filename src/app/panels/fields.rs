@@ -420,9 +420,11 @@ fn apply(doc: &mut PassDocument, action: Action) {
         return;
     };
     match action {
-        Action::Add(group) => fields
-            .group_mut(group)
-            .push(Field::text(&new_key, "LABEL", "Value")),
+        Action::Add(group) => fields.group_mut(group).push(Field::text(
+            &new_key,
+            passmith_core::checklist::NEW_FIELD_LABEL,
+            passmith_core::checklist::NEW_FIELD_VALUE,
+        )),
         Action::Up(group, i) if i > 0 => fields.group_mut(group).swap(i, i - 1),
         Action::Down(group, i) => {
             let list = fields.group_mut(group);
