@@ -12,6 +12,7 @@ mod byte_exact;
 mod cms_signers;
 mod export;
 mod fuzz_regressions;
+mod google;
 mod hidden_fields;
 mod model_roundtrip;
 mod safe_saves;

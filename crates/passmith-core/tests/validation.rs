@@ -619,6 +619,10 @@ fn codes_doc() -> String {
             Reporter::Layout,
             "Layout (the preview: what Wallet would not show as written)",
         ),
+        (
+            Reporter::Google,
+            "Google Wallet (`passmith google`: what does not carry over; errors are what Google refuses)",
+        ),
     ] {
         out.push_str(&format!(
             "\n## {title}\n\n| Code | Severity | Meaning | Why it is an error (source) |\n|---|---|---|---|\n"

@@ -6,6 +6,8 @@
 //! Test code: a missing fixture or a broken archive should fail the test loudly.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod google_schema;
+
 use std::collections::BTreeMap;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
