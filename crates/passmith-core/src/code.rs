@@ -318,7 +318,7 @@ codes! {
         "";
     GoogleLocationsTooMany = "google.locations_too_many", Warning, Google, "more than 10 locations; Google Wallet takes the first 10",
         "";
-    GoogleLinkTooLong = "google.link_too_long", Warning, Google, "class and object make the save link longer than 1,800 characters, so it carries only the object",
+    GoogleLinkTooLong = "google.link_too_long", Warning, Google, "class and object make the save link longer than 1,800 characters, so it carries only the object (or only its id)",
         "";
     LayoutImageUnreadable = "layout.image_unreadable", Warning, Layout, "an image the preview cannot read as a PNG",
         "";

@@ -244,17 +244,28 @@ pub fn prepare_google(
             .map_err(|e| Error::Signing {
                 reason: e.to_string(),
             })?;
-            if !link.class_included {
+            let first = match link.carries {
+                crate::google::jwt::Carries::ClassAndObject => None,
+                crate::google::jwt::Carries::Object => Some(format!(
+                    "so the link carries only the object ({} characters): the class {} must be created first",
+                    link.jwt.len(),
+                    mapped.class_id()
+                )),
+                crate::google::jwt::Carries::ObjectId => Some(format!(
+                    "and so would the object alone, so the link carries only the object's id: the class {} and the object {} must be created first",
+                    mapped.class_id(),
+                    mapped.object_id()
+                )),
+            };
+            if let Some(first) = first {
                 findings.push(Finding::new(
                     Code::GoogleLinkTooLong,
                     PassPath::Pass,
                     format!(
-                        "Class and object together make the save link longer than {} characters, so the link carries only the object ({} characters); the class {} must be created first.",
+                        "Class and object together make the save link longer than {} characters, {first}.",
                         crate::google::jwt::MAX_LINK_JWT,
-                        link.jwt.len(),
-                        mapped.class_id()
                     ),
-                    "Create the class through the REST API (passmith google --insert) before sharing the link.",
+                    "Create them through the REST API (passmith google --insert) before sharing the link.",
                 ));
             }
             Some(link)

@@ -8,7 +8,7 @@ use std::process::Command;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use passmith_core::export::{GoogleExportOptions, Refused, prepare_google};
-use passmith_core::google::jwt::{MAX_LINK_JWT, ServiceAccountKey};
+use passmith_core::google::jwt::{Carries, MAX_LINK_JWT, ServiceAccountKey, save_claims};
 use passmith_core::google::{GoogleType, MapOptions, Mapped, map};
 use passmith_core::model::{Barcode, BarcodeFormat, Field, Location, Pass, Style};
 use passmith_core::strings::Strings;
@@ -601,25 +601,50 @@ fn the_save_link_verifies_with_the_public_key_and_decodes_to_the_same_class_and_
         assert_eq!(body["iat"], 1_780_000_000);
         assert_eq!(body["origins"][0], "https://shop.example.com");
         let t = out.mapped.google_type;
-        assert_eq!(body["payload"][format!("{t}Objects")][0], out.mapped.object);
-        if link.class_included {
-            assert!(link.jwt.len() <= MAX_LINK_JWT);
-            assert_eq!(body["payload"][format!("{t}Classes")][0], out.mapped.class);
-            assert!(!codes(&out.warnings).contains(&"google.link_too_long"));
-        } else {
-            assert!(body["payload"].get(format!("{t}Classes")).is_none());
-            assert!(codes(&out.warnings).contains(&"google.link_too_long"));
+        let objects = &body["payload"][format!("{t}Objects")][0];
+        let classes = body["payload"].get(format!("{t}Classes"));
+        assert!(link.jwt.len() <= MAX_LINK_JWT, "{}", link.jwt.len());
+        match link.carries {
+            Carries::ClassAndObject => {
+                assert_eq!(*objects, out.mapped.object);
+                assert_eq!(classes, Some(&out.mapped.class));
+                assert!(!codes(&out.warnings).contains(&"google.link_too_long"));
+            }
+            Carries::Object => {
+                assert_eq!(*objects, out.mapped.object);
+                assert!(classes.is_none());
+                assert!(codes(&out.warnings).contains(&"google.link_too_long"));
+            }
+            Carries::ObjectId => {
+                assert_eq!(objects["id"], out.mapped.object["id"]);
+                assert_eq!(objects["classId"], out.mapped.class["id"]);
+                assert_eq!(objects.as_object().unwrap().len(), 2);
+                assert!(classes.is_none());
+                assert!(codes(&out.warnings).contains(&"google.link_too_long"));
+            }
         }
+        let with_class = key
+            .sign(&save_claims(
+                &key,
+                t,
+                Some(&out.mapped.class),
+                &out.mapped.object,
+                &["https://shop.example.com".to_owned()],
+                1_780_000_000,
+            ))
+            .unwrap()
+            .len();
         lengths.push(format!(
-            "{}: {} ({}, class {})",
+            "{}/{}: {t}, class + object {with_class}, link {} ({:?})",
+            sample
+                .parent()
+                .unwrap()
+                .file_name()
+                .unwrap()
+                .to_string_lossy(),
             sample.file_name().unwrap().to_string_lossy(),
             link.jwt.len(),
-            t,
-            if link.class_included {
-                "in link"
-            } else {
-                "first"
-            }
+            link.carries
         ));
         // A tampered payload no longer verifies.
         let (h, rest) = link.jwt.split_once('.').unwrap();
@@ -668,7 +693,12 @@ fn a_link_over_1800_characters_carries_only_the_object_and_says_the_class_comes_
     )
     .unwrap();
     let link = out.link.unwrap();
-    assert!(!link.class_included, "JWT of {} characters", link.jwt.len());
+    assert_eq!(
+        link.carries,
+        Carries::Object,
+        "JWT of {} characters",
+        link.jwt.len()
+    );
     let warning = with(&out.warnings, "google.link_too_long");
     assert_eq!(warning.len(), 1);
     assert!(warning[0].message.contains("must be created first"));

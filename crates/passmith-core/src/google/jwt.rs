@@ -115,12 +115,22 @@ impl ServiceAccountKey {
     }
 }
 
+/// What a save link carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Carries {
+    /// Class and object: the link alone creates both.
+    ClassAndObject,
+    /// The object only: the class must be created first (REST insert).
+    Object,
+    /// The object's id and class id only: class and object must both be created first.
+    ObjectId,
+}
+
 /// A signed "Save to Google Wallet" link.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SaveLink {
     pub jwt: String,
-    /// Whether the class is in the JWT; when not, it must be created first (REST insert).
-    pub class_included: bool,
+    pub carries: Carries,
 }
 
 impl SaveLink {
@@ -154,8 +164,9 @@ pub fn save_claims(
     })
 }
 
-/// Signs the save link with class and object, or with the object only when that would be
-/// longer than [`MAX_LINK_JWT`].
+/// Signs the save link with class and object; when that is longer than [`MAX_LINK_JWT`], with
+/// the object only; when that is still too long, with the object's ids only (Google then
+/// saves the object inserted through the REST API).
 pub fn save_link(
     key: &ServiceAccountKey,
     google_type: GoogleType,
@@ -164,30 +175,27 @@ pub fn save_link(
     origins: &[String],
     now_unix: i64,
 ) -> Result<SaveLink, KeyError> {
-    let both = key.sign(&save_claims(
-        key,
-        google_type,
-        Some(class),
-        object,
-        origins,
-        now_unix,
-    ))?;
-    if both.len() <= MAX_LINK_JWT {
-        return Ok(SaveLink {
-            jwt: both,
-            class_included: true,
-        });
+    let ids = json!({"id": object.get("id"), "classId": object.get("classId")});
+    let tiers = [
+        (Carries::ClassAndObject, Some(class), object),
+        (Carries::Object, None, object),
+        (Carries::ObjectId, None, &ids),
+    ];
+    let mut last = None;
+    for (carries, class, object) in tiers {
+        let jwt = key.sign(&save_claims(
+            key,
+            google_type,
+            class,
+            object,
+            origins,
+            now_unix,
+        ))?;
+        if jwt.len() <= MAX_LINK_JWT {
+            return Ok(SaveLink { jwt, carries });
+        }
+        last = Some(SaveLink { jwt, carries });
     }
-    let jwt = key.sign(&save_claims(
-        key,
-        google_type,
-        None,
-        object,
-        origins,
-        now_unix,
-    ))?;
-    Ok(SaveLink {
-        jwt,
-        class_included: false,
-    })
+    // Ids alone are short; should they not be, the shortest link is still the best there is.
+    last.ok_or_else(|| KeyError::Signing("no link was signed".into()))
 }
