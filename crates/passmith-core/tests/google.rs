@@ -3,7 +3,6 @@
 //! openssl CLI with a key made for the test.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -14,6 +13,7 @@ use passmith_core::model::{Barcode, BarcodeFormat, Field, Location, Pass, Style}
 use passmith_core::strings::Strings;
 use passmith_core::{Finding, PassDocument};
 use passmith_testkit::google_schema::Discovery;
+use passmith_testkit::openssl_verifies_jwt;
 use serde_json::Value;
 
 use crate::util::{SAMPLES, fixtures};
@@ -498,70 +498,14 @@ fn pass_strings_become_translated_values() {
     assert_eq!(check(&Discovery::load(), &mapped), Vec::<String>::new());
 }
 
-/// A service-account key file for the test, with an RSA key made by the openssl CLI; returns
-/// the key file's bytes and the public key's path.
 fn service_account(dir: &Path) -> (Vec<u8>, PathBuf) {
-    let key = dir.join("key.pem");
-    let public = dir.join("public.pem");
-    let run = |args: &[&str]| {
-        let out = Command::new("openssl").args(args).output().unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    };
-    run(&[
-        "genpkey",
-        "-algorithm",
-        "RSA",
-        "-pkeyopt",
-        "rsa_keygen_bits:2048",
-        "-out",
-        key.to_str().unwrap(),
-    ]);
-    run(&[
-        "pkey",
-        "-in",
-        key.to_str().unwrap(),
-        "-pubout",
-        "-out",
-        public.to_str().unwrap(),
-    ]);
-    let json = serde_json::json!({
-        "type": "service_account",
-        "project_id": "passmith-test",
-        "private_key_id": "0123456789abcdef",
-        "private_key": std::fs::read_to_string(&key).unwrap(),
-        "client_email": "wallet@passmith-test.iam.gserviceaccount.com",
-        "token_uri": "https://oauth2.googleapis.com/token",
-    });
-    (serde_json::to_vec(&json).unwrap(), public)
-}
-
-/// `openssl dgst -sha256 -verify` over the JWT's first two parts: the judge of the signature.
-fn openssl_verifies(jwt: &str, public: &Path, dir: &Path) -> bool {
-    let (input, signature) = jwt.rsplit_once('.').unwrap();
-    std::fs::write(dir.join("input"), input).unwrap();
-    std::fs::write(dir.join("sig"), URL_SAFE_NO_PAD.decode(signature).unwrap()).unwrap();
-    Command::new("openssl")
-        .args(["dgst", "-sha256", "-verify"])
-        .arg(public)
-        .arg("-signature")
-        .arg(dir.join("sig"))
-        .arg(dir.join("input"))
-        .output()
-        .unwrap()
-        .status
-        .success()
+    let (file, public) =
+        passmith_testkit::google_service_account(dir, "https://oauth2.googleapis.com/token");
+    (std::fs::read(file).unwrap(), public)
 }
 
 fn claims(jwt: &str) -> (Value, Value) {
-    let mut parts = jwt.split('.');
-    let mut part = || -> Value {
-        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts.next().unwrap()).unwrap()).unwrap()
-    };
-    (part(), part())
+    passmith_testkit::jwt_parts(jwt)
 }
 
 #[test]
@@ -588,7 +532,7 @@ fn the_save_link_verifies_with_the_public_key_and_decodes_to_the_same_class_and_
                 .starts_with("https://pay.google.com/gp/v/save/ey")
         );
         assert!(
-            openssl_verifies(&link.jwt, &public, dir.path()),
+            openssl_verifies_jwt(&link.jwt, &public),
             "{}",
             sample.display()
         );
@@ -653,7 +597,7 @@ fn the_save_link_verifies_with_the_public_key_and_decodes_to_the_same_class_and_
             "{h}.{}.{sig}",
             URL_SAFE_NO_PAD.encode(b"{\"aud\":\"google\"}")
         );
-        assert!(!openssl_verifies(&forged, &public, dir.path()));
+        assert!(!openssl_verifies_jwt(&forged, &public));
     }
     println!("JWT lengths: {lengths:#?}");
 }
@@ -702,7 +646,7 @@ fn a_link_over_1800_characters_carries_only_the_object_and_says_the_class_comes_
     let warning = with(&out.warnings, "google.link_too_long");
     assert_eq!(warning.len(), 1);
     assert!(warning[0].message.contains("must be created first"));
-    assert!(openssl_verifies(&link.jwt, &public, dir.path()));
+    assert!(openssl_verifies_jwt(&link.jwt, &public));
     let (_, body) = claims(&link.jwt);
     assert_eq!(body["payload"]["genericObjects"][0], out.mapped.object);
     assert!(body["payload"].get("genericClasses").is_none());
