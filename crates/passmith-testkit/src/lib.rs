@@ -131,22 +131,6 @@ pub fn json_equal(a: &serde_json::Value, b: &serde_json::Value) -> bool {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::json_equal;
-    use serde_json::json;
-
-    #[test]
-    fn json_compares_by_value() {
-        assert!(json_equal(
-            &json!({"a": 1, "b": [2]}),
-            &json!({"b": [2.0], "a": 1.0})
-        ));
-        assert!(!json_equal(&json!({"a": 1}), &json!({"a": 1, "b": 2})));
-        assert!(!json_equal(&json!([1, 2]), &json!([2, 1])));
-    }
-}
-
 /// A Google Cloud service-account key file for a test, written to `dir/sa.json`, with a fresh
 /// 2048-bit RSA key made by the openssl CLI and `token_uri` as its token endpoint. Returns the
 /// key file and the public key (PEM) that verifies what it signs.
@@ -231,4 +215,20 @@ pub fn jwt_parts(jwt: &str) -> (serde_json::Value, serde_json::Value) {
         serde_json::from_slice(&bytes).unwrap()
     };
     (part(), part())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::json_equal;
+    use serde_json::json;
+
+    #[test]
+    fn json_compares_by_value() {
+        assert!(json_equal(
+            &json!({"a": 1, "b": [2]}),
+            &json!({"b": [2.0], "a": 1.0})
+        ));
+        assert!(!json_equal(&json!({"a": 1}), &json!({"a": 1, "b": 2})));
+        assert!(!json_equal(&json!([1, 2]), &json!([2, 1])));
+    }
 }
