@@ -182,8 +182,9 @@ impl<'a> Content<'a> {
         &self,
         consumed: &[FieldRef],
         findings: &mut Vec<Finding>,
-    ) -> (Vec<Value>, Vec<Value>) {
+    ) -> (Vec<Value>, Vec<Value>, Vec<(String, PassPath)>) {
         let mut used_ids = BTreeSet::new();
+        let mut sources = Vec::new();
         let mut modules = Vec::new();
         let mut row_items = Vec::new();
         let front = self.front.iter().filter(|r| !consumed.contains(r));
@@ -192,6 +193,7 @@ impl<'a> Content<'a> {
                 continue;
             };
             modules.push(module);
+            sources.push((id.clone(), PassPath::field(self.style, place.0, place.1)));
             if n < CARD_ROWS * CARD_ROW_FIELDS {
                 row_items.push(json!({
                     "firstValue": {"fields": [{"fieldPath": format!("object.textModulesData['{id}']")}]}
@@ -208,12 +210,13 @@ impl<'a> Content<'a> {
             }
         }
         for &place in self.rest.iter().filter(|r| !consumed.contains(r)) {
-            if let Some((module, _)) = self.module(place, &mut used_ids) {
+            if let Some((module, id)) = self.module(place, &mut used_ids) {
                 modules.push(module);
+                sources.push((id, PassPath::field(self.style, place.0, place.1)));
             }
         }
         let rows = row_items.chunks(CARD_ROW_FIELDS).map(card_row).collect();
-        (modules, rows)
+        (modules, rows, sources)
     }
 
     fn module(&self, place: FieldRef, used: &mut BTreeSet<String>) -> Option<(Value, String)> {

@@ -47,6 +47,8 @@ pub struct Mapped {
     pub object: Value,
     /// What does not carry over (errors are what Google refuses).
     pub findings: Vec<Finding>,
+    /// The field each text module (by id) comes from: where a click on it in a preview leads.
+    pub text_module_sources: Vec<(String, crate::path::PassPath)>,
 }
 
 impl Mapped {
@@ -69,11 +71,12 @@ pub fn map(doc: &PassDocument, opts: &MapOptions) -> Mapped {
     let wanted = opts
         .type_override
         .unwrap_or_else(|| GoogleType::for_pass(&doc.pass));
-    let (google_type, class, object) = types::build(&content, wanted, &ids, &mut findings);
+    let built = types::build(&content, wanted, &ids, &mut findings);
     Mapped {
-        google_type,
-        class,
-        object,
+        google_type: built.google_type,
+        class: built.class,
+        object: built.object,
+        text_module_sources: built.sources,
         findings,
     }
 }

@@ -112,6 +112,14 @@ fn capitalised(s: &str) -> String {
         .unwrap_or_default()
 }
 
+/// A class and object as [`build`] made them.
+pub(crate) struct Built {
+    pub google_type: GoogleType,
+    pub class: Value,
+    pub object: Value,
+    pub sources: Vec<(String, PassPath)>,
+}
+
 /// Builds the class and object of `wanted`, or of a generic pass when the fields do not allow
 /// it (with a finding saying what is missing).
 pub(crate) fn build(
@@ -119,7 +127,7 @@ pub(crate) fn build(
     wanted: GoogleType,
     ids: &Ids,
     findings: &mut Vec<Finding>,
-) -> (GoogleType, Value, Value) {
+) -> Built {
     let google_type = match wanted {
         GoogleType::Flight => match flight_facts(c) {
             Ok(facts) => return flight(c, ids, &facts, findings),
@@ -234,9 +242,14 @@ pub(crate) fn build(
         }
     }
     common_object(c, &mut object);
-    let (modules, rows) = c.modules_and_rows(&consumed, findings);
+    let (modules, rows, sources) = c.modules_and_rows(&consumed, findings);
     finish(&mut class, &mut object, modules, rows);
-    (google_type, Value::Object(class), Value::Object(object))
+    Built {
+        google_type,
+        class: Value::Object(class),
+        object: Value::Object(object),
+        sources,
+    }
 }
 
 fn require_logo(
@@ -458,12 +471,7 @@ fn local_date_time(w3c: &str) -> String {
     w3c[..cut].to_owned()
 }
 
-fn flight(
-    c: &Content<'_>,
-    ids: &Ids,
-    f: &FlightFacts,
-    findings: &mut Vec<Finding>,
-) -> (GoogleType, Value, Value) {
+fn flight(c: &Content<'_>, ids: &Ids, f: &FlightFacts, findings: &mut Vec<Finding>) -> Built {
     let pass = &c.doc.pass;
     let mut class = Map::new();
     let mut object = Map::new();
@@ -516,11 +524,12 @@ fn flight(
     .into_iter()
     .flatten()
     .collect();
-    let (modules, rows) = c.modules_and_rows(&consumed, findings);
+    let (modules, rows, sources) = c.modules_and_rows(&consumed, findings);
     finish(&mut class, &mut object, modules, rows);
-    (
-        GoogleType::Flight,
-        Value::Object(class),
-        Value::Object(object),
-    )
+    Built {
+        google_type: GoogleType::Flight,
+        class: Value::Object(class),
+        object: Value::Object(object),
+        sources,
+    }
 }
