@@ -470,3 +470,43 @@ fn google_s_refusals_are_explained() {
         "{stderr}"
     );
 }
+
+#[test]
+fn preview_google_writes_google_wallet_s_card_as_a_png() {
+    let dir = tempfile::tempdir().unwrap();
+    let front = dir.path().join("front.png");
+    let google = dir.path().join("google.png");
+    let (code, stdout, stderr) = run([
+        "preview".as_ref(),
+        template("Coupon").as_os_str(),
+        "-o".as_ref(),
+        front.as_os_str(),
+        "--google".as_ref(),
+        google.as_os_str(),
+        "--scale".as_ref(),
+        "2".as_ref(),
+    ]);
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains(&format!("wrote {}", google.display())),
+        "{stdout}"
+    );
+    let img = image::open(&google).unwrap();
+    assert_eq!(img.width(), 716);
+    assert!(img.height() > 600, "{}", img.height());
+    // The mapping's findings are reported like layout warnings, on stderr.
+    assert!(stderr.contains("google.back_fields"), "{stderr}");
+
+    let (code, _, stderr) = run([
+        "preview".as_ref(),
+        template("Coupon").as_os_str(),
+        "-o".as_ref(),
+        front.as_os_str(),
+        "--google".as_ref(),
+        google.as_os_str(),
+        "--google-type".as_ref(),
+        "boarding".as_ref(),
+    ]);
+    assert_ne!(code, 0);
+    assert!(stderr.contains("not a Google Wallet type"), "{stderr}");
+}
