@@ -43,6 +43,10 @@ pub struct Args {
     /// logo is <URL>/logo@3x.png and so on. Google takes images only by URL.
     #[arg(long)]
     pub image_base_url: Option<String>,
+    /// The language of the texts' default values, e.g. `fr` (the pass's other languages become
+    /// translations). Default: English if the pass has it, else its first language.
+    #[arg(long)]
+    pub lang: Option<String>,
     /// Also insert (or, when they exist, update) the class and then the object through the
     /// Google Wallet REST API. Needs --key.
     #[arg(long)]
@@ -101,6 +105,7 @@ fn google(args: &Args) -> Result<(), Stop> {
             issuer_id: args.issuer_id.trim().to_owned(),
             type_override: google_type,
             image_base_url: args.image_base_url.clone(),
+            language: args.lang.clone(),
         },
         key: key.as_ref(),
         origins: args.origins.clone(),

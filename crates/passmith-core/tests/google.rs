@@ -26,6 +26,7 @@ fn opts() -> MapOptions {
         issuer_id: ISSUER.into(),
         type_override: None,
         image_base_url: Some(IMAGES.into()),
+        language: None,
     }
 }
 
@@ -496,6 +497,54 @@ fn pass_strings_become_translated_values() {
         "Pas de remboursement"
     );
     assert_eq!(check(&Discovery::load(), &mapped), Vec::<String>::new());
+
+    // French as the default language, English among the translations.
+    let french = map(
+        &doc,
+        &MapOptions {
+            language: Some("fr".into()),
+            ..opts()
+        },
+    );
+    let header = &french.object["header"];
+    assert_eq!(
+        header["defaultValue"],
+        serde_json::json!({"language": "fr", "value": "Bienvenue"})
+    );
+    assert_eq!(
+        header["translatedValues"],
+        serde_json::json!([{"language": "en", "value": "Welcome"}])
+    );
+    assert_eq!(
+        french.object["textModulesData"][0]["body"],
+        "Pas de remboursement"
+    );
+}
+
+#[test]
+fn beacons_nfc_and_the_app_link_are_named_as_not_carried_over() {
+    let mut doc = generic_pass();
+    doc.pass.beacons = Some(vec![passmith_core::model::Beacon {
+        proximity_uuid: "E2C56DB5-DFFB-48D2-B060-D0F5A71096E0".into(),
+        ..Default::default()
+    }]);
+    doc.pass.nfc = Some(passmith_core::model::Nfc {
+        message: "m".into(),
+        ..Default::default()
+    });
+    doc.pass.app_launch_url = Some("shop://card".into());
+    let mapped = map(&doc, &opts());
+    let mut paths: Vec<String> = with(&mapped.findings, "google.not_carried")
+        .iter()
+        .map(|f| f.path.to_string())
+        .collect();
+    paths.sort();
+    assert_eq!(paths, ["/appLaunchURL", "/beacons", "/nfc"]);
+    assert!(
+        with(&mapped.findings, "google.not_carried")
+            .iter()
+            .all(|f| !f.is_error())
+    );
 }
 
 fn service_account(dir: &Path) -> (Vec<u8>, PathBuf) {

@@ -38,6 +38,7 @@ pub fn layout_google(
             type_override: google_type,
             // Images are drawn from the pass's own files; the URL only has to exist.
             image_base_url: Some("https://preview.invalid".into()),
+            language: opts.language.clone(),
         },
     );
     let mut guard = fonts();

@@ -34,11 +34,14 @@ pub(crate) struct Localizer<'a> {
 }
 
 impl<'a> Localizer<'a> {
-    fn of(doc: &'a PassDocument) -> Localizer<'a> {
+    /// Default values in `preferred` when the pass has it, else English, else its first
+    /// language ([`crate::language::pick`], as Wallet picks one).
+    fn of(doc: &'a PassDocument, preferred: Option<&str>) -> Localizer<'a> {
         let langs = doc.localizations.keys().cloned().collect::<Vec<_>>();
+        let preferred: Vec<String> = preferred.into_iter().map(str::to_owned).collect();
         Localizer {
             doc,
-            default_lang: crate::language::pick(&langs, &["en".to_owned()]),
+            default_lang: crate::language::pick(&langs, &preferred),
         }
     }
 
@@ -109,6 +112,7 @@ impl<'a> Content<'a> {
     pub fn of(
         doc: &'a PassDocument,
         image_base_url: Option<&str>,
+        language: Option<&str>,
         findings: &mut Vec<Finding>,
     ) -> Content<'a> {
         let pass = &doc.pass;
@@ -117,7 +121,7 @@ impl<'a> Content<'a> {
         let mut content = Content {
             doc,
             style,
-            loc: Localizer::of(doc),
+            loc: Localizer::of(doc, language),
             hex_background: pass
                 .background_color
                 .as_deref()

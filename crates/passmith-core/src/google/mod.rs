@@ -34,6 +34,9 @@ pub struct MapOptions {
     /// Where the pass's images are served (`https://cdn.example.com/pass`); each image is
     /// `<base>/<file name>`. Google takes images only by public URL.
     pub image_base_url: Option<String>,
+    /// The language of every text's default value (the others become `translatedValues`):
+    /// `None` takes English when the pass has it, else its first language.
+    pub language: Option<String>,
 }
 
 /// A pass as Google Wallet takes it.
@@ -67,7 +70,12 @@ impl Mapped {
 pub fn map(doc: &PassDocument, opts: &MapOptions) -> Mapped {
     let mut findings = Vec::new();
     let ids = ids::Ids::of(doc, &opts.issuer_id, &mut findings);
-    let content = content::Content::of(doc, opts.image_base_url.as_deref(), &mut findings);
+    let content = content::Content::of(
+        doc,
+        opts.image_base_url.as_deref(),
+        opts.language.as_deref(),
+        &mut findings,
+    );
     let wanted = opts
         .type_override
         .unwrap_or_else(|| GoogleType::for_pass(&doc.pass));
