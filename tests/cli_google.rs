@@ -14,7 +14,7 @@ use passmith_testkit::google_schema::Discovery;
 use passmith_testkit::{google_service_account, jwt_parts, openssl_verifies_jwt};
 use serde_json::{Value, json};
 
-use crate::util::{fixtures, run};
+use crate::util::{batch_design, cert, cert_password_file, fixtures, os, run};
 
 const ISSUER: &str = "3388000000012345678";
 const TOKEN: &str = "ya29.fake-access-token";
@@ -509,4 +509,75 @@ fn preview_google_writes_google_wallet_s_card_as_a_png() {
     ]);
     assert_ne!(code, 0);
     assert!(stderr.contains("not a Google Wallet type"), "{stderr}");
+}
+
+#[test]
+fn batch_google_writes_one_class_and_an_object_and_a_verifying_link_per_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let (key, public) = google_service_account(dir.path(), "https://oauth2.googleapis.com/token");
+    let csv = dir.path().join("members.csv");
+    std::fs::write(
+        &csv,
+        "serialNumber,barcode,name\nSN-1,900001,Ada\nSN-2,900002,Grace\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let (code, stdout, stderr) = run(os![
+        "batch",
+        batch_design(dir.path()),
+        "--csv",
+        csv,
+        "--cert",
+        cert("test-pass.p12"),
+        "--password-file",
+        cert_password_file(dir.path()),
+        "--wwdr",
+        cert("test-wwdr-ca.pem"),
+        "--google",
+        "--issuer-id",
+        ISSUER,
+        "--google-key",
+        key,
+        "--image-base-url",
+        "https://cdn.example.com/members",
+        "--json",
+        "-o",
+        out
+    ]);
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    let summary: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(summary["google"]["objects"], 2);
+    assert_eq!(summary["google"]["links"], 2);
+    let google = out.join("google");
+    let class = read_json(&google.join("class.json"));
+    let discovery = Discovery::load();
+    assert_eq!(
+        discovery.check("LoyaltyClass", &class),
+        Vec::<String>::new()
+    );
+    for (serial, name) in [("SN-1", "Ada"), ("SN-2", "Grace")] {
+        let object = read_json(&google.join(format!("{serial}.object.json")));
+        assert_eq!(
+            discovery.check("LoyaltyObject", &object),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            object["id"],
+            format!("{ISSUER}.com.example.passmith.{serial}")
+        );
+        assert_eq!(object["classId"], class["id"]);
+        let bodies: Vec<&str> = object["textModulesData"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|m| m["body"].as_str())
+            .collect();
+        assert!(bodies.contains(&name), "{bodies:?}");
+        let link = std::fs::read_to_string(google.join(format!("{serial}.link.txt"))).unwrap();
+        let jwt = link.trim().rsplit('/').next().unwrap();
+        assert!(openssl_verifies_jwt(jwt, &public), "{serial}");
+        let (_, claims) = jwt_parts(jwt);
+        let objects = &claims["payload"]["loyaltyObjects"][0];
+        assert_eq!(objects["id"], object["id"]);
+    }
 }

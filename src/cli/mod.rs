@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 pub mod batch;
+pub mod batch_google;
 pub mod build;
 pub mod bundle;
 pub mod google;
