@@ -12,6 +12,7 @@
 //! and no network here: the REST calls are made by the CLI.
 
 mod content;
+mod flight;
 mod ids;
 pub mod jwt;
 mod types;
