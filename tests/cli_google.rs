@@ -143,6 +143,15 @@ fn json_summary_lists_findings_and_exit_codes_follow_the_project_rules() {
     assert_eq!(back["path"], "/boardingPass/backFields/0");
     assert_eq!(back["severity"], "warning");
     assert!(out.join("class.json").exists() && !out.join("link.txt").exists());
+    // Values as Apple shows them: the departure time in its timeStyle, not ISO 8601 text.
+    let object = read_json(&out.join("object.json"));
+    let departs = object["textModulesData"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == "departs")
+        .unwrap();
+    assert_eq!(departs["body"], "8:15\u{202f}AM");
 
     // A loyalty card without image URLs: Google refuses the class, so nothing is written.
     let refused = dir.path().join("refused");

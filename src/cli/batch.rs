@@ -139,6 +139,7 @@ fn batch_run(args: &Args) -> Result<u8, Stop> {
             type_override: None,
             image_base_url: args.image_base_url.clone(),
             language: None,
+            format_value: Some(passmith_preview::format_field_value),
         };
         Some(super::batch_google::write_all(
             &plan,

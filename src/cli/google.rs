@@ -106,6 +106,8 @@ fn google(args: &Args) -> Result<(), Stop> {
             type_override: google_type,
             image_base_url: args.image_base_url.clone(),
             language: args.lang.clone(),
+            // Dates, numbers and amounts as Apple shows them.
+            format_value: Some(passmith_preview::format_field_value),
         },
         key: key.as_ref(),
         origins: args.origins.clone(),

@@ -27,6 +27,7 @@ fn opts() -> MapOptions {
         type_override: None,
         image_base_url: Some(IMAGES.into()),
         language: None,
+        format_value: None,
     }
 }
 
@@ -728,4 +729,31 @@ fn the_gate_refuses_what_google_refuses_and_bad_key_files_say_what_is_wrong() {
     )
     .unwrap_err();
     assert!(err.to_string().contains("cannot be read"), "{err}");
+}
+
+fn shouting(field: &Field, text: &str, lang: Option<&str>) -> String {
+    format!("{}:{text}:{}", field.key, lang.unwrap_or("-"))
+}
+
+#[test]
+fn values_are_written_through_the_caller_s_formatter_or_as_they_are() {
+    let doc = read(&fixtures().join("../../sample_passes/StoreCard.pass"));
+    let body = |mapped: &Mapped| {
+        mapped.object["textModulesData"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["id"] == "balance")
+            .unwrap()["body"]
+            .clone()
+    };
+    assert_eq!(body(&map(&doc, &opts())), "18.5");
+    let formatted = map(
+        &doc,
+        &MapOptions {
+            format_value: Some(shouting),
+            ..opts()
+        },
+    );
+    assert_eq!(body(&formatted), "balance:18.5:-");
 }

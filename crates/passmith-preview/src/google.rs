@@ -39,6 +39,7 @@ pub fn layout_google(
             // Images are drawn from the pass's own files; the URL only has to exist.
             image_base_url: Some("https://preview.invalid".into()),
             language: opts.language.clone(),
+            format_value: Some(crate::format::format_field_value),
         },
     );
     let mut guard = fonts();

@@ -106,15 +106,16 @@ pub(crate) struct Content<'a> {
     pub front: Vec<FieldRef>,
     /// Every other field (hidden front fields, back, additional info).
     pub rest: Vec<FieldRef>,
+    pub format_value: Option<super::FormatValue>,
 }
 
 impl<'a> Content<'a> {
     pub fn of(
         doc: &'a PassDocument,
-        image_base_url: Option<&str>,
-        language: Option<&str>,
+        opts: &super::MapOptions,
         findings: &mut Vec<Finding>,
     ) -> Content<'a> {
+        let (image_base_url, language) = (opts.image_base_url.as_deref(), opts.language.as_deref());
         let pass = &doc.pass;
         let style = pass.style().unwrap_or(Style::Generic);
         let (front, rest) = split_fields(doc, style);
@@ -122,6 +123,7 @@ impl<'a> Content<'a> {
             doc,
             style,
             loc: Localizer::of(doc, language),
+            format_value: opts.format_value,
             hex_background: pass
                 .background_color
                 .as_deref()
@@ -258,8 +260,16 @@ impl<'a> Content<'a> {
                 module.insert("localizedHeader".into(), self.loc.localized(label));
             }
         }
-        module.insert("body".into(), json!(self.loc.text(&value)));
-        if self.loc.is_translated(&value) {
+        let text = self.loc.text(&value);
+        let shown = match self.format_value {
+            Some(format) => format(field, &text, self.loc.default_lang.as_deref()),
+            None => text.clone(),
+        };
+        // A formatted date or amount is the same in every language table, so it has no
+        // translations of its own.
+        let translated = shown == text && self.loc.is_translated(&value);
+        module.insert("body".into(), json!(shown));
+        if translated {
             module.insert("localizedBody".into(), self.loc.localized(&value));
         }
         Some((Value::Object(module), id))

@@ -25,6 +25,11 @@ use crate::finding::Finding;
 pub use ids::{class_suffix, object_suffix, sanitize_id};
 pub use types::GoogleType;
 
+/// How a field's value is shown: `(field, value as written, language) → text`. Core draws
+/// nothing, so the caller gives Apple's date, number and currency styles
+/// (`passmith_preview::format_field_value`).
+pub type FormatValue = fn(&crate::model::Field, &str, Option<&str>) -> String;
+
 /// What the mapping needs besides the document.
 #[derive(Debug, Clone, Default)]
 pub struct MapOptions {
@@ -38,6 +43,9 @@ pub struct MapOptions {
     /// The language of every text's default value (the others become `translatedValues`):
     /// `None` takes English when the pass has it, else its first language.
     pub language: Option<String>,
+    /// How field values are written into text modules; `None` keeps them as written (a date
+    /// as ISO 8601 text).
+    pub format_value: Option<FormatValue>,
 }
 
 /// A pass as Google Wallet takes it.
@@ -71,12 +79,7 @@ impl Mapped {
 pub fn map(doc: &PassDocument, opts: &MapOptions) -> Mapped {
     let mut findings = Vec::new();
     let ids = ids::Ids::of(doc, &opts.issuer_id, &mut findings);
-    let content = content::Content::of(
-        doc,
-        opts.image_base_url.as_deref(),
-        opts.language.as_deref(),
-        &mut findings,
-    );
+    let content = content::Content::of(doc, opts, &mut findings);
     let wanted = opts
         .type_override
         .unwrap_or_else(|| GoogleType::for_pass(&doc.pass));
