@@ -1041,3 +1041,45 @@ fn opening_a_bundle_asks_which_pass_and_opens_that_one() {
         app.session.signature_status
     );
 }
+
+#[test]
+fn the_google_wallet_face_shows_the_mapped_card_and_a_mapping_finding_leads_to_its_editor() {
+    let dialogs = ScriptedDialogs::new();
+    let mut h = harness(templates::template(Style::StoreCard).unwrap(), &dialogs);
+    let before = h.state().preview.renders;
+    press(&mut h, "Google Wallet");
+    assert!(h.state().preview.shows_google());
+    assert!(h.state().preview.renders > before, "the card is redrawn");
+    // Google's card: the issuer as title, the program name as header, fields in rows.
+    let texts = h.state().preview.texts();
+    for expected in [
+        "Harbor Coffee Roasters",
+        "Harbor Coffee",
+        "STAMPS",
+        "7 of 10",
+    ] {
+        assert!(texts.iter().any(|t| t == expected), "{expected}: {texts:?}");
+    }
+    // The mapping's findings are listed with the others, and block nothing of the Apple pass.
+    let findings = h.state().all_findings();
+    assert!(
+        findings.iter().any(|f| f.code == "google.back_fields"),
+        "{findings:?}"
+    );
+    assert!(h.state().blocking_errors().is_empty());
+    h.get_by_label_contains("Google Wallet has no back side")
+        .click();
+    h.run();
+    let focused = h.state().focus.focused_path.clone().unwrap_or_default();
+    assert!(focused.starts_with("/storeCard/backFields/0"), "{focused}");
+
+    // Back to Apple's front: Google's findings go with its card.
+    press(&mut h, "Front");
+    assert!(!h.state().preview.shows_google());
+    assert!(
+        !h.state()
+            .all_findings()
+            .iter()
+            .any(|f| f.code.as_str().starts_with("google."))
+    );
+}

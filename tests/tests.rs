@@ -28,6 +28,8 @@ mod cli_batch;
 mod cli_build;
 /// `passmith inspect` and `validate` on `.pkpasses` bundles.
 mod cli_bundles;
+/// `passmith google`: class and object JSON, a link openssl verifies, `--insert` against a fake Google.
+mod cli_google;
 /// `passmith mail`: a batch e-mailed to a real SMTP server (aiosmtpd), kill and rerun, 550, dry run.
 mod cli_mail;
 /// `passmith preview`: the default language and where its messages go.

@@ -214,9 +214,11 @@ impl App {
     /// Problems of the package the pass was opened from (an old signature or manifest) are
     /// shown but do not block: export writes a fresh package.
     pub fn blocking_errors(&self) -> Vec<Finding> {
+        // What Google Wallet refuses (shown with its card) does not block the Apple pass.
         self.all_findings()
             .into_iter()
             .filter(|f| f.is_error() && !self.session.package_findings.contains(f))
+            .filter(|f| f.code.reporter() != passmith_core::code::Reporter::Google)
             .collect()
     }
 

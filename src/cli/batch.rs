@@ -51,6 +51,19 @@ pub struct Args {
     /// File holding the server's API key (else PASSMITH_API_KEY).
     #[arg(long)]
     pub api_key_file: Option<PathBuf>,
+    /// Also write each row's Google Wallet object (and, with --google-key, its save link) into
+    /// <output>/google/, as `passmith google` does; needs --issuer-id.
+    #[arg(long, requires = "issuer_id")]
+    pub google: bool,
+    /// The Google Wallet issuer ID (with --google).
+    #[arg(long)]
+    pub issuer_id: Option<String>,
+    /// The service-account key file that signs each row's save link (with --google).
+    #[arg(long, requires = "google")]
+    pub google_key: Option<PathBuf>,
+    /// Where the design's images are served, for Google Wallet (with --google).
+    #[arg(long, requires = "google")]
+    pub image_base_url: Option<String>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<u8> {
@@ -70,6 +83,7 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
 
 fn batch_run(args: &Args) -> Result<u8, Stop> {
     let plan = plan(args)?;
+    let google_key = super::batch_google::read_key(args.google_key.as_deref())?;
     let identity = load_identity(&args.signing)?;
     let wwdr = read_wwdr(&args.signing)?;
     let mut opts = ExportOptions::at(passmith_core::time::now_unix());
@@ -119,10 +133,30 @@ fn batch_run(args: &Args) -> Result<u8, Stop> {
     if let Err(e) = add_share_links(&plan, &report, &uploaded) {
         eprintln!("warning: the download links could not be added to manifest.csv: {e}");
     }
-    print_report(args, &report, &uploaded);
+    let google = if args.google {
+        let map = passmith_core::google::MapOptions {
+            issuer_id: args.issuer_id.clone().unwrap_or_default(),
+            type_override: None,
+            image_base_url: args.image_base_url.clone(),
+            language: None,
+            format_value: Some(passmith_preview::format_field_value),
+        };
+        Some(super::batch_google::write_all(
+            &plan,
+            &report,
+            &args.output,
+            &map,
+            google_key.as_ref(),
+            passmith_core::time::now_unix(),
+        )?)
+    } else {
+        None
+    };
+    print_report(args, &report, &uploaded, google.as_ref());
     let upload_failed = uploaded.iter().any(|(_, r)| r.is_err());
+    let google_failed = google.as_ref().is_some_and(|g| !g.failed.is_empty());
     Ok(
-        if report.failed.is_empty() && !report.cancelled && !upload_failed {
+        if report.failed.is_empty() && !report.cancelled && !upload_failed && !google_failed {
             EXIT_OK
         } else {
             EXIT_FAILED
@@ -206,7 +240,12 @@ fn add_share_links(plan: &Plan, report: &Report, uploaded: &[UploadResult]) -> R
     batch::write_manifest_with(plan, report, &[("share_url", &links)]).map_err(|e| e.to_string())
 }
 
-fn print_report(args: &Args, report: &Report, uploaded: &[UploadResult]) {
+fn print_report(
+    args: &Args,
+    report: &Report,
+    uploaded: &[UploadResult],
+    google: Option<&super::batch_google::GoogleBatch>,
+) {
     let new = report.written.iter().filter(|w| !w.resumed).count();
     let resumed = report.written.len() - new;
     if args.json {
@@ -232,6 +271,7 @@ fn print_report(args: &Args, report: &Report, uploaded: &[UploadResult]) {
             "upload_errors": upload_errors,
             "warnings": report.warnings,
             "row_warnings": report.row_warnings,
+            "google": google,
         });
         println!("{summary}");
         return;
@@ -279,6 +319,31 @@ fn print_report(args: &Args, report: &Report, uploaded: &[UploadResult]) {
         line.push_str(&format!("; uploaded {ok}"));
     }
     println!("{line}. Manifest: {}", report.manifest.display());
+    if let Some(g) = google {
+        for warning in &g.warnings {
+            eprintln!("warning: {}: {}", warning.code, warning.message);
+        }
+        for failure in &g.failed {
+            eprintln!(
+                "error: {}: line {}: no Google Wallet object for {}: {}",
+                args.csv.display(),
+                failure.line,
+                failure.serial,
+                failure.reason
+            );
+        }
+        println!(
+            "Google Wallet: {} object(s) and {} save link(s) in {}{}.",
+            g.objects,
+            g.links,
+            g.dir.display(),
+            if g.failed.is_empty() {
+                String::new()
+            } else {
+                format!("; {} row(s) refused, listed above", g.failed.len())
+            }
+        );
+    }
     if report.cancelled {
         println!("Stopped before the end. Run the same command with --resume to finish.");
     }

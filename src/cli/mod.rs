@@ -6,8 +6,10 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 pub mod batch;
+pub mod batch_google;
 pub mod build;
 pub mod bundle;
+pub mod google;
 pub mod inspect;
 pub mod mail;
 pub mod preview;
@@ -47,6 +49,8 @@ pub enum Command {
     Inspect(inspect::Args),
     /// Put several .pkpass files into one .pkpasses bundle.
     Bundle(bundle::Args),
+    /// Turn a pass into a Google Wallet class and object, with a signed "Save to Google Wallet" link.
+    Google(google::Args),
     /// Render a pass to PNG as Wallet shows it (front, and optionally the back).
     Preview(preview::Args),
     /// Upload signed passes to a passmith-server so devices get updates.
@@ -70,6 +74,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Batch(args)) => batch::run(args),
         Some(Command::Inspect(args)) => inspect::run(args),
         Some(Command::Bundle(args)) => bundle::run(args),
+        Some(Command::Google(args)) => google::run(args),
         Some(Command::Preview(args)) => preview::run(args),
         Some(Command::Upload(args)) => upload::run(args),
         Some(Command::Mail(args)) => mail::run(args),

@@ -1,6 +1,6 @@
 //! `passmith preview`: renders a pass (folder or .pkpass) to PNG files as Wallet shows it, and
 //! reports what the layout had to cut off or hide (on stderr; stdout names the files written).
-//! Needs no certificate.
+//! Needs no certificate. `--google` also draws Google Wallet's card of the same pass.
 //!
 //! Without `--lang`, the language is the user's (LC_ALL, LC_MESSAGES, LANG) when the pass has
 //! it, else `en`, else the pass's first `.lproj`, as Wallet always shows an available
@@ -24,6 +24,12 @@ pub struct Args {
     /// Also write the back of the pass (the details sheet) to this PNG.
     #[arg(long)]
     pub back: Option<PathBuf>,
+    /// Also write Google Wallet's card of the same pass (as `passmith google` maps it) to this PNG.
+    #[arg(long, value_name = "PNG")]
+    pub google: Option<PathBuf>,
+    /// The Google Wallet type to show instead of the one the style maps to (with --google).
+    #[arg(long, value_name = "TYPE", requires = "google")]
+    pub google_type: Option<String>,
     /// Pixels per point: 1, 2 or 3.
     #[arg(long, default_value_t = 2.0)]
     pub scale: f32,
@@ -84,6 +90,29 @@ pub fn run(args: Args) -> anyhow::Result<u8> {
         };
         let (png, layout) = passmith_preview::render_png(&doc, &opts)?;
         passmith_core::document::write_file_atomically(&path, &png)
+            .with_context(|| format!("could not write {}", path.display()))?;
+        for w in &layout.warnings {
+            eprintln!("{w}");
+        }
+        println!("wrote {}", path.display());
+    }
+    if let Some(path) = &args.google {
+        let google_type = match &args.google_type {
+            None => None,
+            Some(t) => Some(passmith_core::google::GoogleType::parse(t).with_context(|| {
+                format!("--google-type {t:?} is not a Google Wallet type (generic, loyalty, offer, eventTicket, flight, transit)")
+            })?),
+        };
+        let opts = RenderOptions {
+            scale: args.scale,
+            language: language.clone(),
+            side: Side::Front,
+            card_width: args.width,
+            now: Some(passmith_core::time::now()),
+        };
+        let layout = passmith_preview::layout_google(&doc, &opts, google_type);
+        let png = passmith_preview::encode_png(&passmith_preview::render(&layout, args.scale)?)?;
+        passmith_core::document::write_file_atomically(path, &png)
             .with_context(|| format!("could not write {}", path.display()))?;
         for w in &layout.warnings {
             eprintln!("{w}");

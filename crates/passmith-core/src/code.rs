@@ -44,6 +44,8 @@ pub enum Reporter {
     Layout,
     /// The pre-export checklist (what people forget to change before a pass goes out).
     Checklist,
+    /// The Google Wallet mapping (`passmith google`): what does not carry over to Google Wallet.
+    Google,
 }
 
 macro_rules! codes {
@@ -299,6 +301,36 @@ codes! {
     LayoutTruncated = "layout.truncated", Warning, Layout, "a text is longer than its place on the card and is cut off",
         "";
     LayoutImageIgnored = "layout.image_ignored", Warning, Layout, "an event ticket's background or thumbnail that Wallet ignores because of the strip",
+        "";
+    GoogleIssuerId = "google.issuer_id", Error, Google, "the Google Wallet issuer ID is not a number",
+        "Google Wallet API discovery document walletobjects.v1 (tests/fixtures/google/walletobjects.v1.json), GenericClass.id: ids follow the format issuerID.identifier, where the issuer ID is the number Google issued";
+    GoogleIdEmpty = "google.id_empty", Error, Google, "a Google Wallet id would have no identifier after the issuer ID",
+        "Google Wallet API discovery document walletobjects.v1 (tests/fixtures/google/walletobjects.v1.json), GenericObject.id: Required, in the format issuerID.identifier";
+    GoogleIdCharacters = "google.id_characters", Warning, Google, "characters Google Wallet ids do not allow were replaced by _",
+        "";
+    GoogleTypeFallback = "google.type_fallback", Warning, Google, "the pass lacks what the matching Google Wallet type needs and becomes a generic pass",
+        "";
+    GoogleBackFields = "google.back_fields", Warning, Google, "Google Wallet has no back side: back fields become text modules",
+        "";
+    GoogleCardFull = "google.card_full", Warning, Google, "a front field beyond the 3 rows × 3 fields of Google's card, shown only in the details",
+        "";
+    GoogleBarcodeFormat = "google.barcode_format", Warning, Google, "a barcode format Google Wallet lacks, left out",
+        "";
+    GoogleLogoShape = "google.logo_shape", Warning, Google, "the logo is not square and at least 660 px, as Google's logo (masked to a circle) needs",
+        "";
+    GoogleLogoRequired = "google.logo_required", Error, Google, "the Google Wallet type needs a logo image URL and there is none",
+        "Google Wallet API discovery document walletobjects.v1 (tests/fixtures/google/walletobjects.v1.json): LoyaltyClass.programLogo and TransitClass.logo are Required";
+    GoogleHeroAspect = "google.hero_aspect", Warning, Google, "the strip, which becomes Google's hero image, is not about 3:1",
+        "";
+    GoogleImageUrlMissing = "google.image_url_missing", Warning, Google, "no image base URL, so the pass's images are left out (Google needs public https URLs)",
+        "";
+    GoogleImageUrlHttp = "google.image_url_http", Warning, Google, "the image base URL is not https",
+        "";
+    GoogleNotCarried = "google.not_carried", Warning, Google, "something of the pass that Google Wallet has no place for (an image, beacons, NFC, app link)",
+        "";
+    GoogleLocationsTooMany = "google.locations_too_many", Warning, Google, "more than 10 locations; Google Wallet takes the first 10",
+        "";
+    GoogleLinkTooLong = "google.link_too_long", Warning, Google, "class and object make the save link longer than 1,800 characters, so it carries only the object (or only its id)",
         "";
     LayoutImageUnreadable = "layout.image_unreadable", Warning, Layout, "an image the preview cannot read as a PNG",
         "";

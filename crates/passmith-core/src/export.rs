@@ -193,3 +193,88 @@ fn blocked(mut findings: Vec<Finding>) -> Refused {
     findings.sort_by_key(|f| !f.is_error());
     Refused::Blocked { findings }
 }
+
+/// What a Google Wallet export needs besides the document.
+#[derive(Debug, Clone, Default)]
+pub struct GoogleExportOptions<'a> {
+    /// The current time (seconds since the Unix epoch): the save link's `iat`.
+    pub now_unix: i64,
+    /// Issuer ID, type override and image base URL.
+    pub map: crate::google::MapOptions,
+    /// The service-account key that signs the save link; `None` gives no link.
+    pub key: Option<&'a crate::google::jwt::ServiceAccountKey>,
+    /// The web pages allowed to show the save button (the JWT's `origins`).
+    pub origins: Vec<String>,
+}
+
+/// A pass as Google Wallet takes it, and the warnings that did not block it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GoogleExport {
+    pub mapped: crate::google::Mapped,
+    pub link: Option<crate::google::jwt::SaveLink>,
+    pub warnings: Vec<Finding>,
+}
+
+/// The export gate's Google path: maps `doc` ([`crate::google::map`]), refuses while a finding
+/// is an error (what Google refuses), and otherwise signs the save link — with the object only
+/// when class and object together would be too long (`google.link_too_long`). Apple's own
+/// validation is not applied: its errors are about what iPhones refuse.
+pub fn prepare_google(
+    doc: &PassDocument,
+    opts: &GoogleExportOptions<'_>,
+) -> Result<GoogleExport, Refused> {
+    use crate::code::Code;
+    use crate::path::PassPath;
+
+    let mapped = crate::google::map(doc, &opts.map);
+    let mut findings = mapped.findings.clone();
+    if errors(&findings).next().is_some() {
+        return Err(blocked(findings));
+    }
+    let link = match opts.key {
+        Some(key) => {
+            let link = crate::google::jwt::save_link(
+                key,
+                mapped.google_type,
+                &mapped.class,
+                &mapped.object,
+                &opts.origins,
+                opts.now_unix,
+            )
+            .map_err(|e| Error::Signing {
+                reason: e.to_string(),
+            })?;
+            let first = match link.carries {
+                crate::google::jwt::Carries::ClassAndObject => None,
+                crate::google::jwt::Carries::Object => Some(format!(
+                    "so the link carries only the object ({} characters): the class {} must be created first",
+                    link.jwt.len(),
+                    mapped.class_id()
+                )),
+                crate::google::jwt::Carries::ObjectId => Some(format!(
+                    "and so would the object alone, so the link carries only the object's id: the class {} and the object {} must be created first",
+                    mapped.class_id(),
+                    mapped.object_id()
+                )),
+            };
+            if let Some(first) = first {
+                findings.push(Finding::new(
+                    Code::GoogleLinkTooLong,
+                    PassPath::Pass,
+                    format!(
+                        "Class and object together make the save link longer than {} characters, {first}.",
+                        crate::google::jwt::MAX_LINK_JWT,
+                    ),
+                    "Create them through the REST API (passmith google --insert) before sharing the link.",
+                ));
+            }
+            Some(link)
+        }
+        None => None,
+    };
+    Ok(GoogleExport {
+        mapped,
+        link,
+        warnings: findings,
+    })
+}

@@ -13,6 +13,7 @@ mod checklist;
 mod cms_signers;
 mod export;
 mod fuzz_regressions;
+mod google;
 mod hidden_fields;
 mod model_roundtrip;
 mod safe_saves;

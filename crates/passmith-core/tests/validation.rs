@@ -623,6 +623,10 @@ fn codes_doc() -> String {
             Reporter::Checklist,
             "Pre-export checklist (the designer's Export, before signing; never blocks)",
         ),
+        (
+            Reporter::Google,
+            "Google Wallet (`passmith google`: what does not carry over; errors are what Google refuses)",
+        ),
     ] {
         out.push_str(&format!(
             "\n## {title}\n\n| Code | Severity | Meaning | Why it is an error (source) |\n|---|---|---|---|\n"

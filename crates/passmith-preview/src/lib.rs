@@ -9,6 +9,8 @@
 //! 2. [`render`] rasterises a layout alone with tiny-skia on the CPU, so the picture is the
 //!    same on every machine and needs no GPU.
 //!
+//! [`layout_google`] lays out the same pass as Google Wallet's card, from core's Google mapping.
+//!
 //! The numbers (grid per style, font sizes, colours) follow the measurements of Wallet collected
 //! in the project's rendering reference; the text is shaped with cosmic-text using the bundled
 //! Inter font, with system fonts as fallback for scripts Inter lacks (CJK, Arabic, Hebrew…).
@@ -18,6 +20,7 @@ mod color;
 mod display;
 mod format;
 mod front;
+mod google;
 mod grid;
 mod icons;
 mod images;
@@ -32,6 +35,7 @@ pub use display::{
     Weight,
 };
 pub use format::format_field_value;
+pub use google::layout_google;
 pub use text::{ShapedGlyph, shape_text};
 
 /// Which side of the pass to show. The back is drawn as Wallet's details sheet.

@@ -9,6 +9,7 @@ mod util;
 mod barcodes;
 mod display_list;
 mod golden;
+mod google;
 mod hidden_fields;
 mod layout;
 mod robustness;

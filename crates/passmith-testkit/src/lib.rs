@@ -1,10 +1,13 @@
 //! Test helpers that more than one package's test suite needs: where the shared fixtures are,
 //! the entries of a package, `openssl cms -verify` as the judge of a signature, `openssl cms
-//! -sign -keyid` as another tool's signer, and JSON compared by value. Dev-only (`publish = false`); it depends on no Passmith crate, so any of
+//! -sign -keyid` as another tool's signer, JSON compared by value, and Google Wallet's discovery
+//! document and test service-account keys (`openssl dgst -verify` as the judge of their JWTs). Dev-only (`publish = false`); it depends on no Passmith crate, so any of
 //! them can use it as a dev-dependency.
 //!
 //! Test code: a missing fixture or a broken archive should fail the test loudly.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+pub mod google_schema;
 
 use std::collections::BTreeMap;
 use std::io::Read as _;
@@ -126,6 +129,92 @@ pub fn json_equal(a: &serde_json::Value, b: &serde_json::Value) -> bool {
         }
         _ => a == b,
     }
+}
+
+/// A Google Cloud service-account key file for a test, written to `dir/sa.json`, with a fresh
+/// 2048-bit RSA key made by the openssl CLI and `token_uri` as its token endpoint. Returns the
+/// key file and the public key (PEM) that verifies what it signs.
+pub fn google_service_account(dir: &Path, token_uri: &str) -> (PathBuf, PathBuf) {
+    let key = dir.join("sa-private.pem");
+    let public = dir.join("sa-public.pem");
+    let run = |args: &[&std::ffi::OsStr]| {
+        let out = Command::new("openssl")
+            .args(args)
+            .output()
+            .expect("the openssl binary is needed for this test (apt-get install openssl)");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    run(&[
+        "genpkey".as_ref(),
+        "-algorithm".as_ref(),
+        "RSA".as_ref(),
+        "-pkeyopt".as_ref(),
+        "rsa_keygen_bits:2048".as_ref(),
+        "-out".as_ref(),
+        key.as_os_str(),
+    ]);
+    run(&[
+        "pkey".as_ref(),
+        "-in".as_ref(),
+        key.as_os_str(),
+        "-pubout".as_ref(),
+        "-out".as_ref(),
+        public.as_os_str(),
+    ]);
+    let json = serde_json::json!({
+        "type": "service_account",
+        "project_id": "passmith-test",
+        "private_key_id": "0123456789abcdef",
+        "private_key": std::fs::read_to_string(&key).unwrap(),
+        "client_email": "wallet@passmith-test.iam.gserviceaccount.com",
+        "client_id": "100000000000000000001",
+        "token_uri": token_uri,
+    });
+    let file = dir.join("sa.json");
+    std::fs::write(&file, serde_json::to_vec_pretty(&json).unwrap()).unwrap();
+    (file, public)
+}
+
+/// `openssl dgst -sha256 -verify` over a compact JWT's header and payload with `public`
+/// (PEM): the judge of an RS256 signature.
+pub fn openssl_verifies_jwt(jwt: &str, public: &Path) -> bool {
+    use base64::Engine as _;
+    let Some((input, signature)) = jwt.rsplit_once('.') else {
+        return false;
+    };
+    let Ok(signature) = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(signature) else {
+        return false;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("input"), input).unwrap();
+    std::fs::write(dir.path().join("sig"), signature).unwrap();
+    Command::new("openssl")
+        .args(["dgst", "-sha256", "-verify"])
+        .arg(public)
+        .arg("-signature")
+        .arg(dir.path().join("sig"))
+        .arg(dir.path().join("input"))
+        .output()
+        .expect("the openssl binary is needed for this test")
+        .status
+        .success()
+}
+
+/// A compact JWT's header and claims, decoded.
+pub fn jwt_parts(jwt: &str) -> (serde_json::Value, serde_json::Value) {
+    use base64::Engine as _;
+    let mut parts = jwt.split('.');
+    let mut part = || -> serde_json::Value {
+        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(parts.next().unwrap())
+            .unwrap();
+        serde_json::from_slice(&bytes).unwrap()
+    };
+    (part(), part())
 }
 
 #[cfg(test)]

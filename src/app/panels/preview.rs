@@ -1,5 +1,6 @@
 //! The live preview: `passmith_preview` lays out and rasterises the pass; this panel shows the
-//! picture, offers front/back, zoom and language, and turns a click on the card into a jump to
+//! picture, offers front/back (and Google Wallet's card, from core's Google mapping), zoom and
+//! language, and turns a click on the card into a jump to
 //! the editor of what was clicked (`Layout::element_at` → `Source`). The picture is re-rendered
 //! only when the document or the preview options change.
 
@@ -13,11 +14,13 @@ use crate::app::theme;
 /// Preview state: options, the last layout and its texture.
 pub struct PreviewPanel {
     options: RenderOptions,
+    /// Show Google Wallet's card instead of Apple's front or back.
+    google: bool,
     zoom: f32,
     layout: Option<Layout>,
     texture: Option<egui::TextureHandle>,
-    /// The document version and options the texture shows.
-    rendered: Option<(u64, RenderOptions)>,
+    /// The document version and options (and whether it is Google's card) the texture shows.
+    rendered: Option<(u64, RenderOptions, bool)>,
     error: Option<String>,
     /// How many times the preview was rendered (caching is observable in tests).
     pub renders: u64,
@@ -35,6 +38,7 @@ impl Default for PreviewPanel {
     fn default() -> Self {
         PreviewPanel {
             options: RenderOptions::default(),
+            google: false,
             zoom: 1.0,
             layout: None,
             texture: None,
@@ -55,6 +59,11 @@ impl PreviewPanel {
 
     pub fn options_mut(&mut self) -> &mut RenderOptions {
         &mut self.options
+    }
+
+    /// Whether the panel shows Google Wallet's card.
+    pub fn shows_google(&self) -> bool {
+        self.google
     }
 
     /// The options the picture is drawn with for `doc`: the chosen language, or the automatic
@@ -123,11 +132,15 @@ impl PreviewPanel {
         let now = passmith_core::time::now_unix();
         self.options.now = jiff::Timestamp::from_second(now - now.rem_euclid(60)).ok();
         let options = self.effective_options(doc);
-        let key = (version, options.clone());
+        let key = (version, options.clone(), self.google);
         if self.rendered.as_ref() == Some(&key) {
             return;
         }
-        let layout = passmith_preview::layout(doc, &options);
+        let layout = if self.google {
+            passmith_preview::layout_google(doc, &options, None)
+        } else {
+            passmith_preview::layout(doc, &options)
+        };
         match passmith_preview::render(&layout, self.options.scale) {
             Ok(img) => {
                 let size = [img.width as usize, img.height as usize];
@@ -155,8 +168,20 @@ impl PreviewPanel {
     pub fn ui(&mut self, ui: &mut Ui, doc: &PassDocument, version: u64) -> Option<PassPath> {
         let mut clicked = None;
         ui.horizontal_wrapped(|ui| {
-            ui.selectable_value(&mut self.options.side, Side::Front, "Front");
-            ui.selectable_value(&mut self.options.side, Side::Back, "Back");
+            for (side, name) in [(Side::Front, "Front"), (Side::Back, "Back")] {
+                let shown = !self.google && self.options.side == side;
+                if ui.selectable_label(shown, name).clicked() {
+                    self.options.side = side;
+                    self.google = false;
+                }
+            }
+            if ui
+                .selectable_label(self.google, "Google Wallet")
+                .on_hover_text("The same pass as a Google Wallet card (passmith google)")
+                .clicked()
+            {
+                self.google = true;
+            }
             ui.separator();
             let l = ui.label("Zoom");
             egui::ComboBox::from_id_salt("preview-zoom")
