@@ -510,7 +510,7 @@ fn certificate_first_a_template_takes_the_certificates_ids_and_exports_without_t
     let serial = h.state().session.doc.pass.serial_number.clone();
     press(
         &mut h,
-        &format!("Checklist: The serial number \"{serial}\" is the template's. (/serialNumber)"),
+        &format!("Checklist: The serial number “{serial}” is the template's. (/serialNumber)"),
     );
     assert!(h.state().checklist.is_none(), "going to an item closes it");
     assert!(

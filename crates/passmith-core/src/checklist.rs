@@ -17,6 +17,7 @@ use crate::finding::Finding;
 use crate::identity::IdentitySummary;
 use crate::path::PassPath;
 use crate::time::{format_unix_date, parse_w3c_date};
+use crate::words::quote;
 
 /// The label "+ Add" gives a new field.
 pub const NEW_FIELD_LABEL: &str = "LABEL";
@@ -80,7 +81,7 @@ pub fn check(
                 out.push(Finding::new(
                     Code::ChecklistTemplateSerial,
                     path(),
-                    format!("The serial number \"{text}\" is the template's."),
+                    format!("The serial number {} is the template's.", quote(text)),
                     "Give each pass its own serial number, e.g. the member or order number.",
                 ));
             }
@@ -93,7 +94,7 @@ pub fn check(
             out.push(Finding::new(
                 Code::ChecklistPlaceholderAddress,
                 path(),
-                format!("\"{}\" holds a placeholder address ({found}).", short(text)),
+                format!("{} holds a placeholder address ({found}).", quote(text)),
                 "Replace it with your real address or link, or remove it.",
             ));
             continue;
@@ -105,7 +106,10 @@ pub fn check(
                 out.push(Finding::new(
                     Code::ChecklistNewFieldText,
                     path(),
-                    format!("A field still says \"{text}\", as it was when it was added."),
+                    format!(
+                        "A field still says {}, as it was when it was added.",
+                        quote(text)
+                    ),
                     "Type the field's real label and value, or remove the field.",
                 ));
                 continue;
@@ -120,7 +124,7 @@ pub fn check(
             out.push(Finding::new(
                 Code::ChecklistTemplateText,
                 path(),
-                format!("\"{}\" is still the template's text.", short(text)),
+                format!("{} is still the template's text.", quote(text)),
                 "Write your own text here, or leave it if it is what you want.",
             ));
         }
@@ -134,8 +138,8 @@ pub fn check(
             Code::ChecklistCertificateExpiresFirst,
             PassPath::Certificate,
             format!(
-                "Your certificate \"{}\" expires on {}, before the pass's last date ({}); after that, updates to this pass cannot be signed.",
-                cert.subject,
+                "Your certificate {} expires on {}, before the pass's last date ({}); after that, updates to this pass cannot be signed.",
+                quote(&cert.subject),
                 format_unix_date(cert.not_after),
                 format_unix_date(last)
             ),
@@ -207,15 +211,4 @@ fn last_date(doc: &PassDocument) -> Option<i64> {
         .into_iter()
         .filter_map(|d| parse_w3c_date(d).ok())
         .max()
-}
-
-/// A long text cut for a message.
-fn short(text: &str) -> String {
-    const MAX: usize = 60;
-    if text.chars().count() <= MAX {
-        text.to_owned()
-    } else {
-        let cut: String = text.chars().take(MAX).collect();
-        format!("{cut}…")
-    }
 }

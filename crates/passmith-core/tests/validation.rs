@@ -1287,3 +1287,20 @@ fn an_oversized_image_is_told_which_side_is_too_big_in_the_points_wallet_gives_i
         logo[0]
     );
 }
+
+/// Every finding a case produces reads cleanly: no word twice in a row, "a"/"an" right
+/// (issue 17: "The primary field the field …", "a event ticket pass").
+#[test]
+fn every_message_and_hint_reads_cleanly() {
+    let mut problems = Vec::new();
+    for c in cases() {
+        for f in &c.findings {
+            for (part, text) in [("message", &f.message), ("hint", &f.hint)] {
+                for p in passmith_core::words::prose_problems(text) {
+                    problems.push(format!("{} {part}: {p} in {text:?}", f.code));
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

@@ -64,8 +64,8 @@ pub(crate) fn encode(
                 .encode_with_hints(message, &rx_format, 0, 0, &hints)
                 .map_err(|e| {
                     format!(
-                        "the message cannot be put in a {} barcode: {e}",
-                        format.label()
+                        "the message cannot be put in {} barcode: {e}",
+                        passmith_core::words::with_article(format.label())
                     )
                 })?;
             let (w, h) = (matrix.getWidth() as usize, matrix.getHeight() as usize);

@@ -130,7 +130,7 @@ fn check_field(
             Code::FieldKeyMissing,
             path.join("key"),
             format!(
-                "The {} field {name} has no key.",
+                "{cap} ({} fields) has no key.",
                 group.label().to_lowercase()
             ),
             "Give the field a short unique key, e.g. “balance”; customers never see it.",
