@@ -1083,3 +1083,46 @@ fn the_google_wallet_face_shows_the_mapped_card_and_a_mapping_finding_leads_to_i
             .any(|f| f.code.as_str().starts_with("google."))
     );
 }
+
+#[test]
+fn a_success_notice_goes_by_itself_but_a_warning_stays() {
+    let dialogs = ScriptedDialogs::new();
+    dialogs.answer(samples().join("Event.pass"));
+    let mut h = harness(templates::template(Style::StoreCard).unwrap(), &dialogs);
+    menu(&mut h, &["File", "Open .pass folder…"]);
+    h.get_by_label("Opened Event.pass");
+    // A warning notice (a style change that hides fields) is there too.
+    h.state_mut()
+        .send(passmith::app::command::Command::SetStyle(Style::Generic));
+    h.run();
+    let warning = h
+        .state()
+        .notices
+        .iter()
+        .find(|n| !n.is_toast())
+        .map(|n| n.title.clone())
+        .expect("the style change leaves a warning");
+    // egui's clock moves a quarter second a frame in the harness.
+    let started = h.ctx.input(|i| i.time);
+    let shown_at = h
+        .state()
+        .notices
+        .iter()
+        .find(|n| n.title == "Opened Event.pass")
+        .and_then(|n| n.shown_at)
+        .expect("a toast knows when it was shown");
+    while h.query_by_label("Opened Event.pass").is_some() {
+        h.step();
+        let waited = h.ctx.input(|i| i.time) - started;
+        assert!(waited < 30.0, "the toast is still there after {waited} s");
+    }
+    let shown_for = h.ctx.input(|i| i.time) - shown_at;
+    assert!(
+        shown_for >= passmith::app::theme::TOAST_SECONDS,
+        "it stayed long enough to be read: {shown_for} s"
+    );
+    assert!(
+        h.state().notices.iter().any(|n| n.title == warning),
+        "the warning stays until dismissed"
+    );
+}

@@ -21,6 +21,8 @@ pub struct Notice {
     pub title: String,
     pub lines: Vec<String>,
     pub findings: Vec<Finding>,
+    /// When a toast was first shown (egui's clock), so it can go by itself.
+    pub shown_at: Option<f64>,
 }
 
 impl Notice {
@@ -30,6 +32,7 @@ impl Notice {
             title: title.into(),
             lines: Vec::new(),
             findings: Vec::new(),
+            shown_at: None,
         }
     }
 
@@ -59,6 +62,13 @@ impl Notice {
     pub fn line(mut self, line: impl Into<String>) -> Notice {
         self.lines.push(line.into());
         self
+    }
+
+    /// A success with nothing to act on ("Saved …", "Exported …", "Signing as …"): it goes by
+    /// itself after [`crate::app::theme::TOAST_SECONDS`], so messages do not pile up. Warnings,
+    /// errors and anything with findings stay until dismissed.
+    pub fn is_toast(&self) -> bool {
+        self.kind == NoticeKind::Info && self.findings.is_empty()
     }
 
     pub fn is_error(&self) -> bool {

@@ -68,6 +68,9 @@ pub const DATE_PICKER_HEIGHT: f32 = 300.0;
 // ---- frames and strokes ----------------------------------------------------------------------
 
 /// Cards: notices and list entries.
+/// How long a success notice (a toast) stays; hovering it keeps it.
+pub const TOAST_SECONDS: f64 = 8.0;
+
 pub const CARD_RADIUS: u8 = 6;
 pub const CARD_MARGIN: i8 = 8;
 pub const CARD_STROKE: f32 = 1.0;
