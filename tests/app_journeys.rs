@@ -1126,3 +1126,34 @@ fn a_success_notice_goes_by_itself_but_a_warning_stays() {
         "the warning stays until dismissed"
     );
 }
+
+#[test]
+fn add_scrolls_to_the_new_field_and_focuses_its_label() {
+    let dialogs = ScriptedDialogs::new();
+    let mut h = harness(templates::template(Style::StoreCard).unwrap(), &dialogs);
+    let before = h
+        .state()
+        .session
+        .doc
+        .pass
+        .fields()
+        .map_or(0, |f| f.group(FieldGroup::Back).len());
+    press(&mut h, "Add back field");
+    h.run();
+    let label = format!("Back field {} label", before + 1);
+    let node = h.get_by_role_and_label(Role::TextInput, &label);
+    assert!(node.is_focused(), "{label} is focused");
+    // Typing goes straight into it.
+    node.type_text(" Opening hours");
+    h.run();
+    let fields = h.state().session.doc.pass.fields().unwrap().clone();
+    let added = fields.group(FieldGroup::Back).last().unwrap();
+    assert!(
+        added
+            .label
+            .as_deref()
+            .unwrap_or("")
+            .ends_with("Opening hours"),
+        "{added:?}"
+    );
+}

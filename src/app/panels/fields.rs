@@ -8,7 +8,9 @@ use passmith_core::PassDocument;
 use passmith_core::model::{
     DateStyle, Field, FieldGroup, FieldValue, NumberStyle, Style, TextAlignment, TransitType,
 };
+use passmith_core::path::PassPath;
 
+use crate::app::command::Command;
 use crate::app::style_change;
 use crate::app::theme;
 use crate::app::widgets::{self, Ed};
@@ -178,7 +180,23 @@ pub fn ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
         }
     }
     if let Some(action) = action {
+        let added = match action {
+            Action::Add(group) => Some(group),
+            _ => None,
+        };
         apply(doc, action);
+        // A new field is scrolled to and its label focused, ready for typing.
+        if let Some(group) = added {
+            let index = doc
+                .pass
+                .fields()
+                .map_or(0, |f| f.group(group).len().saturating_sub(1));
+            ed.send(Command::Focus(PassPath::parse(&format!(
+                "/{}/{}/{index}/label",
+                style.key(),
+                group.key()
+            ))));
+        }
     }
 }
 
