@@ -1157,3 +1157,37 @@ fn add_scrolls_to_the_new_field_and_focuses_its_label() {
         "{added:?}"
     );
 }
+
+#[test]
+fn a_pasted_maps_link_fills_the_location_and_0_0_is_a_warning() {
+    let dialogs = ScriptedDialogs::new();
+    let mut h = harness(templates::template(Style::EventTicket).unwrap(), &dialogs);
+    press(&mut h, "Relevance");
+    press(&mut h, "Add location");
+    let n = h
+        .state()
+        .session
+        .doc
+        .pass
+        .locations
+        .as_ref()
+        .map_or(0, Vec::len);
+    let zero = |h: &Harness<'_, App>| {
+        h.state()
+            .findings
+            .iter()
+            .any(|f| f.code == passmith_core::Code::LocationZero)
+    };
+    assert!(zero(&h), "a new location at 0, 0 is flagged");
+    let name = format!("Location {n} paste a place");
+    retype(&mut h, &name, "not a place");
+    h.get_by_label_contains("No coordinates found");
+    retype(
+        &mut h,
+        &name,
+        "https://www.google.com/maps/place/Eiffel+Tower/@48.8584,2.2945,17z",
+    );
+    let loc = h.state().session.doc.pass.locations.as_ref().unwrap()[n - 1].clone();
+    assert_eq!((loc.latitude, loc.longitude), (48.8584, 2.2945));
+    assert!(!zero(&h));
+}

@@ -172,6 +172,8 @@ codes! {
         "";
     LocationLongitude = "location.longitude", Warning, Validation, "a longitude outside -180…180",
         "";
+    LocationZero = "location.zero", Warning, Validation, "a location at latitude 0, longitude 0 (in the sea off Africa), usually one never filled in",
+        "";
     LocationMaxDistance = "location.max_distance", Warning, Validation, "maxDistance is negative",
         "";
     BeaconTooMany = "beacon.too_many", Warning, Validation, "more than 10 beacons",

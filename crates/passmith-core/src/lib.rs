@@ -20,6 +20,7 @@ pub mod error;
 pub mod export;
 pub mod finding;
 pub mod folder;
+pub mod geo;
 pub mod google;
 pub mod identity;
 pub mod image_header;

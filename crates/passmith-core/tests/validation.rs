@@ -263,6 +263,7 @@ fn cases() -> Vec<Case> {
         case_ctx("date.expired", "/expirationDate", with(json!({"expirationDate": "2024-12-31T23:59Z"})), at(None)),
         case("location.too_many", "/locations/10", with(json!({"locations": locations(11)}))),
         case("location.latitude", "/locations/0/latitude", with(json!({"locations": [{"latitude": 91.0, "longitude": 14.0}]}))),
+        case("location.zero", "/locations/0/latitude", with(json!({"locations": [{"latitude": 0.0, "longitude": 0.0}]}))),
         case("location.longitude", "/locations/0/longitude", with(json!({"locations": [{"latitude": 50.0, "longitude": -190.5}]}))),
         case("location.max_distance", "/maxDistance", with(json!({"maxDistance": -5}))),
         case(

@@ -81,6 +81,7 @@ pub fn ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
         let base = format!("/locations/{i}");
         let name = format!("Location {}", i + 1);
         entry_ui(ui, ed, "loc", i, &name, &mut remove, |ui, ed| {
+            paste_place_ui(ui, &name, loc);
             let mut lat = Some(loc.latitude);
             widgets::opt_number_ui(
                 ui,
@@ -185,6 +186,38 @@ pub fn ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
             0.0..=100000.0,
         );
     });
+}
+
+/// "Paste a place": coordinates ("48.8584, 2.2945") or an Apple Maps, Google Maps or
+/// OpenStreetMap link, read by core's `geo`, fill the latitude and longitude below. The typed
+/// text is UI state (egui memory), not part of the pass.
+fn paste_place_ui(ui: &mut Ui, name: &str, loc: &mut Location) {
+    let id = ui.scope_id().with("paste-place");
+    let mut text: String = ui.data(|d| d.get_temp(id)).unwrap_or_default();
+    ui.horizontal(|ui| {
+        let l = ui.label("Paste a place");
+        ui.add(
+            egui::TextEdit::singleline(&mut text)
+                .id(id.with("edit"))
+                .hint_text("48.8584, 2.2945 or a maps link"),
+        )
+        .labelled_by(l.id)
+        .on_hover_text(
+            "Coordinates, or a link copied from Apple Maps, Google Maps or OpenStreetMap",
+        )
+        .accessible_name(format!("{name} paste a place"));
+    });
+    if let Some((lat, lon)) = passmith_core::geo::parse_coordinates(&text) {
+        loc.latitude = lat;
+        loc.longitude = lon;
+        text.clear();
+    } else if !text.trim().is_empty() {
+        ui.colored_label(
+            ui.visuals().warn_fg_color,
+            "No coordinates found: paste “48.8584, 2.2945” or a link from Apple Maps, Google Maps or OpenStreetMap.",
+        );
+    }
+    ui.data_mut(|d| d.insert_temp(id, text));
 }
 
 /// One removable entry of a list (a relevant date, a location, a beacon): a framed box with the

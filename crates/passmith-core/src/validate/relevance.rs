@@ -103,6 +103,17 @@ pub(super) fn check(doc: &PassDocument, ctx: &ValidationContext, out: &mut Vec<F
             ));
         }
         for (i, l) in locations.iter().enumerate() {
+            if l.latitude == 0.0 && l.longitude == 0.0 {
+                out.push(Finding::new(
+                    Code::LocationZero,
+                    PassPath::key("locations").join(i).join("latitude"),
+                    format!(
+                        "Location {} is at latitude 0, longitude 0, in the Atlantic off Africa: it looks never filled in.",
+                        i + 1
+                    ),
+                    "Paste the place's coordinates or a maps link into the location, or remove it.",
+                ));
+            }
             if !(-90.0..=90.0).contains(&l.latitude) {
                 out.push(Finding::new(
                     Code::LocationLatitude,
