@@ -28,6 +28,8 @@ mod cli_batch;
 mod cli_build;
 /// `passmith inspect` and `validate` on `.pkpasses` bundles.
 mod cli_bundles;
+/// `passmith image set` / `image list`: pictures rendered per slot, originals kept, exit codes.
+mod cli_images;
 /// `passmith mail`: a batch e-mailed to a real SMTP server (aiosmtpd), kill and rerun, 550, dry run.
 mod cli_mail;
 /// `passmith preview`: the default language and where its messages go.

@@ -14,6 +14,7 @@ mod export;
 mod fuzz_regressions;
 mod hidden_fields;
 mod model_roundtrip;
+mod pictures;
 mod safe_saves;
 mod signing;
 mod validation;
