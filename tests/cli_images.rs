@@ -54,14 +54,21 @@ fn a_photo_set_on_a_coupon_strip_is_listed_and_not_packaged() {
     assert_eq!(report["kept"], ".passmith/sources/strip.jpg");
     for (path, w, h) in &sizes {
         let img = image::open(pass.join(path)).unwrap();
-        assert_eq!((img.width() as u64, img.height() as u64), (*w, *h), "{path}");
+        assert_eq!(
+            (img.width() as u64, img.height() as u64),
+            (*w, *h),
+            "{path}"
+        );
     }
     assert_eq!(
         std::fs::read(pass.join(".passmith/sources/strip.jpg")).unwrap(),
         std::fs::read(&photo).unwrap()
     );
     // The user's own file is untouched.
-    assert_eq!(std::fs::read_to_string(pass.join("notes.txt")).unwrap(), "mine");
+    assert_eq!(
+        std::fs::read_to_string(pass.join("notes.txt")).unwrap(),
+        "mine"
+    );
 
     // `validate` has nothing to say about the strip.
     let (_, stdout, _) = run(os!["validate", pass, "--json"]);
@@ -82,7 +89,10 @@ fn a_photo_set_on_a_coupon_strip_is_listed_and_not_packaged() {
         .iter()
         .find(|i| i["path"] == "strip@3x.png")
         .unwrap();
-    assert_eq!((strip3["width"].as_u64(), strip3["height"].as_u64()), (Some(1125), Some(432)));
+    assert_eq!(
+        (strip3["width"].as_u64(), strip3["height"].as_u64()),
+        (Some(1125), Some(432))
+    );
     assert_eq!(
         strip3["bytes"].as_u64().unwrap(),
         std::fs::metadata(pass.join("strip@3x.png")).unwrap().len()
@@ -93,8 +103,14 @@ fn a_photo_set_on_a_coupon_strip_is_listed_and_not_packaged() {
     assert_eq!(list["too_large"], false);
     let (code, stdout, _) = run(os!["image", "list", pass]);
     assert_eq!(code, 0);
-    assert!(stdout.contains("strip@3x.png") && stdout.contains("1125×432 px"), "{stdout}");
-    assert!(stdout.contains("kept in .passmith/sources/strip.jpg"), "{stdout}");
+    assert!(
+        stdout.contains("strip@3x.png") && stdout.contains("1125×432 px"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("kept in .passmith/sources/strip.jpg"),
+        "{stdout}"
+    );
     assert!(stdout.contains("Whole pass:"), "{stdout}");
 
     // The .pkpass holds Wallet's files only.
@@ -119,7 +135,9 @@ fn a_photo_set_on_a_coupon_strip_is_listed_and_not_packaged() {
         .collect::<Vec<_>>();
     assert!(names.contains(&"strip@3x.png".to_owned()), "{names:?}");
     assert!(
-        names.iter().all(|n| !n.starts_with(".passmith") && !n.ends_with(".jpg")),
+        names
+            .iter()
+            .all(|n| !n.starts_with(".passmith") && !n.ends_with(".jpg")),
         "{names:?}"
     );
 }
@@ -149,7 +167,10 @@ fn contain_pads_with_the_background_and_bad_input_is_named() {
     std::fs::write(&text, "hello").unwrap();
     let (code, _, stderr) = run(os!["image", "set", pass, "icon", text]);
     assert_eq!(code, 2, "{stderr}");
-    assert!(stderr.contains("notes.txt is not a picture Passmith can read"), "{stderr}");
+    assert!(
+        stderr.contains("notes.txt is not a picture Passmith can read"),
+        "{stderr}"
+    );
     assert_eq!(std::fs::read(pass.join("icon.png")).unwrap(), before);
 
     // A slot the coupon does not show: 1, naming the ones it does.
@@ -162,7 +183,13 @@ fn contain_pads_with_the_background_and_bad_input_is_named() {
     let missing = tmp.path().join("Missing.pass");
     let (code, _, stderr) = run(os!["image", "list", missing]);
     assert_eq!(code, 2, "{stderr}");
-    let (code, _, stderr) = run(os!["image", "set", pass, "icon", tmp.path().join("none.png")]);
+    let (code, _, stderr) = run(os![
+        "image",
+        "set",
+        pass,
+        "icon",
+        tmp.path().join("none.png")
+    ]);
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("cannot read"), "{stderr}");
 

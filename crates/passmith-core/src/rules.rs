@@ -441,7 +441,10 @@ mod tests {
             }
         }
         let strip = image_box(Style::Coupon, "strip").unwrap();
-        assert_eq!((strip.width_pt, strip.height_pt, strip.shape), (375, 144, ImageShape::Fill));
+        assert_eq!(
+            (strip.width_pt, strip.height_pt, strip.shape),
+            (375, 144, ImageShape::Fill)
+        );
         assert!(strip.crops());
         assert!(!image_box(Style::Coupon, "logo").unwrap().crops());
     }

@@ -61,10 +61,7 @@ const LOGO_SVG: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" width="320" h
 </svg>"##;
 
 fn decoded(doc: &PassDocument, path: &str) -> RgbaImage {
-    let bytes = doc
-        .files
-        .get(path)
-        .unwrap_or_else(|| panic!("no {path}"));
+    let bytes = doc.files.get(path).unwrap_or_else(|| panic!("no {path}"));
     image::load_from_memory_with_format(bytes, ImageFormat::Png)
         .unwrap()
         .into_rgba8()
@@ -101,10 +98,26 @@ fn a_photo_an_icon_and_an_svg_logo_make_a_clean_coupon() {
     let dir = saved(tmp.path(), &doc);
     let photo = photo_jpeg();
     sources::set_picture(&dir, &mut doc, "strip", None, "photo.jpg", &photo, cover()).unwrap();
-    sources::set_picture(&dir, &mut doc, "icon", None, "bands.png", &bands_png(), contain())
-        .unwrap();
-    sources::set_picture(&dir, &mut doc, "logo", None, "logo.svg", LOGO_SVG.as_bytes(), cover())
-        .unwrap();
+    sources::set_picture(
+        &dir,
+        &mut doc,
+        "icon",
+        None,
+        "bands.png",
+        &bands_png(),
+        contain(),
+    )
+    .unwrap();
+    sources::set_picture(
+        &dir,
+        &mut doc,
+        "logo",
+        None,
+        "logo.svg",
+        LOGO_SVG.as_bytes(),
+        cover(),
+    )
+    .unwrap();
     doc.write_dir(&dir).unwrap();
 
     for (path, size) in [
@@ -130,7 +143,10 @@ fn a_photo_an_icon_and_an_svg_logo_make_a_clean_coupon() {
     // The originals are kept byte for byte, with their framing, under .passmith/sources/.
     let index = SourceIndex::load(&dir).unwrap();
     let strip = index.get("strip", None).unwrap();
-    assert_eq!((strip.original_name.as_str(), strip.fit), ("photo.jpg", Fit::Cover));
+    assert_eq!(
+        (strip.original_name.as_str(), strip.fit),
+        ("photo.jpg", Fit::Cover)
+    );
     assert_eq!(
         std::fs::read(dir.join(SOURCES_DIR).join(&strip.file)).unwrap(),
         photo
@@ -151,7 +167,9 @@ fn a_photo_an_icon_and_an_svg_logo_make_a_clean_coupon() {
         .collect();
     assert!(names.contains(&"strip@3x.png".to_owned()), "{names:?}");
     assert!(
-        names.iter().all(|n| !n.contains(".passmith") && !n.ends_with(".jpg") && !n.ends_with(".svg")),
+        names
+            .iter()
+            .all(|n| !n.contains(".passmith") && !n.ends_with(".jpg") && !n.ends_with(".svg")),
         "{names:?}"
     );
 }
@@ -163,8 +181,16 @@ fn a_non_square_icon_is_padded_for_contain_and_cropped_for_cover() {
     let dir = saved(tmp.path(), &doc);
     let yellow = [255, 220, 0];
 
-    sources::set_picture(&dir, &mut doc, "icon", None, "bands.png", &bands_png(), contain())
-        .unwrap();
+    sources::set_picture(
+        &dir,
+        &mut doc,
+        "icon",
+        None,
+        "bands.png",
+        &bands_png(),
+        contain(),
+    )
+    .unwrap();
     let icon = decoded(&doc, "icon@3x.png");
     assert_eq!(icon.dimensions(), (87, 87));
     // The whole 3:1 picture, 87×29 in the middle, with the background colour above and below.
@@ -185,7 +211,16 @@ fn a_non_square_icon_is_padded_for_contain_and_cropped_for_cover() {
         .count();
     assert!((28..=31).contains(&picture_rows), "{picture_rows} rows");
 
-    sources::set_picture(&dir, &mut doc, "icon", None, "bands.png", &bands_png(), cover()).unwrap();
+    sources::set_picture(
+        &dir,
+        &mut doc,
+        "icon",
+        None,
+        "bands.png",
+        &bands_png(),
+        cover(),
+    )
+    .unwrap();
     let icon = decoded(&doc, "icon@3x.png");
     assert_eq!(icon.dimensions(), (87, 87));
     // The middle square of the picture only: green everywhere, no red or blue squeezed in.
@@ -198,8 +233,20 @@ fn a_non_square_icon_is_padded_for_contain_and_cropped_for_cover() {
         fit: Fit::Cover,
         focus: Focus::new(0.0, 0.5).unwrap(),
     };
-    sources::set_picture(&dir, &mut doc, "icon", None, "bands.png", &bands_png(), left).unwrap();
-    assert!(near(*decoded(&doc, "icon@3x.png").get_pixel(43, 43), [255, 0, 0]));
+    sources::set_picture(
+        &dir,
+        &mut doc,
+        "icon",
+        None,
+        "bands.png",
+        &bands_png(),
+        left,
+    )
+    .unwrap();
+    assert!(near(
+        *decoded(&doc, "icon@3x.png").get_pixel(43, 43),
+        [255, 0, 0]
+    ));
     // One original per slot, its framing updated.
     let index = SourceIndex::load(&dir).unwrap();
     assert_eq!(index.sources.len(), 1);
@@ -211,8 +258,16 @@ fn an_svg_logo_is_sharp_at_every_density() {
     let tmp = tempfile::tempdir().unwrap();
     let mut doc = coupon();
     let dir = saved(tmp.path(), &doc);
-    sources::set_picture(&dir, &mut doc, "logo", None, "logo.svg", LOGO_SVG.as_bytes(), cover())
-        .unwrap();
+    sources::set_picture(
+        &dir,
+        &mut doc,
+        "logo",
+        None,
+        "logo.svg",
+        LOGO_SVG.as_bytes(),
+        cover(),
+    )
+    .unwrap();
     for (scale, path) in [(1u32, "logo.png"), (2, "logo@2x.png"), (3, "logo@3x.png")] {
         let logo = decoded(&doc, path);
         // Within Wallet's 160×50 pt logo box, keeping the 16:5 aspect ratio.
@@ -236,14 +291,33 @@ fn a_style_change_renders_again_from_the_original() {
     let tmp = tempfile::tempdir().unwrap();
     let mut doc = coupon();
     let dir = saved(tmp.path(), &doc);
-    sources::set_picture(&dir, &mut doc, "strip", None, "photo.jpg", &photo_jpeg(), cover())
-        .unwrap();
-    sources::set_picture(&dir, &mut doc, "logo", None, "logo.svg", LOGO_SVG.as_bytes(), cover())
-        .unwrap();
+    sources::set_picture(
+        &dir,
+        &mut doc,
+        "strip",
+        None,
+        "photo.jpg",
+        &photo_jpeg(),
+        cover(),
+    )
+    .unwrap();
+    sources::set_picture(
+        &dir,
+        &mut doc,
+        "logo",
+        None,
+        "logo.svg",
+        LOGO_SVG.as_bytes(),
+        cover(),
+    )
+    .unwrap();
     doc.pass.set_style(Style::StoreCard);
     let report = sources::rerender_all(&dir, &mut doc).unwrap();
     assert_eq!(report.len(), 2);
-    assert!(report.iter().all(|r| matches!(r.result, Ok(Some(_)))), "{report:#?}");
+    assert!(
+        report.iter().all(|r| matches!(r.result, Ok(Some(_)))),
+        "{report:#?}"
+    );
     // A store card's strip is 375×123 pt: rendered from the 4000×3000 original at full detail.
     assert_eq!(decoded(&doc, "strip.png").dimensions(), (375, 123));
     assert_eq!(decoded(&doc, "strip@3x.png").dimensions(), (1125, 369));
@@ -258,7 +332,11 @@ fn a_style_change_renders_again_from_the_original() {
         .iter()
         .find(|f| f.code.as_str() == "image.unused")
         .expect("the strip is flagged");
-    assert!(unused.hint.starts_with("Remove the strip image"), "{}", unused.hint);
+    assert!(
+        unused.hint.starts_with("Remove the strip image"),
+        "{}",
+        unused.hint
+    );
 }
 
 #[test]
@@ -267,14 +345,38 @@ fn a_picture_that_cannot_be_used_changes_nothing() {
     let mut doc = coupon();
     let dir = saved(tmp.path(), &doc);
     let before = doc.clone();
-    let err = sources::set_picture(&dir, &mut doc, "strip", None, "notes.txt", b"hello", cover())
-        .unwrap_err();
+    let err = sources::set_picture(
+        &dir,
+        &mut doc,
+        "strip",
+        None,
+        "notes.txt",
+        b"hello",
+        cover(),
+    )
+    .unwrap_err();
     assert!(err.to_string().contains("notes.txt"), "{err}");
-    let err = sources::set_picture(&dir, &mut doc, "footer", None, "b.png", &bands_png(), cover())
-        .unwrap_err();
+    let err = sources::set_picture(
+        &dir,
+        &mut doc,
+        "footer",
+        None,
+        "b.png",
+        &bands_png(),
+        cover(),
+    )
+    .unwrap_err();
     assert!(err.to_string().contains("does not show a footer"), "{err}");
-    let err = sources::set_picture(&dir, &mut doc, "banner", None, "b.png", &bands_png(), cover())
-        .unwrap_err();
+    let err = sources::set_picture(
+        &dir,
+        &mut doc,
+        "banner",
+        None,
+        "b.png",
+        &bands_png(),
+        cover(),
+    )
+    .unwrap_err();
     assert!(err.to_string().contains("not an image slot"), "{err}");
     assert_eq!(doc, before);
     assert!(!dir.join(SOURCES_DIR).exists());

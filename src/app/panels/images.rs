@@ -3,10 +3,15 @@
 //! A language choice switches the same editors to the localized files
 //! (`<lang>.lproj/<name>[@2x|@3x].png`) that Wallet prefers over the default image for that
 //! language; a density without a localized file is shown as falling back to the default one.
+//! Each slot shows its size on the current style (from `passmith_core::rules`) and its bytes,
+//! and the panel the whole pass's bytes, flagged above the size validation warns about.
 
 use egui::Ui;
 use passmith_core::PassDocument;
+use passmith_core::Severity;
 use passmith_core::document::{image_file_name, parse_image_path};
+use passmith_core::rules;
+use passmith_core::validate::{PASS_SIZE_WARNING_BYTES, pass_bytes};
 
 use crate::app::files::DialogRequest;
 use crate::app::style_change;
@@ -80,10 +85,49 @@ fn language_choice_ui(ui: &mut Ui, languages: &[String]) -> Option<String> {
     lang
 }
 
+/// The bytes of `slot`'s files (every density) in `lang`.
+fn slot_bytes(doc: &PassDocument, slot: &str, lang: Option<&str>) -> u64 {
+    (1u8..=3)
+        .filter_map(|scale| doc.files.get(&slot_file(slot, scale, lang)))
+        .map(|b| b.len() as u64)
+        .sum()
+}
+
+/// `12.3 KB`.
+fn kilobytes(bytes: u64) -> String {
+    format!("{:.1} KB", bytes as f64 / 1000.0)
+}
+
+/// The images' and the whole pass's bytes, in the warning colour above the size validation
+/// flags.
+fn totals_ui(ui: &mut Ui, doc: &PassDocument) {
+    let images: u64 = doc
+        .files
+        .iter()
+        .filter(|(p, _)| parse_image_path(p).is_some())
+        .map(|(_, b)| b.len() as u64)
+        .sum();
+    let Some((total, _)) = pass_bytes(doc) else {
+        return;
+    };
+    let text = format!(
+        "Images: {} · whole pass: {}",
+        kilobytes(images),
+        kilobytes(total)
+    );
+    let mut text = egui::RichText::new(text).small();
+    if total > PASS_SIZE_WARNING_BYTES {
+        text = text.color(theme::severity_color(ui.visuals(), Severity::Warning));
+    }
+    ui.label(text);
+}
+
 pub fn ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
-    let shown = doc.pass.style().map(style_change::images).unwrap_or(&[]);
+    let style = doc.pass.style();
+    let shown = style.map(style_change::images).unwrap_or(&[]);
     let languages = doc.languages();
     let lang = language_choice_ui(ui, &languages);
+    totals_ui(ui, doc);
     match &lang {
         None if languages.is_empty() => {
             ui.label(
@@ -126,8 +170,16 @@ pub fn ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
         for (slot, size) in SLOTS {
             ui.vertical(|ui| {
                 ui.label(slot);
-                let note = if shown.contains(&slot) { size.to_owned() } else { "not shown by this style".to_owned() };
+                let note = match style.and_then(|s| rules::image_size_pt(s, slot)) {
+                    Some((w, h)) if shown.contains(&slot) => format!("{w} × {h} pt on this style"),
+                    _ if shown.contains(&slot) => size.to_owned(),
+                    _ => "not shown by this style".to_owned(),
+                };
                 ui.label(egui::RichText::new(note).small().weak());
+                let bytes = slot_bytes(doc, slot, lang.as_deref());
+                if bytes > 0 {
+                    ui.label(egui::RichText::new(kilobytes(bytes)).small().weak());
+                }
             });
             for scale in 1u8..=3 {
                 let file = slot_file(slot, scale, lang.as_deref());

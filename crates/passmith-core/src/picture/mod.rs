@@ -145,7 +145,9 @@ pub enum PictureError {
         slot: String,
         shown: String,
     },
-    #[error("the pass has no style (or more than one), so image sizes are unknown; choose a style first")]
+    #[error(
+        "the pass has no style (or more than one), so image sizes are unknown; choose a style first"
+    )]
     NoStyle,
     #[error("could not write the {slot} PNG: {reason}")]
     Encode { slot: String, reason: String },
@@ -211,7 +213,9 @@ pub fn decode(name: &str, bytes: &[u8]) -> Result<Picture, PictureError> {
             .with_guessed_format()
             .map_err(|e| unreadable(e.to_string()))?;
         if reader.format().is_none() {
-            return Err(unreadable("not a PNG, JPEG, WebP, GIF or SVG file".to_owned()));
+            return Err(unreadable(
+                "not a PNG, JPEG, WebP, GIF or SVG file".to_owned(),
+            ));
         }
         let mut decoder = reader
             .into_decoder()
@@ -310,6 +314,9 @@ mod tests {
     fn garbage_is_a_clear_error() {
         let err = decode("photo.jpg", b"not a picture").unwrap_err();
         assert!(err.to_string().contains("photo.jpg"), "{err}");
-        assert!(err.to_string().contains("PNG, JPEG, WebP, GIF or SVG"), "{err}");
+        assert!(
+            err.to_string().contains("PNG, JPEG, WebP, GIF or SVG"),
+            "{err}"
+        );
     }
 }

@@ -130,9 +130,10 @@ fn place(bx: ImageBox, scale: u8, (sw, sh): (f64, f64), framing: Framing) -> Pla
     match framing.fit {
         Fit::Cover => {
             let s = (tw / sw).max(th / sh);
-            let (w, h) = (tw / s, th / s);
+            // Rounding may make the window a hair larger than the picture; `clamp` needs min ≤ max.
+            let (w, h) = ((tw / s).min(sw), (th / s).min(sh));
             let centre = |f: f32, size: f64, window: f64| {
-                (f64::from(f) * size - window / 2.0).clamp(0.0, size - window)
+                (f64::from(f) * size - window / 2.0).clamp(0.0, (size - window).max(0.0))
             };
             let crop = Rect {
                 x: centre(framing.focus.x, sw, w),
@@ -144,7 +145,10 @@ fn place(bx: ImageBox, scale: u8, (sw, sh): (f64, f64), framing: Framing) -> Pla
         }
         Fit::Contain => {
             let s = (tw / sw).min(th / sh);
-            let (w, h) = ((sw * s).round().clamp(1.0, tw), (sh * s).round().clamp(1.0, th));
+            let (w, h) = (
+                (sw * s).round().clamp(1.0, tw),
+                (sh * s).round().clamp(1.0, th),
+            );
             let dest = Rect {
                 x: ((tw - w) / 2.0).floor(),
                 y: ((th - h) / 2.0).floor(),
@@ -318,6 +322,30 @@ mod tests {
         let at = place(bx, 2, (3000.0, 1000.0), framing(Fit::Contain));
         assert_eq!(at.canvas, (180, 120));
         assert_eq!((at.dest.w, at.dest.h), (180.0, 60.0));
+    }
+
+    #[test]
+    fn extreme_shapes_stay_inside_the_box_and_the_picture() {
+        for style in Style::ALL {
+            for name in rules::IMAGE_NAMES {
+                let Some(bx) = rules::image_box(style, name) else {
+                    continue;
+                };
+                for src in [(1.0, 5000.0), (5000.0, 1.0), (1.0, 1.0), (333.0, 777.0)] {
+                    for fit in [Fit::Cover, Fit::Contain] {
+                        for scale in rules::IMAGE_SCALES {
+                            let at = place(bx, scale, src, framing(fit));
+                            let n = u32::from(scale);
+                            assert!(at.canvas.0 >= 1 && at.canvas.0 <= bx.width_pt * n);
+                            assert!(at.canvas.1 >= 1 && at.canvas.1 <= bx.height_pt * n);
+                            assert!(at.crop.x >= 0.0 && at.crop.x + at.crop.w <= src.0 + 1e-9);
+                            assert!(at.crop.y >= 0.0 && at.crop.y + at.crop.h <= src.1 + 1e-9);
+                            assert!(at.dest.w >= 1.0 && at.dest.h >= 1.0);
+                        }
+                    }
+                }
+            }
+        }
     }
 
     #[test]
