@@ -13,10 +13,12 @@ use passmith_core::document::{image_file_name, parse_image_path};
 use passmith_core::rules;
 use passmith_core::validate::{PASS_SIZE_WARNING_BYTES, pass_bytes};
 
+use crate::app::command::Command;
 use crate::app::files::DialogRequest;
 use crate::app::style_change;
 use crate::app::theme;
 use crate::app::widgets::{self, Ed};
+use passmith_core::picture::Fit;
 
 const SLOTS: [(&str, &str); 6] = [
     ("icon", "29 × 29 pt, required"),
@@ -122,6 +124,42 @@ fn totals_ui(ui: &mut Ui, doc: &PassDocument) {
     ui.label(text);
 }
 
+/// "Choose picture…" for a slot, and Cover / Contain where Wallet crops it; each sends a
+/// command (one undo step).
+fn picture_buttons_ui(
+    ui: &mut Ui,
+    ed: &mut Ed<'_>,
+    style: Option<passmith_core::model::Style>,
+    slot: &str,
+    lang: Option<&str>,
+) {
+    let lang = lang.map(str::to_owned);
+    let choose = Command::ChoosePicture {
+        slot: slot.to_owned(),
+        lang: lang.clone(),
+    };
+    if widgets::named_button_ui(ui, "Choose picture…", &choose.label()).clicked() {
+        ed.send(choose);
+    }
+    let crops = style
+        .and_then(|s| rules::image_box(s, slot))
+        .is_some_and(|b| b.crops());
+    if crops {
+        ui.horizontal(|ui| {
+            for (text, fit) in [("Cover", Fit::Cover), ("Contain", Fit::Contain)] {
+                let command = Command::SetPictureFit {
+                    slot: slot.to_owned(),
+                    lang: lang.clone(),
+                    fit,
+                };
+                if widgets::named_button_ui(ui, text, &command.label()).clicked() {
+                    ed.send(command);
+                }
+            }
+        });
+    }
+}
+
 pub fn ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
     let style = doc.pass.style();
     let shown = style.map(style_change::images).unwrap_or(&[]);
@@ -179,6 +217,9 @@ pub fn ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
                 let bytes = slot_bytes(doc, slot, lang.as_deref());
                 if bytes > 0 {
                     ui.label(egui::RichText::new(kilobytes(bytes)).small().weak());
+                }
+                if shown.contains(&slot) {
+                    picture_buttons_ui(ui, ed, style, slot, lang.as_deref());
                 }
             });
             for scale in 1u8..=3 {
