@@ -2,6 +2,10 @@
 //! orientation, three Lanczos3 resizes on premultiplied alpha, PNG encoding and oxipng), what the
 //! designer does when a photo is dropped on the strip. Also printed once: the bytes oxipng saves
 //! on those three PNGs.
+//!
+//! Measured (release, 2 shared cores at load ≈7, 2026-12-02): 0.95 s median (0.91–1.02 s) for
+//! all three densities; oxipng saved 283 459 of 1 121 110 bytes (25.3 %) on this synthetic photo
+//! (`cargo bench -p passmith-core --bench picture`).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
