@@ -1191,3 +1191,60 @@ fn a_pasted_maps_link_fills_the_location_and_0_0_is_a_warning() {
     assert_eq!((loc.latitude, loc.longitude), (48.8584, 2.2945));
     assert!(!zero(&h));
 }
+
+#[test]
+fn a_photo_chosen_for_the_strip_renders_at_the_style_sizes_and_contain_is_one_undo_step() {
+    let dir = tempfile::tempdir().unwrap();
+    // A 4:3 photo: the left half red, the right half blue.
+    let photo = dir.path().join("photo.jpg");
+    image::RgbImage::from_fn(800, 600, |x, _| {
+        if x < 400 {
+            image::Rgb([255, 0, 0])
+        } else {
+            image::Rgb([0, 0, 255])
+        }
+    })
+    .save(&photo)
+    .unwrap();
+    let doc = templates::template(Style::Coupon).unwrap();
+    let pass_dir = dir.path().join("Coupon.pass");
+    doc.write_dir(&pass_dir).unwrap();
+    let dialogs = ScriptedDialogs::new();
+    dialogs.answer(&photo);
+    let mut h = harness(doc, &dialogs);
+    h.state_mut().session.path = Some(pass_dir.clone());
+
+    press(&mut h, "Images");
+    press(&mut h, "Choose picture for strip…");
+    let strip = |h: &Harness<'_, App>| {
+        image::load_from_memory(&h.state().session.doc.files["strip@3x.png"])
+            .unwrap()
+            .into_rgb8()
+    };
+    let covered = strip(&h);
+    assert_eq!(covered.dimensions(), (1125, 432));
+    assert_eq!(
+        image::load_from_memory(&h.state().session.doc.files["strip.png"])
+            .unwrap()
+            .into_rgb8()
+            .dimensions(),
+        (375, 144)
+    );
+    // Cover fills the width: the left edge is the photo's red.
+    let left = covered.get_pixel(3, 216).0;
+    assert!(left[0] > 240 && left[2] < 20, "{left:?}");
+    assert!(pass_dir.join(".passmith/sources/strip.jpg").is_file());
+
+    press(&mut h, "Contain strip");
+    let contained = strip(&h);
+    assert_eq!(contained.dimensions(), (1125, 432));
+    // Contain shows the whole 4:3 photo (576 px wide at @3x) padded with the background colour.
+    let bg = passmith_core::picture::background_of(&h.state().session.doc).unwrap();
+    assert_eq!(contained.get_pixel(3, 216).0, bg);
+    let red = contained.get_pixel(562 - 280, 216).0;
+    assert!(red[0] > 240 && red[2] < 20, "{red:?}");
+
+    // One undo step back to the covered strip.
+    undo(&mut h);
+    assert_eq!(strip(&h), covered);
+}

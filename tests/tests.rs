@@ -30,6 +30,8 @@ mod cli_build;
 mod cli_bundles;
 /// `passmith google`: class and object JSON, a link openssl verifies, `--insert` against a fake Google.
 mod cli_google;
+/// `passmith image set` / `image list`: pictures rendered per slot, originals kept, exit codes.
+mod cli_images;
 /// `passmith mail`: a batch e-mailed to a real SMTP server (aiosmtpd), kill and rerun, 550, dry run.
 mod cli_mail;
 /// `passmith preview`: the default language and where its messages go.

@@ -72,6 +72,10 @@ impl App {
                 self.set_style(style);
             }
             Command::Focus(path) => self.focus.request(path),
+            Command::ChoosePicture { slot, lang } => self.choose_picture(&slot, lang.as_deref()),
+            Command::SetPictureFit { slot, lang, fit } => {
+                self.set_picture_fit(&slot, lang.as_deref(), fit)
+            }
             Command::OpenIdentityDialog => self.open_identity_dialog(None),
             Command::UseCertificateIds => self.use_certificate_ids(ctx),
             Command::OpenServerPanel => self.server.open = true,

@@ -67,6 +67,18 @@ pub enum Command {
     Upload,
     /// Ask the update server to notify every device of this pass.
     PushUpdate,
+    /// Choose one picture for an image slot (in a language, or the default image) and render its
+    /// three densities at the style's sizes (one undo step).
+    ChoosePicture {
+        slot: String,
+        lang: Option<String>,
+    },
+    /// Render an image slot again from its kept original with this fit (one undo step).
+    SetPictureFit {
+        slot: String,
+        lang: Option<String>,
+        fit: passmith_core::picture::Fit,
+    },
     /// Fill a missing webServiceURL/authenticationToken from the server settings (one undo step).
     FillWebService,
     /// The theme: `None` follows the system, `Some(true)` is dark.
@@ -150,6 +162,11 @@ impl Command {
             Command::OpenServerPanel => "Update server…".into(),
             Command::Upload => "Upload to update server".into(),
             Command::PushUpdate => "Push update to devices".into(),
+            Command::ChoosePicture { slot, .. } => format!("Choose picture for {slot}…").into(),
+            Command::SetPictureFit { slot, fit, .. } => match fit {
+                passmith_core::picture::Fit::Cover => format!("Cover {slot}").into(),
+                passmith_core::picture::Fit::Contain => format!("Contain {slot}").into(),
+            },
             Command::FillWebService => "Fill web service from server settings".into(),
             Command::SetTheme(None) => "Follow system theme".into(),
             Command::SetTheme(Some(false)) => "Light theme".into(),

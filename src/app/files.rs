@@ -25,6 +25,8 @@ pub enum DialogRequest {
     Wwdr,
     /// A PNG for an image slot (`logo@2x.png`, …).
     Image { file_name: String },
+    /// A source picture (PNG, JPEG, WebP, GIF, SVG) rendered into a slot's densities.
+    Picture { slot: String },
     /// The CSV a batch export personalises the design from.
     BatchCsv,
     /// The folder a batch export writes its passes into.
@@ -82,6 +84,13 @@ impl FileDialogs for NativeDialogs {
             DialogRequest::Wwdr => dialog
                 .set_title("Choose the Apple WWDR intermediate certificate")
                 .add_filter("Certificate", &["pem", "cer", "crt"])
+                .pick_file(),
+            DialogRequest::Picture { slot } => dialog
+                .set_title(format!("Choose a picture for the {slot}"))
+                .add_filter(
+                    "Picture",
+                    &["png", "jpg", "jpeg", "webp", "gif", "svg", "svgz"],
+                )
                 .pick_file(),
             DialogRequest::Image { file_name } => dialog
                 .set_title(format!("Choose a PNG for {file_name}"))

@@ -14,6 +14,7 @@ pub mod files;
 pub mod history;
 pub mod notice;
 pub mod panels;
+pub mod pictures;
 pub mod recovery;
 pub mod restore;
 pub mod section;

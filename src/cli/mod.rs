@@ -10,6 +10,7 @@ pub mod batch_google;
 pub mod build;
 pub mod bundle;
 pub mod google;
+pub mod image;
 pub mod inspect;
 pub mod mail;
 pub mod preview;
@@ -59,6 +60,8 @@ pub enum Command {
     Mail(mail::Args),
     /// Write a folder for a static web host: the pass, its "Add to Apple Wallet" page and QR code.
     Share(share::Args),
+    /// Set an image slot from one picture, or list the pass's images and their sizes.
+    Image(image::Args),
     /// Open a .pass folder or .pkpass in the designer.
     Open {
         /// The pass to open.
@@ -79,6 +82,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Upload(args)) => upload::run(args),
         Some(Command::Mail(args)) => mail::run(args),
         Some(Command::Share(args)) => share::run(args),
+        Some(Command::Image(args)) => image::run(args),
         Some(Command::Open { path }) => designer(Some(path), cli.smoke_test),
         None => designer(None, cli.smoke_test),
     };

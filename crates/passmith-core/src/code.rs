@@ -268,6 +268,8 @@ codes! {
         "";
     FileUnknown = "file.unknown", Warning, Validation, "a file Wallet does not use",
         "";
+    FilePassSize = "file.pass_size", Warning, Validation, "a pass whose files add up to more than 1 MB, too large for many mail servers and slow networks",
+        "";
     StringsUnusedKey = "strings.unused_key", Warning, Validation, "a pass.strings key that appears nowhere in pass.json",
         "";
     KeyMisspelled = "key.misspelled", Warning, Validation, "an unknown key one or two letters away from a key Wallet knows",

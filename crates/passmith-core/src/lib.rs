@@ -29,6 +29,7 @@ pub mod language;
 pub mod model;
 pub mod package;
 pub mod path;
+pub mod picture;
 pub mod rules;
 pub mod sign;
 pub mod strings;

@@ -324,6 +324,59 @@ pub fn image_size_pt(style: Style, name: &str) -> Option<(u32, u32)> {
     })
 }
 
+/// How Wallet fits a picture into an image slot, which decides how Passmith renders one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImageShape {
+    /// Wallet draws the image filling exactly this box and crops what does not fit (icon,
+    /// strip, background): a picture is rendered to exactly the box, cropped (cover) or padded
+    /// (contain).
+    Fill,
+    /// The image keeps its aspect ratio within the box (logo, footer, personalization logo).
+    Within,
+    /// Within the box, with an aspect ratio (width:height) Wallet keeps between `min` and `max`
+    /// (the thumbnail's 2:3…3:2); a picture outside the range is cropped or padded to it.
+    WithinAspect { min: (u32, u32), max: (u32, u32) },
+}
+
+/// The space Wallet gives an image slot on a style, and how it fits a picture into it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImageBox {
+    /// Width and height in points (= pixels at @1x).
+    pub width_pt: u32,
+    pub height_pt: u32,
+    pub shape: ImageShape,
+}
+
+impl ImageBox {
+    /// Whether Wallet crops a picture that does not have the box's aspect ratio, so the user
+    /// chooses between cover and contain.
+    pub fn crops(self) -> bool {
+        !matches!(self.shape, ImageShape::Within)
+    }
+}
+
+/// The densities Wallet reads (`name.png`, `name@2x.png`, `name@3x.png`).
+pub const IMAGE_SCALES: [u8; 3] = [1, 2, 3];
+
+/// The box and fit of image `name` on `style` (sizes from [`image_size_pt`]); `None` when the
+/// style does not show it or no size is documented.
+pub fn image_box(style: Style, name: &str) -> Option<ImageBox> {
+    let (width_pt, height_pt) = image_size_pt(style, name)?;
+    let shape = match name {
+        "icon" | "strip" | "background" => ImageShape::Fill,
+        "thumbnail" => ImageShape::WithinAspect {
+            min: (2, 3),
+            max: (3, 2),
+        },
+        _ => ImageShape::Within,
+    };
+    Some(ImageBox {
+        width_pt,
+        height_pt,
+        shape,
+    })
+}
+
 /// Keys that only some styles read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StyleKey {
@@ -377,6 +430,23 @@ mod tests {
         assert_eq!(image_size_pt(Style::Coupon, "strip"), Some((375, 144)));
         assert_eq!(image_size_pt(Style::Generic, "strip"), None);
         assert!(shows_image(Style::StoreCard, "personalizationLogo"));
+    }
+
+    #[test]
+    fn image_boxes_follow_the_sizes_and_say_how_wallet_fits_them() {
+        for style in Style::ALL {
+            for name in IMAGE_NAMES {
+                let size = image_box(style, name).map(|b| (b.width_pt, b.height_pt));
+                assert_eq!(size, image_size_pt(style, name), "{name} on {style:?}");
+            }
+        }
+        let strip = image_box(Style::Coupon, "strip").unwrap();
+        assert_eq!(
+            (strip.width_pt, strip.height_pt, strip.shape),
+            (375, 144, ImageShape::Fill)
+        );
+        assert!(strip.crops());
+        assert!(!image_box(Style::Coupon, "logo").unwrap().crops());
     }
 
     #[test]

@@ -16,6 +16,7 @@ mod fuzz_regressions;
 mod google;
 mod hidden_fields;
 mod model_roundtrip;
+mod pictures;
 mod safe_saves;
 mod signing;
 mod validation;

@@ -484,6 +484,13 @@ fn cases() -> Vec<Case> {
                 f.insert("thumbnail@3x.png".into(), png(270, 90));
             }),
         ),
+        case(
+            "file.pass_size",
+            "background@3x.png",
+            with_files(json!({}), |f| {
+                f.insert("background@3x.png".into(), vec![0; 1_000_001]);
+            }),
+        ),
         case("file.unknown", "notes.txt", with_files(json!({}), |f| drop(f.insert("notes.txt".into(), b"todo".to_vec())))),
         case("key.misspelled", "/generic/primaryFields/0/lable", generic(json!({"primaryFields": [{"key": "a", "lable": "Name", "value": "x"}]}))),
         case("strings.unused_key", "fr.lproj/pass.strings", {

@@ -3,15 +3,22 @@
 //! A language choice switches the same editors to the localized files
 //! (`<lang>.lproj/<name>[@2x|@3x].png`) that Wallet prefers over the default image for that
 //! language; a density without a localized file is shown as falling back to the default one.
+//! Each slot shows its size on the current style (from `passmith_core::rules`) and its bytes,
+//! and the panel the whole pass's bytes, flagged above the size validation warns about.
 
 use egui::Ui;
 use passmith_core::PassDocument;
+use passmith_core::Severity;
 use passmith_core::document::{image_file_name, parse_image_path};
+use passmith_core::rules;
+use passmith_core::validate::{PASS_SIZE_WARNING_BYTES, pass_bytes};
 
+use crate::app::command::Command;
 use crate::app::files::DialogRequest;
 use crate::app::style_change;
 use crate::app::theme;
 use crate::app::widgets::{self, Ed};
+use passmith_core::picture::Fit;
 
 const SLOTS: [(&str, &str); 6] = [
     ("icon", "29 × 29 pt, required"),
@@ -80,10 +87,85 @@ fn language_choice_ui(ui: &mut Ui, languages: &[String]) -> Option<String> {
     lang
 }
 
+/// The bytes of `slot`'s files (every density) in `lang`.
+fn slot_bytes(doc: &PassDocument, slot: &str, lang: Option<&str>) -> u64 {
+    (1u8..=3)
+        .filter_map(|scale| doc.files.get(&slot_file(slot, scale, lang)))
+        .map(|b| b.len() as u64)
+        .sum()
+}
+
+/// `12.3 KB`.
+fn kilobytes(bytes: u64) -> String {
+    format!("{:.1} KB", bytes as f64 / 1000.0)
+}
+
+/// The images' and the whole pass's bytes, in the warning colour above the size validation
+/// flags.
+fn totals_ui(ui: &mut Ui, doc: &PassDocument) {
+    let images: u64 = doc
+        .files
+        .iter()
+        .filter(|(p, _)| parse_image_path(p).is_some())
+        .map(|(_, b)| b.len() as u64)
+        .sum();
+    let Some((total, _)) = pass_bytes(doc) else {
+        return;
+    };
+    let text = format!(
+        "Images: {} · whole pass: {}",
+        kilobytes(images),
+        kilobytes(total)
+    );
+    let mut text = egui::RichText::new(text).small();
+    if total > PASS_SIZE_WARNING_BYTES {
+        text = text.color(theme::severity_color(ui.visuals(), Severity::Warning));
+    }
+    ui.label(text);
+}
+
+/// "Choose picture…" for a slot, and Cover / Contain where Wallet crops it; each sends a
+/// command (one undo step).
+fn picture_buttons_ui(
+    ui: &mut Ui,
+    ed: &mut Ed<'_>,
+    style: Option<passmith_core::model::Style>,
+    slot: &str,
+    lang: Option<&str>,
+) {
+    let lang = lang.map(str::to_owned);
+    let choose = Command::ChoosePicture {
+        slot: slot.to_owned(),
+        lang: lang.clone(),
+    };
+    if widgets::named_button_ui(ui, "Choose picture…", &choose.label()).clicked() {
+        ed.send(choose);
+    }
+    let crops = style
+        .and_then(|s| rules::image_box(s, slot))
+        .is_some_and(|b| b.crops());
+    if crops {
+        ui.horizontal(|ui| {
+            for (text, fit) in [("Cover", Fit::Cover), ("Contain", Fit::Contain)] {
+                let command = Command::SetPictureFit {
+                    slot: slot.to_owned(),
+                    lang: lang.clone(),
+                    fit,
+                };
+                if widgets::named_button_ui(ui, text, &command.label()).clicked() {
+                    ed.send(command);
+                }
+            }
+        });
+    }
+}
+
 pub fn ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
-    let shown = doc.pass.style().map(style_change::images).unwrap_or(&[]);
+    let style = doc.pass.style();
+    let shown = style.map(style_change::images).unwrap_or(&[]);
     let languages = doc.languages();
     let lang = language_choice_ui(ui, &languages);
+    totals_ui(ui, doc);
     match &lang {
         None if languages.is_empty() => {
             ui.label(
@@ -126,8 +208,19 @@ pub fn ui(ui: &mut Ui, ed: &mut Ed<'_>, doc: &mut PassDocument) {
         for (slot, size) in SLOTS {
             ui.vertical(|ui| {
                 ui.label(slot);
-                let note = if shown.contains(&slot) { size.to_owned() } else { "not shown by this style".to_owned() };
+                let note = match style.and_then(|s| rules::image_size_pt(s, slot)) {
+                    Some((w, h)) if shown.contains(&slot) => format!("{w} × {h} pt on this style"),
+                    _ if shown.contains(&slot) => size.to_owned(),
+                    _ => "not shown by this style".to_owned(),
+                };
                 ui.label(egui::RichText::new(note).small().weak());
+                let bytes = slot_bytes(doc, slot, lang.as_deref());
+                if bytes > 0 {
+                    ui.label(egui::RichText::new(kilobytes(bytes)).small().weak());
+                }
+                if shown.contains(&slot) {
+                    picture_buttons_ui(ui, ed, style, slot, lang.as_deref());
+                }
             });
             for scale in 1u8..=3 {
                 let file = slot_file(slot, scale, lang.as_deref());

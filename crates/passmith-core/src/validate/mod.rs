@@ -15,6 +15,7 @@
 //! - `relevance`: dates, locations and beacons;
 //! - `web`: web service URL, authentication token, app launch URL;
 //! - `images`: image files, their sizes and which style uses them, other files;
+//! - `size`: the whole pass's size in bytes;
 //! - `localization`: `pass.strings` tables;
 //! - `typos`: unknown keys that look like misspellings of known ones.
 
@@ -24,10 +25,12 @@ mod images;
 mod keys;
 mod localization;
 mod relevance;
+mod size;
 mod typos;
 mod web;
 
 pub use crate::time::{DateError, parse_w3c_date};
+pub use size::{PASS_SIZE_WARNING_BYTES, pass_bytes};
 
 use crate::code::Code;
 use crate::document::PassDocument;
@@ -79,6 +82,7 @@ pub fn validate(doc: &PassDocument, ctx: &ValidationContext) -> Vec<Finding> {
     relevance::check(doc, ctx, &mut out);
     web::check(doc, &mut out);
     images::check(doc, &mut out);
+    size::check(doc, &mut out);
     localization::check(doc, &mut out);
     typos::check(doc, &mut out);
     if let Some(line) = doc.pass_json_comment_line {
