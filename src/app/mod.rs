@@ -12,6 +12,7 @@ pub mod engine;
 pub mod export;
 pub mod files;
 pub mod history;
+pub mod keychain;
 pub mod notice;
 pub mod panels;
 pub mod pictures;

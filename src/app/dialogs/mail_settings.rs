@@ -9,22 +9,13 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::app::files::{DialogRequest, FileDialogs};
+use crate::app::keychain::Secret;
 use crate::app::settings::MailSettings;
 use crate::app::theme;
 use crate::mail::{Retry, Security, SendOptions, SmtpSettings};
 
-const KEYCHAIN_SERVICE: &str = "passmith";
-const KEYCHAIN_USER: &str = "smtp-password";
-
-fn keychain_entry() -> Result<keyring::Entry, String> {
-    keyring::Entry::new(KEYCHAIN_SERVICE, KEYCHAIN_USER).map_err(|e| e.to_string())
-}
-
-fn no_keychain(reason: &str) -> String {
-    format!(
-        "No system keychain is available on this computer ({reason}). The SMTP password is kept only until Passmith closes; you will need to enter it again next time."
-    )
-}
+/// The SMTP password's keychain entry.
+const SMTP_PASSWORD: Secret = Secret::new("smtp-password", "The SMTP password");
 
 /// The window's state; the settings themselves live in [`MailSettings`].
 #[derive(Default)]
@@ -47,31 +38,15 @@ impl MailSettingsDialog {
             return;
         }
         self.password_read = true;
-        let entry = match keychain_entry() {
-            Ok(entry) => entry,
-            Err(e) => {
-                self.keychain_note = Some(no_keychain(&e));
-                return;
-            }
-        };
-        match entry.get_password() {
-            Ok(p) => {
-                if self.password.is_empty() {
-                    self.password = p;
-                }
-            }
-            Err(keyring::Error::NoEntry) => {}
-            Err(e) => self.keychain_note = Some(no_keychain(&e.to_string())),
+        match SMTP_PASSWORD.read() {
+            Ok(Some(p)) if self.password.is_empty() => self.password = p,
+            Ok(_) => {}
+            Err(note) => self.keychain_note = Some(note),
         }
     }
 
     fn save_password(&mut self) {
-        let saved = keychain_entry()
-            .and_then(|e| e.set_password(&self.password).map_err(|e| e.to_string()));
-        self.keychain_note = Some(match saved {
-            Ok(()) => "SMTP password saved in the system keychain.".to_owned(),
-            Err(e) => no_keychain(&e),
-        });
+        self.keychain_note = Some(SMTP_PASSWORD.save(&self.password));
     }
 
     /// The server to send through, or what to fill in first (in the window's words).

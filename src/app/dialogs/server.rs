@@ -11,13 +11,14 @@ use passmith_core::Pass;
 
 use crate::app::command::Command;
 use crate::app::engine;
+use crate::app::keychain::Secret;
 use crate::app::notice::Notice;
 use crate::app::settings::Settings;
 use crate::app::theme;
 use crate::upload::{UploadError, Uploaded};
 
-const KEYCHAIN_SERVICE: &str = "passmith";
-const KEYCHAIN_USER: &str = "update-server-api-key";
+/// The API key's keychain entry.
+const API_KEY: Secret = Secret::new("update-server-api-key", "The API key");
 
 /// What a background call ended with.
 #[derive(Debug)]
@@ -51,16 +52,6 @@ pub struct ServerPanel {
     pub last_upload: Option<Uploaded>,
     /// Devices queued by the last successful push.
     pub last_push: Option<u64>,
-}
-
-fn keychain_entry() -> Result<keyring::Entry, String> {
-    keyring::Entry::new(KEYCHAIN_SERVICE, KEYCHAIN_USER).map_err(|e| e.to_string())
-}
-
-fn no_keychain(reason: &str) -> String {
-    format!(
-        "No system keychain is available on this computer ({reason}). The API key is kept only until Passmith closes; you will need to enter it again next time."
-    )
 }
 
 /// `webServiceURL` for passes served by this server: its URL plus the path prefix (default `/`).
@@ -136,34 +127,16 @@ impl ServerPanel {
             return;
         }
         self.key_read = true;
-        let entry = match keychain_entry() {
-            Ok(entry) => entry,
-            Err(e) => {
-                self.keychain_note = Some(no_keychain(&e));
-                return;
-            }
-        };
-        match entry.get_password() {
-            Ok(key) => {
-                if self.api_key.is_empty() {
-                    self.api_key = key;
-                }
-            }
-            // Never saved: nothing to say.
-            Err(keyring::Error::NoEntry) => {}
-            Err(e) => self.keychain_note = Some(no_keychain(&e.to_string())),
+        match API_KEY.read() {
+            Ok(Some(key)) if self.api_key.is_empty() => self.api_key = key,
+            // Never saved, or typed already: nothing to say.
+            Ok(_) => {}
+            Err(note) => self.keychain_note = Some(note),
         }
     }
 
     fn save_key(&mut self) {
-        let saved = keychain_entry().and_then(|e| {
-            e.set_password(self.api_key.trim())
-                .map_err(|e| e.to_string())
-        });
-        self.keychain_note = Some(match saved {
-            Ok(()) => "API key saved in the system keychain.".to_owned(),
-            Err(e) => no_keychain(&e),
-        });
+        self.keychain_note = Some(API_KEY.save(self.api_key.trim()));
     }
 
     /// What the running call is doing ("Uploading the pass…"), shown beside the spinner.
