@@ -99,7 +99,7 @@ impl GoogleClient {
     ) -> Result<Synced, SyncError> {
         let object_resource = google_type.object_resource();
         let object_id = id_of(object);
-        let object_url = self.url(&[&object_resource, object_id])?;
+        let object_url = self.url(&[object_resource.as_str(), object_id])?;
         if known {
             let (status, text) = self.send(reqwest::Method::PATCH, &object_url, object).await?;
             match status {
@@ -109,12 +109,12 @@ impl GoogleClient {
             }
         }
         let class_resource = google_type.class_resource();
-        let class_url = self.url(&[&class_resource])?;
+        let class_url = self.url(&[class_resource.as_str()])?;
         let (status, text) = self.send(reqwest::Method::POST, &class_url, class).await?;
         if status != 200 && status != 409 {
             return Err(judge(status, &text, &class_resource, id_of(class)));
         }
-        let insert_url = self.url(&[&object_resource])?;
+        let insert_url = self.url(&[object_resource.as_str()])?;
         let (status, text) = self.send(reqwest::Method::POST, &insert_url, object).await?;
         match status {
             200 => Ok(Synced::Inserted),
