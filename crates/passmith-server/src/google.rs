@@ -63,11 +63,10 @@ impl GoogleClient {
             path: path.clone(),
             source,
         })?;
-        let mut key =
-            ServiceAccountKey::from_json(&bytes).map_err(|e| GoogleSetupError::Key {
-                path,
-                reason: e.to_string(),
-            })?;
+        let mut key = ServiceAccountKey::from_json(&bytes).map_err(|e| GoogleSetupError::Key {
+            path,
+            reason: e.to_string(),
+        })?;
         if let Some(url) = &cfg.token_url {
             key.token_uri = url.clone();
         }
@@ -101,7 +100,9 @@ impl GoogleClient {
         let object_id = id_of(object);
         let object_url = self.url(&[object_resource.as_str(), object_id])?;
         if known {
-            let (status, text) = self.send(reqwest::Method::PATCH, &object_url, object).await?;
+            let (status, text) = self
+                .send(reqwest::Method::PATCH, &object_url, object)
+                .await?;
             match status {
                 200 => return Ok(Synced::Patched),
                 404 => {}
@@ -115,12 +116,16 @@ impl GoogleClient {
             return Err(judge(status, &text, &class_resource, id_of(class)));
         }
         let insert_url = self.url(&[object_resource.as_str()])?;
-        let (status, text) = self.send(reqwest::Method::POST, &insert_url, object).await?;
+        let (status, text) = self
+            .send(reqwest::Method::POST, &insert_url, object)
+            .await?;
         match status {
             200 => Ok(Synced::Inserted),
             409 => {
                 // Made by someone else (a save link, `passmith google --insert`): update it.
-                let (status, text) = self.send(reqwest::Method::PATCH, &object_url, object).await?;
+                let (status, text) = self
+                    .send(reqwest::Method::PATCH, &object_url, object)
+                    .await?;
                 match status {
                     200 => Ok(Synced::Patched),
                     _ => Err(judge(status, &text, &object_resource, object_id)),
@@ -267,7 +272,8 @@ mod tests {
         assert!(matches!(judge(503, "", "r", "i"), SyncError::Retry(_)));
         assert!(matches!(judge(429, "", "r", "i"), SyncError::Retry(_)));
         assert!(matches!(judge(401, "", "r", "i"), SyncError::Retry(_)));
-        let SyncError::Refused(m) = judge(403, r#"{"error":{"message":"no"}}"#, "genericObject", "1.a")
+        let SyncError::Refused(m) =
+            judge(403, r#"{"error":{"message":"no"}}"#, "genericObject", "1.a")
         else {
             panic!("403 is final");
         };

@@ -127,7 +127,11 @@ fn map(data: &[u8], issuer_id: String) -> Result<passmith_core::google::Mapped, 
     }
 }
 
-fn verdict(m: &Metrics, job: &GoogleJob, outcome: Option<Result<Synced, SyncError>>) -> GoogleFinish {
+fn verdict(
+    m: &Metrics,
+    job: &GoogleJob,
+    outcome: Option<Result<Synced, SyncError>>,
+) -> GoogleFinish {
     let pass = format!("{} {}", job.pass_type_id, job.serial);
     match outcome {
         None => GoogleFinish::Gone,

@@ -235,7 +235,10 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
                 issuer_id: g.issuer_id.clone(),
                 stopping: stopping.clone(),
             };
-            (Some(wake), Some(tokio::spawn(google_worker::run(settings, client))))
+            (
+                Some(wake),
+                Some(tokio::spawn(google_worker::run(settings, client))),
+            )
         }
         None => {
             tracing::info!("no --google-key: passes are not sent to Google Wallet");

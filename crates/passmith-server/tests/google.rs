@@ -140,11 +140,22 @@ fn refusal(fake: &Fake, headers: &HeaderMap) -> Option<(StatusCode, axum::Json<V
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .unwrap_or("");
-    if !fake.tokens_issued.lock().unwrap().iter().any(|t| t == bearer) {
+    if !fake
+        .tokens_issued
+        .lock()
+        .unwrap()
+        .iter()
+        .any(|t| t == bearer)
+    {
         return Some(answer(401, json!({"error": {"message": "bad token"}})));
     }
     let scripted = fake.script.lock().unwrap().pop_front();
-    scripted.map(|s| answer(s, json!({"error": {"code": s, "message": format!("scripted {s}")}})))
+    scripted.map(|s| {
+        answer(
+            s,
+            json!({"error": {"code": s, "message": format!("scripted {s}")}}),
+        )
+    })
 }
 
 async fn insert(
@@ -165,7 +176,10 @@ async fn insert(
     }
     let id = format!("{resource}/{}", body["id"].as_str().unwrap_or(""));
     if !fake.ids.lock().unwrap().insert(id) {
-        return answer(409, json!({"error": {"message": "Resource already exists."}}));
+        return answer(
+            409,
+            json!({"error": {"message": "Resource already exists."}}),
+        );
     }
     answer(200, body)
 }
@@ -186,7 +200,12 @@ async fn update(
     if let Some(r) = refusal(&fake, &headers) {
         return r;
     }
-    if !fake.ids.lock().unwrap().contains(&format!("{resource}/{id}")) {
+    if !fake
+        .ids
+        .lock()
+        .unwrap()
+        .contains(&format!("{resource}/{id}"))
+    {
         return answer(404, json!({"error": {"message": "not found"}}));
     }
     answer(200, body)
@@ -272,7 +291,12 @@ async fn a_changed_pass_patches_its_google_object_exactly_once() {
             patch.body["classId"],
             format!("{ISSUER}.com.example.passmith")
         );
-        assert_eq!(calls.len(), 4, "one token exchange for all: {:?}", google.lines());
+        assert_eq!(
+            calls.len(),
+            4,
+            "one token exchange for all: {:?}",
+            google.lines()
+        );
         assert_eq!(patch.authorization, "Bearer ya29.server-fake-1");
 
         // The token came from a JWT-bearer assertion the service account signed for the
@@ -333,7 +357,10 @@ async fn google_errors_are_retried_or_failed_and_reported_per_pass() {
             "POST /walletobjects/v1/genericObject",
         ]
     );
-    assert_eq!(google_status(&server, "G-2").await["lastError"], Value::Null);
+    assert_eq!(
+        google_status(&server, "G-2").await["lastError"],
+        Value::Null
+    );
 
     // A 403 is final: failed, with Google's message, and the pass's other data unchanged.
     google.script(&[403]);
@@ -341,15 +368,25 @@ async fn google_errors_are_retried_or_failed_and_reported_per_pass() {
     assert!(eventually(10, || state_is(&server, "G-2", "failed")).await);
     let status = google_status(&server, "G-2").await;
     let error = status["lastError"].as_str().unwrap();
-    assert!(error.contains("403") && error.contains("scripted 403"), "{error}");
+    assert!(
+        error.contains("403") && error.contains("scripted 403"),
+        "{error}"
+    );
     let metrics = server.metrics().await;
-    assert!(metrics.contains("passmith_google_patches_total{result=\"retried\"} 1"), "{metrics}");
+    assert!(
+        metrics.contains("passmith_google_patches_total{result=\"retried\"} 1"),
+        "{metrics}"
+    );
     assert!(metrics.contains("passmith_google_patches_total{result=\"failed\"} 1"));
 
     // The next change syncs again.
     assert_eq!(server.upload(make_pkpass("G-2", 3, &service)).await.0, 200);
     assert!(eventually(10, || state_is(&server, "G-2", "synced")).await);
-    let patches = google.calls().iter().filter(|c| c.method == "PATCH").count();
+    let patches = google
+        .calls()
+        .iter()
+        .filter(|c| c.method == "PATCH")
+        .count();
     assert_eq!(patches, 2, "{:?}", google.lines());
 }
 

@@ -327,7 +327,11 @@ fn the_help_and_the_openapi_document_match_the_code() {
     let states: Vec<passmith_api::GoogleState> =
         serde_json::from_value(schemas["GoogleStatus"]["properties"]["state"]["enum"].clone())
             .unwrap();
-    assert_eq!(states.len(), 4, "every documented state is one the code knows");
+    assert_eq!(
+        states.len(),
+        4,
+        "every documented state is one the code knows"
+    );
     for field in ["lastError", "updatedAt"] {
         assert!(schemas["GoogleStatus"]["properties"][field].is_object());
     }

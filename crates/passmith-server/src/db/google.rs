@@ -109,7 +109,11 @@ impl Db {
     }
 
     /// Records how one job went.
-    pub async fn finish_google(&self, job: &GoogleJob, finish: &GoogleFinish) -> Result<(), DbError> {
+    pub async fn finish_google(
+        &self,
+        job: &GoogleJob,
+        finish: &GoogleFinish,
+    ) -> Result<(), DbError> {
         let _w = self.writer().await;
         let act = "record a Google sync";
         let now = now_secs();
