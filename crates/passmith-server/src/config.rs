@@ -377,6 +377,45 @@ mod tests {
     }
 
     #[test]
+    fn google_settings_come_from_flags_or_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let cfg = dir.path().join("server.toml");
+        std::fs::write(
+            &cfg,
+            "google-key = \"sa.json\"\ngoogle-issuer-id = \" 3388 \"\ngoogle-token-url = \"http://127.0.0.1:9/token/\"\n",
+        )
+        .unwrap();
+        let c = Args::try_parse_from(["passmith-server", "--config", cfg.to_str().unwrap()])
+            .unwrap()
+            .resolve()
+            .unwrap();
+        let g = c.google.unwrap();
+        assert_eq!(g.key, PathBuf::from("sa.json"));
+        assert_eq!(g.issuer_id, "3388");
+        assert_eq!(g.api_base, GOOGLE_API_BASE);
+        assert_eq!(g.token_url.as_deref(), Some("http://127.0.0.1:9/token"));
+        assert!(Args::default().resolve().unwrap().google.is_none());
+        let err = Args::try_parse_from(["passmith-server", "--google-key", "sa.json"])
+            .unwrap()
+            .resolve()
+            .unwrap_err();
+        assert!(matches!(err, ConfigError::GoogleIssuerMissing), "{err}");
+        let err = Args::try_parse_from([
+            "passmith-server",
+            "--google-key",
+            "sa.json",
+            "--google-issuer-id",
+            "1",
+            "--google-api-base",
+            "walletobjects",
+        ])
+        .unwrap()
+        .resolve()
+        .unwrap_err();
+        assert!(err.to_string().contains("--google-api-base"), "{err}");
+    }
+
+    #[test]
     fn unknown_file_keys_are_reported() {
         let dir = tempfile::tempdir().unwrap();
         let cfg = dir.path().join("server.toml");

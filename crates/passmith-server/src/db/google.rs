@@ -206,3 +206,64 @@ impl Db {
         row.try_get(0).map_err(sql("count queued Google syncs"))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::NewPass;
+
+    fn version(content: &'static str) -> NewPass<'static> {
+        NewPass {
+            pass_type_id: "pass.t",
+            serial: "s1",
+            auth_token_sha256: "aa",
+            content_sha256: content,
+            data: b"x",
+            google: true,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_queued_sync_is_coalesced_and_a_change_in_flight_is_sent_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::connect(dir.path().join("g.db").to_str().unwrap())
+            .await
+            .unwrap();
+        db.upsert_pass(&version("c1")).await.unwrap();
+        db.upsert_pass(&version("c2")).await.unwrap();
+        // Identical content queues nothing more.
+        db.upsert_pass(&version("c2")).await.unwrap();
+        let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM google_outbox")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+        assert_eq!(rows, 1, "one row per pass, whatever the number of changes");
+
+        let jobs = db.claim_google(10, 60).await.unwrap();
+        assert_eq!(jobs.len(), 1);
+        assert_eq!((jobs[0].generation, jobs[0].inserted), (1, false));
+        assert!(db.claim_google(10, 60).await.unwrap().is_empty(), "leased");
+
+        // Changed while in flight: the sync of the old generation does not settle the row.
+        db.upsert_pass(&version("c3")).await.unwrap();
+        db.finish_google(&jobs[0], &GoogleFinish::Synced)
+            .await
+            .unwrap();
+        let pass = db.get_pass("pass.t", "s1").await.unwrap().unwrap();
+        assert_eq!(pass.google.unwrap().state, "pending");
+        let again = db.claim_google(10, 60).await.unwrap();
+        assert_eq!(again.len(), 1);
+        assert!(again[0].inserted, "Google has the object now: patch first");
+        db.finish_google(&again[0], &GoogleFinish::Failed("403".into()))
+            .await
+            .unwrap();
+        let g = db.get_pass("pass.t", "s1").await.unwrap().unwrap().google;
+        assert_eq!(
+            g.map(|g| (g.state, g.last_error)),
+            Some(("failed".into(), Some("403".into())))
+        );
+        // Deleting the pass removes its Google row.
+        assert!(db.delete_pass("pass.t", "s1").await.unwrap());
+        assert_eq!(db.google_pending().await.unwrap(), 0);
+    }
+}
