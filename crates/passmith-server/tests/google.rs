@@ -388,6 +388,38 @@ async fn google_errors_are_retried_or_failed_and_reported_per_pass() {
         .filter(|c| c.method == "PATCH")
         .count();
     assert_eq!(patches, 2, "{:?}", google.lines());
+
+    // The object was deleted on Google's side: the PATCH gets 404, so it is inserted again
+    // (the class exists: 409 is fine).
+    google
+        .fake
+        .ids
+        .lock()
+        .unwrap()
+        .retain(|id| !id.starts_with("genericObject/"));
+    let before = google.calls().len();
+    assert_eq!(server.upload(make_pkpass("G-2", 4, &service)).await.0, 200);
+    assert!(
+        eventually(10, || async {
+            google.calls().len() >= before + 3 && state_is(&server, "G-2", "synced").await
+        })
+        .await,
+        "{:?}",
+        google.lines()
+    );
+    assert_eq!(
+        google.lines()[before..],
+        [
+            format!("PATCH /walletobjects/v1/genericObject/{}", object_id("G-2")),
+            "POST /walletobjects/v1/genericClass".to_owned(),
+            "POST /walletobjects/v1/genericObject".to_owned(),
+        ]
+    );
+    let metrics = server.metrics().await;
+    assert!(
+        metrics.contains("passmith_google_patches_total{result=\"inserted\"} 2"),
+        "{metrics}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
