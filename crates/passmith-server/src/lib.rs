@@ -3,7 +3,8 @@
 //!
 //! Layout: [`web`] answers Wallet, [`api`] answers the designer and scripts, [`db`] owns every
 //! query (SQLite or PostgreSQL), [`worker`] drains the push outbox through an
-//! [`apns::PushSender`].
+//! [`apns::PushSender`], and with `--google-key` [`google_worker`] drains the Google outbox
+//! through a [`google::GoogleClient`].
 
 pub mod api;
 pub mod apns;

@@ -438,3 +438,24 @@ async fn without_a_google_key_nothing_is_queued_and_the_status_is_off() {
     let seeder = Seeder::connect(&db).await;
     assert_eq!(seeder.scalar("SELECT COUNT(*) FROM google_outbox").await, 0);
 }
+
+#[test]
+fn a_file_that_is_not_a_service_account_key_stops_the_start_with_the_cause() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("sa.json");
+    std::fs::write(&key, r#"{"client_email": "a@b.example"}"#).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_passmith-server"))
+        .args(["--listen", "127.0.0.1:0", "--db"])
+        .arg(format!("sqlite://{}", dir.path().join("p.db").display()))
+        .arg("--google-key")
+        .arg(&key)
+        .args(["--google-issuer-id", ISSUER])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("is not a service-account key") && stderr.contains("private_key"),
+        "{stderr}"
+    );
+}
