@@ -84,6 +84,39 @@ pub struct PassInfo {
     pub update_tag: String,
     /// HTTP-date of the current version.
     pub last_modified: String,
+    /// Where the pass stands with Google Wallet (`off` from servers without a Google key, and
+    /// from servers older than Google sync).
+    #[serde(default)]
+    pub google: GoogleStatus,
+}
+
+/// Whether the pass's Google Wallet object has the pass's current version.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum GoogleState {
+    /// The server has no Google service-account key, or the pass was not changed since it got
+    /// one: nothing is sent to Google.
+    #[default]
+    Off,
+    /// A patch (or insert) of the current version is queued or being retried.
+    Pending,
+    /// Google has the current version.
+    Synced,
+    /// Google refused the current version, or every retry failed (see `lastError`).
+    Failed,
+}
+
+/// The `google` part of [`PassInfo`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GoogleStatus {
+    pub state: GoogleState,
+    /// Why the last attempt failed (also while a retry is pending).
+    #[serde(default)]
+    pub last_error: Option<String>,
+    /// RFC 3339 instant of the last change of state or error.
+    #[serde(default)]
+    pub updated_at: Option<String>,
 }
 
 /// `GET /api/v1/passes`.

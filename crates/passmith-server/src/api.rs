@@ -14,7 +14,9 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, put};
-use passmith_api::{Deleted, PassInfo, PassList, PushQueued, UploadResult};
+use passmith_api::{
+    Deleted, GoogleState, GoogleStatus, PassInfo, PassList, PushQueued, UploadResult,
+};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::AppState;
@@ -61,7 +63,7 @@ impl FromRequestParts<AppState> for UploadSlot {
     }
 }
 
-fn describe(p: &StoredPass) -> PassInfo {
+fn describe(p: &StoredPass, google_on: bool) -> PassInfo {
     let modified =
         std::time::UNIX_EPOCH + std::time::Duration::from_secs(p.modified_at.max(0) as u64);
     PassInfo {
@@ -70,6 +72,20 @@ fn describe(p: &StoredPass) -> PassInfo {
         registrations: p.registrations,
         update_tag: p.update_seq.to_string(),
         last_modified: httpdate::fmt_http_date(modified),
+        google: match (&p.google, google_on) {
+            (Some(g), true) => GoogleStatus {
+                state: match g.state.as_str() {
+                    "synced" => GoogleState::Synced,
+                    "failed" => GoogleState::Failed,
+                    _ => GoogleState::Pending,
+                },
+                last_error: g.last_error.clone(),
+                updated_at: passmith_core::time::Timestamp::from_second(g.updated_at)
+                    .ok()
+                    .map(|t| t.to_string()),
+            },
+            _ => GoogleStatus::default(),
+        },
     }
 }
 
@@ -112,6 +128,7 @@ async fn upload(
             auth_token_sha256: &token_hash,
             content_sha256: &pass.content_sha256,
             data: &body,
+            google: state.wake_google.is_some(),
         })
         .await?;
     let (status, changed, queued) = match outcome {
@@ -129,6 +146,9 @@ async fn upload(
     }
     if queued > 0 {
         state.wake_worker.notify_one();
+    }
+    if changed && let Some(wake) = &state.wake_google {
+        wake.notify_one();
     }
     let registrations = state
         .db
@@ -169,7 +189,10 @@ async fn upload(
 async fn list(State(state): State<AppState>, _: ApiKey) -> Result<Json<PassList>, ApiError> {
     let passes = state.db.list_passes().await?;
     Ok(Json(PassList {
-        passes: passes.iter().map(describe).collect(),
+        passes: passes
+            .iter()
+            .map(|p| describe(p, state.wake_google.is_some()))
+            .collect(),
     }))
 }
 
@@ -204,7 +227,7 @@ async fn fetch(
         .get_pass(&r.pass_type, &r.serial)
         .await?
         .ok_or_else(|| not_found(r))?;
-    Ok(Json(describe(&p)).into_response())
+    Ok(Json(describe(&p, state.wake_google.is_some())).into_response())
 }
 
 async fn remove(

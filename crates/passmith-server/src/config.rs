@@ -90,7 +90,35 @@ pub struct Args {
     /// together); 0 = off. Default 600.
     #[arg(long, env = "PASSMITH_SERVER_SHARE_RATE_LIMIT")]
     pub share_rate_limit: Option<u32>,
+    /// Google service-account key (JSON, as Google Cloud downloads it). With it, every changed
+    /// pass also patches its Google Wallet object; without it nothing is sent to Google.
+    #[arg(long, env = "PASSMITH_SERVER_GOOGLE_KEY")]
+    pub google_key: Option<PathBuf>,
+    /// Google Wallet issuer ID (digits, from the Google Pay & Wallet Console); needed with
+    /// --google-key.
+    #[arg(long, env = "PASSMITH_SERVER_GOOGLE_ISSUER_ID")]
+    pub google_issuer_id: Option<String>,
+    /// Google Wallet REST API base URL. Default https://walletobjects.googleapis.com/walletobjects/v1.
+    #[arg(long, env = "PASSMITH_SERVER_GOOGLE_API_BASE")]
+    pub google_api_base: Option<String>,
+    /// OAuth2 token endpoint. Default: the key file's token_uri (Google's).
+    #[arg(long, env = "PASSMITH_SERVER_GOOGLE_TOKEN_URL")]
+    pub google_token_url: Option<String>,
 }
+
+/// Google Wallet sync settings (present when `--google-key` is given).
+#[derive(Debug, Clone)]
+pub struct GoogleConfig {
+    pub key: PathBuf,
+    pub issuer_id: String,
+    /// Without a trailing slash.
+    pub api_base: String,
+    /// None: the key file's `token_uri`.
+    pub token_url: Option<String>,
+}
+
+/// Google's Wallet REST API.
+pub const GOOGLE_API_BASE: &str = "https://walletobjects.googleapis.com/walletobjects/v1";
 
 /// Settings after merging flags, environment, file and defaults.
 #[derive(Debug, Clone)]
@@ -118,6 +146,8 @@ pub struct Config {
     /// `--public-url` without a trailing slash; None: from the request (see [`Args::public_url`]).
     pub public_url: Option<String>,
     pub share_rate_limit: u32,
+    /// None: no Google key, nothing is sent to Google.
+    pub google: Option<GoogleConfig>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -136,6 +166,12 @@ pub enum ConfigError {
         "--public-url {0:?} is not an http:// or https:// URL (e.g. https://passes.example.com)"
     )]
     BadPublicUrl(String),
+    #[error(
+        "--google-key needs --google-issuer-id: the issuer ID (digits) from the Google Pay & Wallet Console"
+    )]
+    GoogleIssuerMissing,
+    #[error("--{flag} {url:?} is not an http:// or https:// URL")]
+    BadGoogleUrl { flag: &'static str, url: String },
 }
 
 fn read_secret(path: &Path) -> Result<String, ConfigError> {
@@ -206,7 +242,38 @@ impl Args {
             Some(raw) => Some(normalize_public_url(&raw).ok_or(ConfigError::BadPublicUrl(raw))?),
             None => None,
         };
+        let google = match a.google_key.or(file.google_key) {
+            Some(key) => {
+                let issuer_id = a
+                    .google_issuer_id
+                    .or(file.google_issuer_id)
+                    .map(|s| s.trim().to_owned())
+                    .filter(|s| !s.is_empty())
+                    .ok_or(ConfigError::GoogleIssuerMissing)?;
+                let url = |flag: &'static str, raw: String| {
+                    normalize_public_url(&raw).ok_or(ConfigError::BadGoogleUrl { flag, url: raw })
+                };
+                let api_base = url(
+                    "google-api-base",
+                    a.google_api_base
+                        .or(file.google_api_base)
+                        .unwrap_or_else(|| GOOGLE_API_BASE.into()),
+                )?;
+                let token_url = match a.google_token_url.or(file.google_token_url) {
+                    Some(raw) => Some(url("google-token-url", raw)?),
+                    None => None,
+                };
+                Some(GoogleConfig {
+                    key,
+                    issuer_id,
+                    api_base,
+                    token_url,
+                })
+            }
+            None => None,
+        };
         Ok(Config {
+            google,
             public_url,
             share_rate_limit: a.share_rate_limit.or(file.share_rate_limit).unwrap_or(600),
             listen: a
@@ -307,6 +374,45 @@ mod tests {
         assert_eq!(c.api_key.as_deref(), Some("secret-key"));
         assert_eq!(c.path_prefix, "/passkit");
         assert_eq!(c.push_concurrency, 1000);
+    }
+
+    #[test]
+    fn google_settings_come_from_flags_or_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let cfg = dir.path().join("server.toml");
+        std::fs::write(
+            &cfg,
+            "google-key = \"sa.json\"\ngoogle-issuer-id = \" 3388 \"\ngoogle-token-url = \"http://127.0.0.1:9/token/\"\n",
+        )
+        .unwrap();
+        let c = Args::try_parse_from(["passmith-server", "--config", cfg.to_str().unwrap()])
+            .unwrap()
+            .resolve()
+            .unwrap();
+        let g = c.google.unwrap();
+        assert_eq!(g.key, PathBuf::from("sa.json"));
+        assert_eq!(g.issuer_id, "3388");
+        assert_eq!(g.api_base, GOOGLE_API_BASE);
+        assert_eq!(g.token_url.as_deref(), Some("http://127.0.0.1:9/token"));
+        assert!(Args::default().resolve().unwrap().google.is_none());
+        let err = Args::try_parse_from(["passmith-server", "--google-key", "sa.json"])
+            .unwrap()
+            .resolve()
+            .unwrap_err();
+        assert!(matches!(err, ConfigError::GoogleIssuerMissing), "{err}");
+        let err = Args::try_parse_from([
+            "passmith-server",
+            "--google-key",
+            "sa.json",
+            "--google-issuer-id",
+            "1",
+            "--google-api-base",
+            "walletobjects",
+        ])
+        .unwrap()
+        .resolve()
+        .unwrap_err();
+        assert!(err.to_string().contains("--google-api-base"), "{err}");
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //!
 //! Layout: [`web`] answers Wallet, [`api`] answers the designer and scripts, [`db`] owns every
 //! query (SQLite or PostgreSQL), [`worker`] drains the push outbox through an
-//! [`apns::PushSender`].
+//! [`apns::PushSender`], and with `--google-key` [`google_worker`] drains the Google outbox
+//! through a [`google::GoogleClient`].
 
 pub mod api;
 pub mod apns;
@@ -13,6 +14,8 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod extract;
+pub mod google;
+pub mod google_worker;
 pub mod logging;
 pub mod metrics;
 pub mod pkpass;
@@ -52,6 +55,8 @@ pub struct AppState {
     pub public_url: Option<String>,
     /// Download pages' documents and previews, per pass version.
     pub page_cache: Arc<share::PageCache>,
+    /// Wakes the Google worker; None without `--google-key` (nothing is sent to Google).
+    pub wake_google: Option<Arc<Notify>>,
 }
 
 const OPENAPI: &str = include_str!("openapi.json");
@@ -125,12 +130,16 @@ async fn readyz(State(state): State<AppState>) -> Response {
 
 async fn metrics_text(State(state): State<AppState>) -> Response {
     let outbox = state.db.outbox_len().await.ok();
+    let google = match state.wake_google {
+        Some(_) => state.db.google_pending().await.ok(),
+        None => None,
+    };
     (
         [(
             header::CONTENT_TYPE,
             HeaderValue::from_static("text/plain; version=0.0.4"),
         )],
-        state.metrics.render(outbox),
+        state.metrics.render(outbox, google),
     )
         .into_response()
 }
@@ -160,6 +169,8 @@ pub enum StartError {
     Db(#[from] db::DbError),
     #[error(transparent)]
     Apns(#[from] apns::ApnsSetupError),
+    #[error(transparent)]
+    Google(#[from] google::GoogleSetupError),
     #[error("could not read {path}: {source}")]
     Read {
         path: String,
@@ -183,6 +194,8 @@ pub struct Running {
     pub serve: tokio::task::JoinHandle<std::io::Result<()>>,
     /// Ends when the push worker has recorded its last batch and returned its leases.
     pub worker: tokio::task::JoinHandle<()>,
+    /// The Google worker (with `--google-key`): ends like `worker`.
+    pub google_worker: Option<tokio::task::JoinHandle<()>>,
     stop: watch::Sender<bool>,
 }
 
@@ -208,6 +221,31 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
     let metrics = Arc::new(metrics::Metrics::default());
     let wake = Arc::new(Notify::new());
     let (stop, stopping) = watch::channel(false);
+    let poll = Duration::from_millis(config.outbox_poll_ms.max(10));
+    let (wake_google, google_worker) = match &config.google {
+        Some(g) => {
+            let client = google::GoogleClient::new(g)?;
+            tracing::info!(service_account = %client.client_email(), issuer_id = %g.issuer_id, api = %g.api_base,
+                "Google Wallet sync on: changed passes also patch their Google object");
+            let wake = Arc::new(Notify::new());
+            let settings = google_worker::Settings {
+                db: db.clone(),
+                metrics: metrics.clone(),
+                wake: wake.clone(),
+                poll,
+                issuer_id: g.issuer_id.clone(),
+                stopping: stopping.clone(),
+            };
+            (
+                Some(wake),
+                Some(tokio::spawn(google_worker::run(settings, client))),
+            )
+        }
+        None => {
+            tracing::info!("no --google-key: passes are not sent to Google Wallet");
+            (None, None)
+        }
+    };
     let limits = Arc::new(ratelimit::Limits::new(
         ratelimit::LimitSettings {
             device: config.rate_limit,
@@ -229,6 +267,7 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
         stopping: stopping.clone(),
         public_url: config.public_url.clone(),
         page_cache: Arc::default(),
+        wake_google,
     };
     if config.public_url.is_none() {
         tracing::warn!(
@@ -238,7 +277,6 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
     if config.api_key.is_none() {
         tracing::warn!("no --api-key-file: the management API (/api/v1) refuses every request");
     }
-    let poll = Duration::from_millis(config.outbox_poll_ms.max(10));
     let settings = worker::Settings {
         db: db.clone(),
         metrics: metrics.clone(),
@@ -302,6 +340,7 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
         db,
         serve,
         worker,
+        google_worker,
         stop,
     })
 }

@@ -31,6 +31,9 @@ async fn main() -> anyhow::Result<()> {
     let drained = tokio::time::timeout(timeout, async {
         let served = (&mut running.serve).await;
         let _ = (&mut running.worker).await;
+        if let Some(google) = running.google_worker.as_mut() {
+            let _ = google.await;
+        }
         served
     })
     .await;

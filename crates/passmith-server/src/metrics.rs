@@ -18,6 +18,10 @@ pub struct Metrics {
     pub pass_updates: AtomicU64,
     pub apns_halted: AtomicU64,
     pub rate_limited: AtomicU64,
+    pub google_patched: AtomicU64,
+    pub google_inserted: AtomicU64,
+    pub google_retried: AtomicU64,
+    pub google_failed: AtomicU64,
 }
 
 impl Metrics {
@@ -27,7 +31,7 @@ impl Metrics {
         }
     }
 
-    pub fn render(&self, outbox_len: Option<i64>) -> String {
+    pub fn render(&self, outbox_len: Option<i64>, google_pending: Option<i64>) -> String {
         let mut out = String::new();
         out.push_str("# HELP passmith_http_requests_total HTTP requests by route and status.\n");
         out.push_str("# TYPE passmith_http_requests_total counter\n");
@@ -94,6 +98,25 @@ impl Metrics {
             "# HELP passmith_apns_halted 1 when APNs refused the certificate and sending stopped.\n# TYPE passmith_apns_halted gauge\npassmith_apns_halted {}",
             self.apns_halted.load(Ordering::Relaxed)
         );
+        out.push_str("# HELP passmith_google_patches_total Google Wallet object syncs by result: patched, inserted (new on Google), retried (429, 5xx, no connection), failed (refused, or out of tries).\n# TYPE passmith_google_patches_total counter\n");
+        for (result, v) in [
+            ("patched", &self.google_patched),
+            ("inserted", &self.google_inserted),
+            ("retried", &self.google_retried),
+            ("failed", &self.google_failed),
+        ] {
+            let _ = writeln!(
+                out,
+                "passmith_google_patches_total{{result=\"{result}\"}} {}",
+                v.load(Ordering::Relaxed)
+            );
+        }
+        if let Some(n) = google_pending {
+            let _ = writeln!(
+                out,
+                "# HELP passmith_google_pending Google Wallet syncs waiting or being retried.\n# TYPE passmith_google_pending gauge\npassmith_google_pending {n}"
+            );
+        }
         if let Some(n) = outbox_len {
             let _ = writeln!(
                 out,

@@ -18,7 +18,7 @@ use crate::db::{Db, Finish, OutboxItem, now_secs};
 use crate::metrics::Metrics;
 
 /// After this many tries a push is dropped; the device still updates on its own schedule.
-const MAX_ATTEMPTS: i64 = 8;
+pub(crate) const MAX_ATTEMPTS: i64 = 8;
 /// Rows claimed per round.
 const BATCH: i64 = 2000;
 /// Results recorded per transaction.
@@ -37,7 +37,7 @@ pub struct Settings {
     pub stopping: watch::Receiver<bool>,
 }
 
-fn backoff(attempts: i64) -> i64 {
+pub(crate) fn backoff(attempts: i64) -> i64 {
     let base = 1i64 << attempts.clamp(0, 11);
     base.min(3600) + (rand::random::<u8>() as i64 % (attempts.max(1) + 1))
 }

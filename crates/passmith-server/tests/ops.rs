@@ -310,6 +310,31 @@ fn the_help_and_the_openapi_document_match_the_code() {
         assert!(share[method].is_object(), "{method} …/share documented");
     }
     assert!(doc["components"]["schemas"]["UploadResult"]["properties"]["shareUrl"].is_object());
+    // Google Wallet sync (issue 14): the flags and each pass's status.
+    for flag in [
+        "--google-key",
+        "--google-issuer-id",
+        "--google-api-base",
+        "--google-token-url",
+    ] {
+        assert!(help.contains(flag), "{flag} in --help");
+    }
+    let schemas = &doc["components"]["schemas"];
+    assert_eq!(
+        schemas["PassInfo"]["properties"]["google"]["$ref"],
+        "#/components/schemas/GoogleStatus"
+    );
+    let states: Vec<passmith_api::GoogleState> =
+        serde_json::from_value(schemas["GoogleStatus"]["properties"]["state"]["enum"].clone())
+            .unwrap();
+    assert_eq!(
+        states.len(),
+        4,
+        "every documented state is one the code knows"
+    );
+    for field in ["lastError", "updatedAt"] {
+        assert!(schemas["GoogleStatus"]["properties"][field].is_object());
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

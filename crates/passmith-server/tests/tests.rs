@@ -8,6 +8,7 @@ mod util;
 
 mod concurrency;
 mod crash;
+mod google;
 mod handshake;
 mod limits;
 mod ops;

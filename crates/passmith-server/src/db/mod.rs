@@ -13,11 +13,13 @@ use sqlx::{AnyPool, Executor, Row};
 use tokio::sync::{Mutex, MutexGuard};
 
 mod commit;
+mod google;
 mod logs;
 mod outbox;
 mod registrations;
 mod share;
 
+pub use google::{GoogleFinish, GoogleJob, GoogleRow};
 pub use logs::MAX_LOG_ROWS;
 use outbox::enqueue_pushes;
 pub use outbox::{Finish, OutboxItem};
@@ -74,6 +76,8 @@ pub struct StoredPass {
     /// Unix seconds; strictly increases per pass (used for Last-Modified).
     pub modified_at: i64,
     pub registrations: i64,
+    /// The Google status; None when the pass was never queued for Google.
+    pub google: Option<GoogleRow>,
 }
 
 /// What the web service needs to authorize a device and answer for a pass: one primary-key
@@ -102,6 +106,8 @@ pub struct NewPass<'a> {
     pub auth_token_sha256: &'a str,
     pub content_sha256: &'a str,
     pub data: &'a [u8],
+    /// Also queue a Google Wallet sync when the content changed (a key is configured).
+    pub google: bool,
 }
 
 /// The database handle shared by the web service, the management API and the push worker.
@@ -208,6 +214,10 @@ const COMMON_SCHEMA: &[&str] = &[
     // be found again and the pass does not get a new link by itself.
     "CREATE TABLE IF NOT EXISTS share_links (pass_type_id TEXT NOT NULL, serial TEXT NOT NULL, link_id TEXT, link_sha256 TEXT, created_at BIGINT NOT NULL, expires_at BIGINT, revoked_at BIGINT, PRIMARY KEY (pass_type_id, serial))",
     "CREATE UNIQUE INDEX IF NOT EXISTS share_links_by_hash ON share_links (link_sha256)",
+    // Google Wallet sync (issue 14), one row per pass: the job while `pending`, then the pass's
+    // Google status. Added later: on an older database these statements are the migration.
+    "CREATE TABLE IF NOT EXISTS google_outbox (pass_type_id TEXT NOT NULL, serial TEXT NOT NULL, state TEXT NOT NULL, not_before BIGINT NOT NULL, attempts BIGINT NOT NULL, generation BIGINT NOT NULL, inserted BIGINT NOT NULL, last_error TEXT, updated_at BIGINT NOT NULL, PRIMARY KEY (pass_type_id, serial))",
+    "CREATE INDEX IF NOT EXISTS google_outbox_due ON google_outbox (state, not_before)",
 ];
 
 /// Databases made before registrations were counted per pass get the column and their counts.
@@ -356,8 +366,8 @@ impl Db {
     ) -> Result<Option<StoredPass>, DbError> {
         let row = sqlx::query(
             "SELECT p.pass_type_id, p.serial, p.auth_token_sha256, p.content_sha256, p.update_seq, p.modified_at, \
-             p.registration_count \
-             FROM passes p WHERE p.pass_type_id = $1 AND p.serial = $2",
+             p.registration_count, g.state, g.last_error, g.updated_at \
+             FROM passes p LEFT JOIN google_outbox g ON g.pass_type_id = p.pass_type_id AND g.serial = p.serial WHERE p.pass_type_id = $1 AND p.serial = $2",
         )
         .bind(pass_type_id)
         .bind(serial)
@@ -392,8 +402,8 @@ impl Db {
     pub async fn list_passes(&self) -> Result<Vec<StoredPass>, DbError> {
         let rows = sqlx::query(
             "SELECT p.pass_type_id, p.serial, p.auth_token_sha256, p.content_sha256, p.update_seq, p.modified_at, \
-             p.registration_count \
-             FROM passes p ORDER BY p.pass_type_id, p.serial",
+             p.registration_count, g.state, g.last_error, g.updated_at \
+             FROM passes p LEFT JOIN google_outbox g ON g.pass_type_id = p.pass_type_id AND g.serial = p.serial ORDER BY p.pass_type_id, p.serial",
         )
         .fetch_all(&self.pool)
         .await
@@ -457,6 +467,9 @@ impl Db {
         .execute(&mut *tx)
         .await
         .map_err(sql(act))?;
+        if new.google {
+            google::enqueue_google(&mut tx, new.pass_type_id, new.serial).await?;
+        }
         let outcome = match previous {
             Some(_) => UpsertOutcome::Replaced {
                 changed: true,
@@ -482,6 +495,12 @@ impl Db {
             .map_err(sql(act))?
             .rows_affected();
         sqlx::query("DELETE FROM registrations WHERE pass_type_id = $1 AND serial = $2")
+            .bind(pass_type_id)
+            .bind(serial)
+            .execute(&mut *tx)
+            .await
+            .map_err(sql(act))?;
+        sqlx::query("DELETE FROM google_outbox WHERE pass_type_id = $1 AND serial = $2")
             .bind(pass_type_id)
             .bind(serial)
             .execute(&mut *tx)
@@ -529,6 +548,14 @@ fn stored_pass(r: &AnyRow) -> Result<StoredPass, sqlx::Error> {
         update_seq: r.try_get(4)?,
         modified_at: r.try_get(5)?,
         registrations: r.try_get(6)?,
+        google: match r.try_get::<Option<String>, _>(7)? {
+            Some(state) => Some(GoogleRow {
+                state,
+                last_error: r.try_get(8)?,
+                updated_at: r.try_get::<Option<i64>, _>(9)?.unwrap_or(0),
+            }),
+            None => None,
+        },
     })
 }
 
@@ -573,6 +600,7 @@ mod tests {
             auth_token_sha256: "aa",
             content_sha256: c,
             data: b"x",
+            google: false,
         };
         assert_eq!(
             db.upsert_pass(&mk("c1")).await.unwrap(),
