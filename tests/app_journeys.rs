@@ -1248,3 +1248,31 @@ fn a_photo_chosen_for_the_strip_renders_at_the_style_sizes_and_contain_is_one_un
     undo(&mut h);
     assert_eq!(strip(&h), covered);
 }
+
+#[test]
+fn a_hex_code_is_written_as_rgb_and_the_logos_colours_are_offered_with_their_contrast() {
+    let dialogs = ScriptedDialogs::new();
+    let mut h = harness(templates::template(Style::StoreCard).unwrap(), &dialogs);
+    // Typed like a designer copies it; written as Apple's rgb(), so no hex warning.
+    retype(&mut h, "Background colour hex", "#1e90ff");
+    assert_eq!(
+        h.state().session.doc.pass.background_color.as_deref(),
+        Some("rgb(30, 144, 255)")
+    );
+    assert!(
+        h.state()
+            .findings
+            .iter()
+            .all(|f| f.code != passmith_core::Code::ColorHex)
+    );
+    // The template's logo gives background suggestions, each with its contrast verdict.
+    let logo = h.state().session.doc.files["logo@2x.png"].clone();
+    let colours = passmith_core::palette::dominant_colors(&logo, 5);
+    assert!(!colours.is_empty());
+    let first = passmith_core::palette::hex(colours[0]);
+    press(&mut h, &format!("Use {first} as the background"));
+    assert_eq!(
+        h.state().session.doc.pass.background_color.as_deref(),
+        Some(passmith_core::color::format_rgb(colours[0]).as_str())
+    );
+}

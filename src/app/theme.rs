@@ -68,6 +68,11 @@ pub const DATE_PICKER_HEIGHT: f32 = 300.0;
 // ---- frames and strokes ----------------------------------------------------------------------
 
 /// Cards: notices and list entries.
+/// The hex box beside a colour's rgb() text.
+pub const COLOR_HEX_WIDTH: f32 = 70.0;
+/// A suggested colour's swatch.
+pub const SWATCH_SIZE: f32 = 22.0;
+
 /// How long a success notice (a toast) stays; hovering it keeps it.
 pub const TOAST_SECONDS: f64 = 8.0;
 

@@ -349,6 +349,40 @@ pub fn color_ui(ui: &mut Ui, ed: &mut Ed<'_>, label: &str, value: &mut Option<St
                 *value = (!s.is_empty()).then_some(s);
             }
             ed.focus.register(&r, path);
+            // A hex code, as designers copy them; written to the pass as rgb(r, g, b).
+            let hex_id = widget_id(path).with("hex");
+            let mut hex: String = ui
+                .data(|d| d.get_temp(hex_id))
+                .or_else(|| parsed.map(passmith_core::palette::hex))
+                .unwrap_or_default();
+            let h = ui
+                .add(
+                    TextEdit::singleline(&mut hex)
+                        .id(hex_id.with("edit"))
+                        .hint_text("#rrggbb")
+                        .desired_width(theme::COLOR_HEX_WIDTH),
+                )
+                .accessible_name(format!("{label} hex"));
+            if h.changed() {
+                let typed = hex.trim();
+                let typed = if typed.starts_with('#') {
+                    typed.to_owned()
+                } else {
+                    format!("#{typed}")
+                };
+                if let Some(c) = passmith_core::color::parse_color(&typed) {
+                    *value = Some(passmith_core::color::format_rgba([c[0], c[1], c[2], alpha]));
+                }
+            }
+            // Keep what is being typed while the box has focus; show the colour otherwise.
+            let typing = h.has_focus();
+            ui.data_mut(|d| {
+                if typing {
+                    d.insert_temp(hex_id, hex.clone());
+                } else {
+                    d.remove::<String>(hex_id);
+                }
+            });
             if value.is_some()
                 && ui
                     .small_button("Clear")

@@ -28,6 +28,7 @@ pub mod json;
 pub mod language;
 pub mod model;
 pub mod package;
+pub mod palette;
 pub mod path;
 pub mod picture;
 pub mod rules;
