@@ -1276,3 +1276,56 @@ fn a_hex_code_is_written_as_rgb_and_the_logos_colours_are_offered_with_their_con
         Some(passmith_core::color::format_rgb(colours[0]).as_str())
     );
 }
+
+#[test]
+fn the_change_message_reads_new_value_in_words_and_writes_wallets_placeholder() {
+    let dialogs = ScriptedDialogs::new();
+    let mut h = harness(templates::template(Style::StoreCard).unwrap(), &dialogs);
+    press(&mut h, "Add back field");
+    let n = h
+        .state()
+        .session
+        .doc
+        .pass
+        .fields()
+        .map_or(0, |f| f.group(FieldGroup::Back).len());
+    let more = h.get_all_by_label("More options").count();
+    assert!(more > 0);
+    // Open the new field's "More options" (the last one in the form).
+    h.get_all_by_label("More options").last().unwrap().click();
+    h.run();
+    let name = format!("Back field {n} change message");
+    retype(&mut h, &name, "Opening hours are now {new value}");
+    let added = h
+        .state()
+        .session
+        .doc
+        .pass
+        .fields()
+        .unwrap()
+        .group(FieldGroup::Back)[n - 1]
+        .clone();
+    assert_eq!(
+        added.change_message.as_deref(),
+        Some("Opening hours are now %@")
+    );
+    // The editor never shows %@.
+    assert!(h.query_by_label_contains("%@").is_none());
+    h.get_by_role_and_label(Role::TextInput, &name);
+}
+
+#[test]
+fn choose_your_certificate_first_goes_once_a_certificate_is_chosen() {
+    let dialogs = ScriptedDialogs::new();
+    dialogs.answer(cert("test-pass.p12"));
+    let mut h = harness(templates::template(Style::StoreCard).unwrap(), &dialogs);
+    menu(&mut h, &["File", "Signing identity…"]);
+    h.state_mut().identity_dialog.as_mut().unwrap().certificate = None;
+    press(&mut h, "Load certificate");
+    h.get_by_label_contains("Choose your Pass Type ID certificate (.p12) first.");
+    press(&mut h, "Choose certificate…");
+    assert!(
+        h.query_by_label_contains("Choose your Pass Type ID certificate (.p12) first.")
+            .is_none()
+    );
+}

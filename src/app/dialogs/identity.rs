@@ -138,6 +138,8 @@ impl IdentityDialog {
                         {
                             self.certificate = Some(p);
                             self.loaded = None;
+                            // "Choose … first" is answered.
+                            self.error = None;
                         }
                     });
                     ui.end_row();

@@ -232,15 +232,22 @@ fn field_ui(
         .open(more_open(ed, base))
         .show(ui, |ui| {
             widgets::grid_ui(ui, "field-more-grid", |ui| {
-                let hint = "Shown when the value changes; %@ becomes the new value";
-                widgets::opt_text_ui(
+                // Wallet's placeholder is `%@`; the editor shows it in words and writes it back.
+                let mut shown = field
+                    .change_message
+                    .as_deref()
+                    .map(|m| m.replace("%@", NEW_VALUE));
+                let r = widgets::opt_text_ui(
                     ui,
                     ed,
                     "Change message",
-                    &mut field.change_message,
+                    &mut shown,
                     &format!("{base}/changeMessage"),
-                    hint,
+                    "e.g. Your balance is now {new value}",
                 );
+                if r.changed() {
+                    field.change_message = shown.map(|m| m.replace(NEW_VALUE, "%@"));
+                }
                 if field
                     .change_message
                     .as_deref()
@@ -249,7 +256,7 @@ fn field_ui(
                     ui.label("");
                     ui.colored_label(
                         ui.visuals().warn_fg_color,
-                        "Add %@ where the new value should appear.",
+                        format!("Write {NEW_VALUE} where the new value should appear."),
                     );
                     ui.end_row();
                 }
@@ -422,6 +429,9 @@ fn value_ui(ui: &mut Ui, ed: &mut Ed<'_>, field: &mut Field, base: &str, group: 
     });
     ui.end_row();
 }
+
+/// How the change message editor shows Wallet's `%@` placeholder.
+const NEW_VALUE: &str = "{new value}";
 
 /// Whole numbers stay integers in pass.json (`18`, not `18.0`).
 fn number(v: f64) -> serde_json::Number {
