@@ -1247,6 +1247,23 @@ fn a_photo_chosen_for_the_strip_renders_at_the_style_sizes_and_contain_is_one_un
     // One undo step back to the covered strip.
     undo(&mut h);
     assert_eq!(strip(&h), covered);
+
+    // A style change renders the kept original again at the new style's strip size (a store
+    // card's strip is 375×123 pt), in the same undo step as the change.
+    h.state_mut()
+        .send(passmith::app::command::Command::SetStyle(Style::StoreCard));
+    h.run();
+    assert_eq!(strip(&h).dimensions(), (1125, 369));
+    assert!(
+        h.state().notices.iter().any(|n| n.lines.iter().any(|l| l
+            .starts_with("Rendered again from the original pictures")
+            && l.contains("strip"))),
+        "the style change says so: {:?}",
+        h.state().notices
+    );
+    undo(&mut h);
+    assert_eq!(h.state().session.doc.pass.style(), Some(Style::Coupon));
+    assert_eq!(strip(&h), covered);
 }
 
 #[test]

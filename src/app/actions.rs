@@ -379,6 +379,8 @@ impl App {
             "All {count_after} field{} kept (before: {count_before}).",
             if count_after == 1 { "" } else { "s" }
         )];
+        // Kept originals are rendered again at the new style's sizes, in the same undo step.
+        lines.extend(self.rerender_pictures());
         let a_style = passmith_core::words::a_style(style);
         let kind = if hidden.is_empty() && hidden_fields.is_empty() {
             lines.push(format!("Everything in the pass can be shown by {a_style}."));

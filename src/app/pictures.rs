@@ -13,6 +13,44 @@ use super::files::DialogRequest;
 use super::notice::Notice;
 
 impl App {
+    /// Renders every kept original again for the current style (after a style change): a line
+    /// saying what was redone, and one per picture that could not be.
+    pub(super) fn rerender_pictures(&mut self) -> Vec<String> {
+        let Some(dir) = self.session.path.clone() else {
+            return Vec::new();
+        };
+        let done = match sources::rerender_all(&dir, &mut self.session.doc) {
+            Ok(done) => done,
+            Err(e) => {
+                return vec![format!(
+                    "The kept pictures could not be rendered again: {e}."
+                )];
+            }
+        };
+        let mut redone = Vec::new();
+        let mut lines = Vec::new();
+        for r in done {
+            match r.result {
+                Ok(Some(_)) => redone.push(r.entry.slot.clone()),
+                Ok(None) => {}
+                Err(e) => lines.push(format!(
+                    "The {} could not be rendered again from its original: {e}.",
+                    r.entry.slot
+                )),
+            }
+        }
+        if !redone.is_empty() {
+            lines.insert(
+                0,
+                format!(
+                    "Rendered again from the original pictures at this style's sizes: {}.",
+                    redone.join(", ")
+                ),
+            );
+        }
+        lines
+    }
+
     /// Asks for a picture and renders it into `slot` (in `lang`), framed as its kept original
     /// was (cover by default).
     pub(super) fn choose_picture(&mut self, slot: &str, lang: Option<&str>) {
