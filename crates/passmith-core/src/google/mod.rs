@@ -7,14 +7,16 @@
 //! on the front as Google's card rows (at most 3 × 3, the rest and the back as text modules),
 //! barcode, validity, state, locations, images by URL and every `pass.strings` translation as a
 //! `LocalizedString`. Which fields are on the front comes from [`crate::rules`], so both wallets
-//! agree on it. The "Save to Google Wallet" link is signed in [`jwt`]; the export gate
-//! ([`crate::export::prepare_google`]) is the one way Google output leaves the program. No I/O
-//! and no network here: the REST calls are made by the CLI.
+//! agree on it. The "Save to Google Wallet" link is signed in [`jwt`]. This module sits below
+//! the export gate, whose Google path (`prepare_google`, built on [`map`]) is the one way
+//! Google output leaves the program; nothing here refers back to it. No I/O and no network
+//! here: the REST calls are made by the CLI and the server.
 
 mod content;
 mod flight;
 mod ids;
 pub mod jwt;
+pub mod oauth;
 mod types;
 
 use serde_json::Value;
