@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use passmith_core::google::GoogleType;
 use passmith_core::google::jwt::ServiceAccountKey;
+use passmith_core::google::oauth::{self, error_message as message_of};
 use serde_json::Value;
 
 /// Google's Wallet API, when no other base URL is given.
@@ -85,16 +86,11 @@ impl<'a> Wallet<'a> {
                 url: api_base.to_owned(),
                 reason: e.to_string(),
             })?;
-        let assertion = key
-            .token_assertion(now_unix)
+        let body = oauth::token_request_body(key, now_unix)
             .map_err(|e| WalletError::Key(e.to_string()))?;
-        // The assertion is base64url and dots, which need no form encoding.
-        let body = format!(
-            "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion={assertion}"
-        );
         let response = http
             .post(&key.token_uri)
-            .header("content-type", "application/x-www-form-urlencoded")
+            .header("content-type", oauth::FORM_TYPE)
             .body(body)
             .send()
             .map_err(|e| WalletError::Unreachable {
@@ -103,17 +99,14 @@ impl<'a> Wallet<'a> {
             })?;
         let status = response.status().as_u16();
         let text = response.text().unwrap_or_default();
-        let token = serde_json::from_str::<Value>(&text)
-            .ok()
-            .and_then(|v| v.get("access_token")?.as_str().map(str::to_owned));
-        match token {
-            Some(token) if status == 200 => Ok(Wallet {
+        match oauth::parse_token_response(status, &text) {
+            Some(grant) => Ok(Wallet {
                 api_base: api_base.trim_end_matches('/').to_owned(),
                 key,
                 http,
-                token,
+                token: grant.access_token,
             }),
-            _ => Err(WalletError::Token {
+            None => Err(WalletError::Token {
                 status,
                 message: message_of(&text),
             }),
@@ -188,21 +181,6 @@ fn with_segment(base: &str, id: &str) -> Result<String, WalletError> {
         })?
         .push(id);
     Ok(url.into())
-}
-
-/// Google's `{"error": {"message": …}}`, or the body as it is.
-fn message_of(text: &str) -> String {
-    let parsed = serde_json::from_str::<Value>(text).ok();
-    let message = parsed.as_ref().and_then(|v| {
-        v.pointer("/error/message")
-            .or_else(|| v.get("error_description"))
-            .or_else(|| v.get("error"))
-            .and_then(Value::as_str)
-    });
-    match message {
-        Some(m) => m.to_owned(),
-        None => text.chars().take(300).collect(),
-    }
 }
 
 fn error(status: u16, text: &str, what: String) -> WalletError {

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use passmith_core::google::GoogleType;
 use passmith_core::google::jwt::ServiceAccountKey;
+use passmith_core::google::oauth::{self, error_message as message_of};
 use serde_json::Value;
 use tokio::sync::Mutex;
 
@@ -178,34 +179,20 @@ impl GoogleClient {
         {
             return Ok(token.clone());
         }
-        let assertion = self
-            .key
-            .token_assertion(passmith_core::time::now_unix())
+        let body = oauth::token_request_body(&self.key, passmith_core::time::now_unix())
             .map_err(|e| SyncError::Refused(format!("signing the token request failed: {e}")))?;
-        // The assertion is base64url and dots, which need no form encoding.
-        let body = format!(
-            "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion={assertion}"
-        );
         let url = &self.key.token_uri;
         let response = self
             .http
             .post(url)
-            .header(
-                reqwest::header::CONTENT_TYPE,
-                "application/x-www-form-urlencoded",
-            )
+            .header(reqwest::header::CONTENT_TYPE, oauth::FORM_TYPE)
             .body(body)
             .send()
             .await
             .map_err(|e| SyncError::Retry(format!("could not reach {url}: {e}")))?;
         let status = response.status().as_u16();
         let text = response.text().await.unwrap_or_default();
-        let parsed = serde_json::from_str::<Value>(&text).ok();
-        let token = parsed
-            .as_ref()
-            .and_then(|v| v.get("access_token")?.as_str())
-            .filter(|_| status == 200);
-        let Some(token) = token else {
+        let Some(grant) = oauth::parse_token_response(status, &text) else {
             let message = format!(
                 "the token endpoint refused the service account ({status}: {}); check that the key is current and not disabled",
                 message_of(&text)
@@ -216,13 +203,10 @@ impl GoogleClient {
                 SyncError::Refused(message)
             });
         };
-        let lifetime = parsed
-            .as_ref()
-            .and_then(|v| v.get("expires_in")?.as_u64())
-            .unwrap_or(3600);
-        let until = Instant::now() + Duration::from_secs(lifetime).saturating_sub(TOKEN_MARGIN);
-        *cached = Some((token.to_owned(), until));
-        Ok(token.to_owned())
+        let until =
+            Instant::now() + Duration::from_secs(grant.expires_in).saturating_sub(TOKEN_MARGIN);
+        *cached = Some((grant.access_token.clone(), until));
+        Ok(grant.access_token)
     }
 }
 
@@ -245,21 +229,6 @@ fn judge(status: u16, text: &str, resource: &str, id: &str) -> SyncError {
         SyncError::Retry(message)
     } else {
         SyncError::Refused(message)
-    }
-}
-
-/// Google's `{"error": {"message": …}}`, or the start of the body.
-fn message_of(text: &str) -> String {
-    let parsed = serde_json::from_str::<Value>(text).ok();
-    let message = parsed.as_ref().and_then(|v| {
-        v.pointer("/error/message")
-            .or_else(|| v.get("error_description"))
-            .or_else(|| v.get("error"))
-            .and_then(Value::as_str)
-    });
-    match message {
-        Some(m) => m.to_owned(),
-        None => text.chars().take(300).collect(),
     }
 }
 
